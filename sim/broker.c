@@ -1,0 +1,373 @@
+/* broker.c: the Kafka-like broker: partitioned append-only logs, the idempotent
+ * producer's sequence windows, the transaction coordinator and the group coordinator
+ * (committed offsets, fetch sessions). Nothing durable is lost in a crash (an acks=all
+ * cluster is modelled as one broker that never loses a write); waiting fetches are. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "world.h"
+
+#define NO_OFFSET UINT64_MAX
+
+void broker_init(struct world *w)
+{
+    struct broker *b = &w->broker;
+    memset(b, 0, sizeof *b);
+    b->parts = sim_alloc(w->sc->partitions, sizeof *b->parts);
+    b->next_pid = 1;
+}
+
+void broker_fini(struct world *w)
+{
+    for (uint32_t i = 0; i < w->sc->partitions; i++)
+        free(w->broker.parts[i].log);
+    free(w->broker.parts);
+}
+
+uint32_t broker_partition_of(const struct world *w, uint32_t payment)
+{
+    return payment % w->sc->partitions;
+}
+
+/* A static assignment, partition p to member p mod N: a group of one member, or of
+ * several that never rebalance. */
+uint8_t broker_member_of(const struct world *w, uint32_t partition)
+{
+    return (uint8_t)(partition % w->sc->consumers);
+}
+
+static uint64_t append(struct world *w, uint32_t part, uint32_t payment, uint32_t pid,
+                       uint8_t state)
+{
+    struct partition *p = &w->broker.parts[part];
+    if (p->len == p->cap) {
+        p->cap = p->cap ? p->cap * 2 : 256;
+        p->log = sim_realloc(p->log, p->cap, sizeof *p->log);
+    }
+    p->log[p->len] = (struct log_entry){ .payment = payment, .pid = pid, .state = state };
+    w->tally.log_copies[payment]++;
+    return p->len++;
+}
+
+static struct txn_coordinator_entry *txn_by_pid(struct broker *b, uint32_t pid)
+{
+    for (uint32_t i = 0; i < b->ntxns; i++)
+        if (b->txns[i].pid == pid)
+            return &b->txns[i];
+    return NULL;
+}
+
+/* Last stable offset: the first offset of the oldest transaction still open. */
+static uint64_t last_stable_offset(const struct world *w, uint32_t part)
+{
+    uint64_t lso = w->broker.parts[part].len;
+    for (uint32_t i = 0; i < w->broker.ntxns; i++) {
+        const struct txn_coordinator_entry *t = &w->broker.txns[i];
+        if (t->state >= TXN_ONGOING && t->state <= TXN_PREPARE_ABORT && t->first[part] < lso)
+            lso = t->first[part];
+    }
+    return lso;
+}
+
+static uint64_t readable_end(const struct world *w, uint32_t part)
+{
+    return w->st->isolation == READ_COMMITTED ? last_stable_offset(w, part)
+                                              : w->broker.parts[part].len;
+}
+
+/* Answers member k's parked or new fetch if one of its partitions has something to
+ * read past its position; otherwise leaves it parked. The fetch carries the member's
+ * positions; they cannot change while it waits, so they are read from the member. */
+static void answer_fetch(struct world *w, uint32_t k)
+{
+    struct parked_fetch *f = &w->broker.parked[k];
+    const struct consumer *c = &w->consumers[k];
+    if (!f->parked || c->nparts == 0)
+        return;
+    for (uint32_t i = 0; i < c->nparts; i++) {
+        uint32_t part = c->parts[(c->rotation + i) % c->nparts];
+        uint64_t from = c->position[part], end = readable_end(w, part);
+        if (from >= end)
+            continue;
+        uint64_t to = end - from > w->pm->consumer_max_poll_records
+                          ? from + w->pm->consumer_max_poll_records : end;
+        f->parked = false;
+        link_send(w, NODE_BROKER, NODE_CONSUMER(k), MSG_RECORDS, part, f->request, from, to);
+        return;
+    }
+}
+
+static void wake(struct world *w, uint32_t part)
+{
+    answer_fetch(w, broker_member_of(w, part));
+}
+
+/* Idempotence: decides whether a produce (pid, epoch, seq) is new, a duplicate of one
+ * of the last five batches, out of order, or from a fenced epoch. */
+static enum ack_status check_sequence(struct partition *p, uint32_t pid, uint16_t epoch,
+                                      int32_t seq, uint64_t *offset, struct seq_window **win)
+{
+    struct seq_window *s = NULL;
+    for (uint32_t i = 0; i < p->nwindows; i++)
+        if (p->windows[i].pid == pid)
+            s = &p->windows[i];
+    if (!s) {
+        if (p->nwindows == PRODUCER_IDS_MAX) /* forget the oldest producer id */
+            memmove(p->windows, p->windows + 1, sizeof p->windows[0] * --p->nwindows);
+        s = &p->windows[p->nwindows++];
+        *s = (struct seq_window){ .pid = pid, .epoch = epoch, .last_seq = -1 };
+    }
+    *win = s;
+    if (epoch < s->epoch)
+        return ACK_FENCED;
+    if (epoch > s->epoch)
+        *s = (struct seq_window){ .pid = pid, .epoch = epoch, .last_seq = -1 };
+    for (uint32_t i = 0; i < s->nbatches; i++)
+        if (s->batch_seq[i] == seq) {
+            *offset = s->batch_offset[i];
+            return ACK_DUPLICATE;
+        }
+    return seq == s->last_seq + 1 ? ACK_OK : ACK_OUT_OF_ORDER;
+}
+
+static void remember_batch(struct seq_window *s, int32_t seq, uint64_t offset)
+{
+    if (s->nbatches == SEQUENCE_WINDOW) {
+        memmove(s->batch_seq, s->batch_seq + 1, sizeof s->batch_seq[0] * (SEQUENCE_WINDOW - 1));
+        memmove(s->batch_offset, s->batch_offset + 1,
+                sizeof s->batch_offset[0] * (SEQUENCE_WINDOW - 1));
+        s->nbatches--;
+    }
+    s->batch_seq[s->nbatches] = seq;
+    s->batch_offset[s->nbatches++] = offset;
+    s->last_seq = seq;
+}
+
+/* The transaction a transactional produce belongs to, begun on its first record. */
+static enum ack_status join_transaction(struct world *w, uint32_t pid, uint16_t epoch,
+                                        uint32_t txn_no, uint32_t part, uint64_t offset)
+{
+    struct txn_coordinator_entry *t = txn_by_pid(&w->broker, pid);
+    if (!t || epoch != t->epoch)
+        return ACK_FENCED;
+    if (t->state != TXN_ONGOING) {
+        t->state = TXN_ONGOING;
+        t->txn_no = txn_no;
+        t->started = w->eng.now;
+        for (uint32_t i = 0; i < PARTITIONS_MAX; i++)
+            t->first[i] = NO_OFFSET;
+        sim_timer(w, NODE_BROKER, TIMER_TXN_TIMEOUT, w->pm->broker_transaction_timeout,
+                  (uint32_t)(t - w->broker.txns), txn_no, 0, false);
+    }
+    if (t->first[part] == NO_OFFSET)
+        t->first[part] = offset;
+    return ACK_OK;
+}
+
+static void on_produce(struct world *w, const struct event *ev)
+{
+    uint32_t payment = ev->payment, part = broker_partition_of(w, payment);
+    uint32_t pid = (uint32_t)(ev->x >> 16), txn_no = (uint32_t)ev->y;
+    uint16_t epoch = (uint16_t)ev->x;
+    struct partition *p = &w->broker.parts[part];
+    uint64_t offset = p->len;
+    enum ack_status status = ACK_OK;
+    if (ev->stage == 0) {
+        struct seq_window *win = NULL;
+        if (pid)
+            status = check_sequence(p, pid, epoch, (int32_t)ev->id, &offset, &win);
+        if (status == ACK_OK && txn_no)
+            status = join_transaction(w, pid, epoch, txn_no, part, offset);
+        if (status == ACK_OK) {
+            append(w, part, payment, pid, txn_no ? ENTRY_OPEN : ENTRY_PLAIN);
+            if (win)
+                remember_batch(win, (int32_t)ev->id, offset);
+            wake(w, part);
+            if (!sim_point(w, NODE_BROKER, POINT_APPEND, payment, ev, 1))
+                return;
+        }
+    }
+    link_send(w, NODE_BROKER, NODE_PRODUCER, MSG_ACK, payment, ev->id, offset,
+              (uint64_t)txn_no << 8 | status);
+    sim_point(w, NODE_BROKER, POINT_ACK_SENT, payment, NULL, 0);
+}
+
+/* Writes the transaction's markers: every open record of its producer id becomes
+ * committed or aborted. */
+static void write_markers(struct world *w, struct txn_coordinator_entry *t, uint8_t outcome)
+{
+    for (uint32_t part = 0; part < w->sc->partitions; part++) {
+        if (t->first[part] == NO_OFFSET)
+            continue;
+        struct partition *p = &w->broker.parts[part];
+        for (uint64_t o = t->first[part]; o < p->len; o++) {
+            struct log_entry *e = &p->log[o];
+            if (e->pid != t->pid || e->state != ENTRY_OPEN)
+                continue;
+            e->state = outcome;
+            if (outcome == ENTRY_ABORTED)
+                w->tally.log_aborted[e->payment]++;
+        }
+        t->first[part] = NO_OFFSET;
+    }
+    t->state = outcome == ENTRY_COMMITTED ? TXN_COMPLETE_COMMIT : TXN_COMPLETE_ABORT;
+    for (uint32_t part = 0; part < w->sc->partitions; part++)
+        wake(w, part);
+}
+
+static void abort_transaction(struct world *w, struct txn_coordinator_entry *t)
+{
+    t->state = TXN_PREPARE_ABORT;
+    write_markers(w, t, ENTRY_ABORTED);
+}
+
+static void on_end_txn(struct world *w, const struct event *ev)
+{
+    struct txn_coordinator_entry *t = txn_by_pid(&w->broker, (uint32_t)(ev->x >> 16));
+    uint16_t epoch = (uint16_t)ev->x;
+    enum ack_status status = ACK_OK;
+    struct event resume = *ev;
+    switch (ev->stage) {
+    case 0:
+        if (!t || t->epoch != epoch) {
+            status = ACK_FENCED;
+            break;
+        }
+        if (t->txn_no != ev->id || t->state == TXN_COMPLETE_ABORT) {
+            status = t->txn_no == ev->id ? ACK_ABORTED : ACK_OK;
+            break;
+        }
+        if (t->state != TXN_ONGOING)
+            break; /* a retried EndTxn of a transaction already committed */
+        t->state = TXN_PREPARE_COMMIT;
+        if (!sim_point(w, NODE_BROKER, POINT_TXN_COMMIT, UINT32_MAX, &resume, 1))
+            return;
+        /* fall through */
+    case 1:
+        if (t->state == TXN_PREPARE_COMMIT)
+            write_markers(w, t, ENTRY_COMMITTED);
+        if (!sim_point(w, NODE_BROKER, POINT_MARKER, UINT32_MAX, &resume, 2))
+            return;
+        break;
+    default:
+        break;
+    }
+    link_send(w, NODE_BROKER, NODE_PRODUCER, MSG_END_TXN_ACK, 0, ev->id, 0, status);
+}
+
+/* InitProducerId: a producer without a transactional id gets a fresh id; one with a
+ * transactional id gets its id with the epoch bumped, which fences the previous
+ * instance and aborts the transaction it left open. */
+void broker_init_producer(struct world *w, uint32_t transactional_id, uint32_t *pid,
+                          uint16_t *epoch)
+{
+    struct broker *b = &w->broker;
+    if (transactional_id == 0) {
+        *pid = b->next_pid++;
+        *epoch = 0;
+        return;
+    }
+    for (uint32_t i = 0; i < b->ntxns; i++) {
+        struct txn_coordinator_entry *t = &b->txns[i];
+        if (t->transactional_id != transactional_id)
+            continue;
+        if (t->state >= TXN_ONGOING && t->state <= TXN_PREPARE_ABORT)
+            abort_transaction(w, t);
+        t->epoch++;
+        *pid = t->pid;
+        *epoch = t->epoch;
+        return;
+    }
+    if (b->ntxns == PRODUCER_IDS_MAX)
+        SIM_PANIC("more than %u transactional ids in one run", PRODUCER_IDS_MAX);
+    struct txn_coordinator_entry *t = &b->txns[b->ntxns++];
+    memset(t, 0, sizeof *t);
+    t->transactional_id = transactional_id;
+    t->pid = *pid = b->next_pid++;
+    *epoch = 0;
+}
+
+static void on_txn_timeout(struct world *w, const struct event *ev)
+{
+    struct txn_coordinator_entry *t = &w->broker.txns[ev->payment];
+    if (t->state != TXN_ONGOING || t->txn_no != ev->id)
+        return;
+    abort_transaction(w, t);
+    t->epoch++; /* the timed-out producer is fenced */
+}
+
+static void on_offset_fetch(struct world *w, const struct event *ev)
+{
+    const struct partition *p = &w->broker.parts[ev->payment];
+    uint64_t offset = p->has_committed ? p->committed
+                      : w->pm->consumer_auto_offset_reset == RESET_LATEST ? p->len : 0;
+    link_send(w, NODE_BROKER, ev->from, MSG_OFFSETS, ev->payment, ev->id, offset, 0);
+}
+
+static void on_commit(struct world *w, const struct event *ev)
+{
+    struct partition *p = &w->broker.parts[ev->payment];
+    p->committed = ev->x;
+    p->has_committed = true;
+    link_send(w, NODE_BROKER, ev->from, MSG_COMMIT_ACK, ev->payment, ev->id, ev->x, ACK_OK);
+}
+
+static void on_fetch(struct world *w, const struct event *ev)
+{
+    uint32_t k = ev->from - NODE_CONSUMER_1;
+    w->broker.parked[k] = (struct parked_fetch){ true, ev->id, ev->incarnation };
+    answer_fetch(w, k);
+}
+
+void broker_on_event(struct world *w, const struct event *ev)
+{
+    switch (ev->kind) {
+    case MSG_PRODUCE: on_produce(w, ev); break;
+    case MSG_END_TXN: on_end_txn(w, ev); break;
+    case MSG_OFFSET_FETCH: on_offset_fetch(w, ev); break;
+    case MSG_FETCH: on_fetch(w, ev); break;
+    case MSG_COMMIT: on_commit(w, ev); break;
+    case TIMER_TXN_TIMEOUT: on_txn_timeout(w, ev); break;
+    default: SIM_PANIC("broker got kind %u", ev->kind);
+    }
+}
+
+void broker_crash(struct world *w)
+{
+    memset(w->broker.parked, 0, sizeof w->broker.parked);
+}
+
+/* A coordinator that decided to commit before it crashed finishes the commit. */
+void broker_restart(struct world *w)
+{
+    for (uint32_t i = 0; i < w->broker.ntxns; i++)
+        if (w->broker.txns[i].state == TXN_PREPARE_COMMIT)
+            write_markers(w, &w->broker.txns[i], ENTRY_COMMITTED);
+}
+
+void broker_reset_offsets(struct world *w, const struct fault *f)
+{
+    for (uint32_t part = 0; part < w->sc->partitions; part++) {
+        struct partition *p = &w->broker.parts[part];
+        int64_t target = f->reset_mode == RESET_TO_EARLIEST ? 0
+                         : f->reset_mode == RESET_TO_LATEST ? (int64_t)p->len
+                         : (int64_t)p->committed + f->shift;
+        p->committed = target < 0 ? 0 : (uint64_t)target > p->len ? p->len : (uint64_t)target;
+        p->has_committed = true;
+    }
+    /* The operator stops the group to reset it and starts it again at once. */
+    for (uint32_t k = 0; k < w->sc->consumers; k++)
+        if (w->nodes[NODE_CONSUMER(k)].up)
+            node_crash(w, NODE_CONSUMER(k), true, 0);
+}
+
+bool broker_records_hold(const struct world *w, uint32_t part, uint64_t from, uint64_t to,
+                         uint32_t payment)
+{
+    const struct partition *p = &w->broker.parts[part];
+    for (uint64_t o = from; o < to && o < p->len; o++)
+        if (p->log[o].payment == payment)
+            return true;
+    return false;
+}

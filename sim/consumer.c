@@ -1,0 +1,366 @@
+/* consumer.c: the payment worker, one member of the consumer group.
+ *
+ * A state machine, one step at a time: fetch the group's offsets, poll a batch, then
+ * for each record check the dedup store, charge the gateway (retrying on timeout if
+ * the strategy says so, with the same or a new idempotency key), record the effect in
+ * the ledger, and commit the offset where the strategy puts the commit (before the
+ * batch, after it, by auto-commit inside poll, or inside each ledger transaction).
+ * The state is set before each protocol point, so a pause there resumes exactly where
+ * it stopped. Everything in memory is lost in a crash. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "world.h"
+
+void consumer_init(struct world *w, uint32_t k)
+{
+    struct consumer *c = &w->consumers[k];
+    memset(c, 0, sizeof *c);
+    c->node = NODE_CONSUMER(k);
+    for (uint32_t part = 0; part < w->sc->partitions; part++)
+        if (broker_member_of(w, part) == k)
+            c->parts[c->nparts++] = part;
+    if (w->st->dedup == DEDUP_MEMORY)
+        c->seen = sim_alloc(w->sc->payments, sizeof *c->seen);
+}
+
+void consumer_fini(struct world *w, uint32_t k)
+{
+    free(w->consumers[k].seen);
+}
+
+static const struct log_entry *current(const struct world *w, const struct consumer *c)
+{
+    return &w->broker.parts[c->batch_part].log[c->cur];
+}
+
+static void expect_answer(struct world *w, struct consumer *c, sim_time timeout, bool weak)
+{
+    c->request = sim_request_id(w);
+    sim_timer(w, c->node, TIMER_REQUEST, timeout, 0, c->request, 0, weak);
+}
+
+static void fetch_offsets(struct world *w, struct consumer *c)
+{
+    expect_answer(w, c, w->pm->consumer_request_timeout, false);
+    for (uint32_t i = 0; i < c->nparts; i++)
+        if (!c->known[c->parts[i]])
+            link_send(w, c->node, NODE_BROKER, MSG_OFFSET_FETCH, c->parts[i], c->request, 0, 0);
+}
+
+static void poll(struct world *w, struct consumer *c)
+{
+    if (w->st->commit == COMMIT_AUTO &&
+        w->eng.now - c->last_auto_commit >= w->pm->consumer_auto_commit_interval) {
+        c->last_auto_commit = w->eng.now; /* commits what earlier polls returned, async */
+        for (uint32_t i = 0; i < c->nparts; i++)
+            link_send(w, c->node, NODE_BROKER, MSG_COMMIT, c->parts[i], 0,
+                      c->position[c->parts[i]], 0);
+    }
+    c->state = CONS_POLL;
+    expect_answer(w, c, w->pm->consumer_request_timeout, true);
+    link_send(w, c->node, NODE_BROKER, MSG_FETCH, c->rotation, c->request, 0, 0);
+}
+
+/* With consumer.commit=with-ledger the offsets live in the ledger; otherwise the
+ * group's committed offsets are asked from the broker. */
+void consumer_start(struct world *w, uint32_t k)
+{
+    struct consumer *c = &w->consumers[k];
+    memset(c->known, 0, sizeof c->known);
+    c->last_auto_commit = w->eng.now;
+    if (c->nparts == 0) {
+        c->state = CONS_POLL; /* more members than partitions: this one idles */
+        return;
+    }
+    if (w->st->commit == COMMIT_WITH_LEDGER) {
+        for (uint32_t i = 0; i < c->nparts; i++) {
+            uint32_t part = c->parts[i];
+            c->position[part] = w->ledger.has_offset[part] ? w->ledger.offset[part]
+                                : w->pm->consumer_auto_offset_reset == RESET_LATEST
+                                    ? w->broker.parts[part].len : 0;
+        }
+        poll(w, c);
+        return;
+    }
+    c->state = CONS_OFFSETS;
+    fetch_offsets(w, c);
+}
+
+static void send_charge(struct world *w, struct consumer *c)
+{
+    uint32_t payment = current(w, c)->payment;
+    uint64_t key = 0;
+    c->gw_attempt++;
+    if (w->st->gateway_key == KEY_PER_PAYMENT)
+        key = (uint64_t)payment + 1;
+    else if (w->st->gateway_key == KEY_PER_ATTEMPT)
+        key = (uint64_t)1 << 63 | w->next_request; /* never seen before */
+    c->state = CONS_GATEWAY;
+    expect_answer(w, c, w->pm->consumer_gateway_timeout, false);
+    link_send(w, c->node, NODE_GATEWAY, MSG_CHARGE, payment, c->request, key,
+              tally_amount(w->sc->amount_min, w->sc->amount_max, w->seed, payment));
+}
+
+static void send_commit(struct world *w, struct consumer *c)
+{
+    c->state = CONS_COMMIT_WAIT;
+    expect_answer(w, c, w->pm->consumer_request_timeout, false);
+    uint64_t offset = w->st->commit == COMMIT_BEFORE ? c->batch_to : c->cur;
+    link_send(w, c->node, NODE_BROKER, MSG_COMMIT, c->batch_part, c->request, offset, 0);
+}
+
+/* Has this payment been processed, as far as the strategy's dedup store knows? */
+static bool seen_before(const struct world *w, const struct consumer *c, uint32_t payment)
+{
+    sim_time at = w->st->dedup == DEDUP_MEMORY   ? c->seen[payment]
+                  : w->st->dedup == DEDUP_LEDGER ? w->ledger.processed_at[payment] : 0;
+    if (at == 0)
+        return false;
+    return w->st->dedup_ttl == 0 || w->eng.now - (at - 1) < w->st->dedup_ttl;
+}
+
+/* The ledger transaction that records an effect: the row, the processed id and, with
+ * consumer.commit=with-ledger, the offset, all or nothing. */
+static void ledger_commit(struct world *w, struct consumer *c, bool row)
+{
+    uint32_t payment = current(w, c)->payment;
+    if (row) {
+        w->tally.ledger_rows[payment]++;
+        if (w->st->dedup == DEDUP_LEDGER)
+            w->ledger.processed_at[payment] = w->eng.now + 1;
+        if (w->st->dedup == DEDUP_MEMORY)
+            c->seen[payment] = w->eng.now + 1;
+    }
+    if (w->st->commit == COMMIT_WITH_LEDGER) {
+        w->ledger.offset[c->batch_part] = c->cur + 1;
+        w->ledger.has_offset[c->batch_part] = true;
+    }
+}
+
+static bool at(struct world *w, struct consumer *c, enum point_id pt, uint32_t payment)
+{
+    struct event resume = { .kind = TIMER_STEP };
+    return sim_point(w, c->node, pt, payment, &resume, 0);
+}
+
+/* Takes the next record of the batch: false when the step must stop here. */
+static bool next_record(struct world *w, struct consumer *c)
+{
+    if (c->cur == c->batch_to) {
+        if (w->st->commit == COMMIT_AFTER) {
+            c->state = CONS_COMMIT_SEND;
+            return at(w, c, POINT_BEFORE_COMMIT, UINT32_MAX);
+        }
+        c->state = CONS_POLL_SEND;
+        return true;
+    }
+    const struct log_entry *e = current(w, c);
+    if (w->st->isolation == READ_COMMITTED && e->state == ENTRY_ABORTED) {
+        c->cur++; /* read_committed skips aborted records */
+        return true;
+    }
+    w->tally.deliveries[e->payment]++;
+    if (w->st->dedup != DEDUP_NONE && seen_before(w, c, e->payment)) {
+        w->tally.absorbed++;
+        ledger_commit(w, c, false);
+        c->cur++;
+        return true;
+    }
+    c->state = CONS_EFFECT;
+    c->gw_attempt = 0;
+    return at(w, c, POINT_BEFORE_EFFECT, e->payment);
+}
+
+static void step(struct world *w, struct consumer *c)
+{
+    for (;;) {
+        switch (c->state) {
+        case CONS_POLLED:
+            if (w->st->commit == COMMIT_BEFORE) {
+                c->state = CONS_COMMIT_SEND;
+                if (!at(w, c, POINT_BEFORE_COMMIT, UINT32_MAX))
+                    return;
+            } else {
+                c->state = CONS_RECORD;
+            }
+            break;
+        case CONS_RECORD:
+            if (!next_record(w, c))
+                return;
+            break;
+        case CONS_EFFECT: send_charge(w, c); return;
+        case CONS_AFTER_EFFECT:
+            c->state = CONS_WRITTEN;
+            if (!at(w, c, POINT_WRITE, current(w, c)->payment))
+                return;
+            break;
+        case CONS_WRITTEN:
+            c->state = CONS_LEDGER;
+            sim_timer(w, c->node, TIMER_LEDGER, w->pm->ledger_latency, 0, 0, 0, false);
+            return;
+        case CONS_COMMITTED:
+            c->cur++;
+            c->state = CONS_RECORD;
+            break;
+        case CONS_COMMIT_SEND: send_commit(w, c); return;
+        case CONS_POLL_SEND: poll(w, c); return;
+        default: return; /* waiting for an answer */
+        }
+    }
+}
+
+static void on_offsets(struct world *w, struct consumer *c, const struct event *ev)
+{
+    if (c->state != CONS_OFFSETS || ev->id != c->request)
+        return;
+    c->position[ev->payment] = ev->x;
+    c->known[ev->payment] = true;
+    for (uint32_t i = 0; i < c->nparts; i++)
+        if (!c->known[c->parts[i]])
+            return;
+    poll(w, c);
+}
+
+static void on_records(struct world *w, struct consumer *c, const struct event *ev)
+{
+    if (c->state != CONS_POLL || ev->id != c->request)
+        return;
+    c->batch_part = ev->payment;
+    c->batch_from = c->cur = ev->x;
+    c->batch_to = ev->y;
+    c->position[ev->payment] = ev->y;
+    for (uint32_t i = 0; i < c->nparts; i++)
+        if (c->parts[i] == ev->payment)
+            c->rotation = i + 1;
+    c->state = CONS_POLLED;
+    if (at(w, c, POINT_POLL, UINT32_MAX))
+        step(w, c);
+}
+
+static void on_commit_ack(struct world *w, struct consumer *c, const struct event *ev)
+{
+    if (c->state != CONS_COMMIT_WAIT || ev->id != c->request)
+        return;
+    c->state = w->st->commit == COMMIT_BEFORE ? CONS_RECORD : CONS_POLL_SEND;
+    if (at(w, c, POINT_AFTER_COMMIT, UINT32_MAX))
+        step(w, c);
+}
+
+static void on_response(struct world *w, struct consumer *c, const struct event *ev)
+{
+    if (c->state != CONS_GATEWAY || ev->id != c->request)
+        return;
+    if (ev->y == CHARGE_CONFLICT) { /* the first attempt is still executing: ask later */
+        c->request = 0;
+        sim_timer(w, c->node, TIMER_BACKOFF, w->pm->consumer_retry_backoff, 0, 0, 0, false);
+        return;
+    }
+    c->state = CONS_AFTER_EFFECT;
+    if (at(w, c, POINT_AFTER_EFFECT, ev->payment))
+        step(w, c);
+}
+
+/* The answer to the current request is overdue. */
+static void on_request_timeout(struct world *w, struct consumer *c, const struct event *ev)
+{
+    if (ev->id != c->request)
+        return;
+    switch (c->state) {
+    case CONS_OFFSETS: fetch_offsets(w, c); break;
+    case CONS_POLL: poll(w, c); break;
+    case CONS_COMMIT_WAIT: send_commit(w, c); break;
+    case CONS_GATEWAY:
+        if (w->st->gateway_retries) {
+            send_charge(w, c);
+        } else { /* give up on this charge: its outcome stays unknown */
+            ledger_commit(w, c, false);
+            c->state = CONS_COMMITTED;
+            step(w, c);
+        }
+        break;
+    default: break;
+    }
+}
+
+void consumer_on_event(struct world *w, uint32_t k, const struct event *ev)
+{
+    struct consumer *c = &w->consumers[k];
+    switch (ev->kind) {
+    case MSG_OFFSETS: on_offsets(w, c, ev); break;
+    case MSG_RECORDS: on_records(w, c, ev); break;
+    case MSG_COMMIT_ACK: on_commit_ack(w, c, ev); break;
+    case MSG_RESPONSE: on_response(w, c, ev); break;
+    case TIMER_REQUEST: on_request_timeout(w, c, ev); break;
+    case TIMER_BACKOFF:
+        if (c->state == CONS_GATEWAY)
+            send_charge(w, c);
+        break;
+    case TIMER_LEDGER:
+        if (c->state != CONS_LEDGER)
+            break;
+        ledger_commit(w, c, true);
+        c->state = CONS_COMMITTED;
+        if (at(w, c, POINT_COMMIT, current(w, c)->payment))
+            step(w, c);
+        break;
+    case TIMER_STEP: step(w, c); break;
+    default: SIM_PANIC("consumer got kind %u", ev->kind);
+    }
+}
+
+void consumer_crash(struct world *w, uint32_t k)
+{
+    struct consumer *c = &w->consumers[k];
+    c->state = CONS_DOWN;
+    if (c->seen)
+        memset(c->seen, 0, w->sc->payments * sizeof *c->seen);
+}
+
+static bool processing(const struct consumer *c)
+{
+    return c->state >= CONS_POLLED && c->state <= CONS_COMMITTED;
+}
+
+uint64_t consumer_cursor(const struct world *w, uint32_t part)
+{
+    uint32_t k = broker_member_of(w, part);
+    const struct consumer *c = &w->consumers[k];
+    const struct node *n = &w->nodes[c->node];
+    if (!n->up && !n->restarting)
+        return UINT64_MAX; /* nobody will read this partition again */
+    if (n->up && processing(c) && c->batch_part == part)
+        return c->cur;
+    if (n->up && c->known[part])
+        return c->position[part];
+    if (w->st->commit == COMMIT_WITH_LEDGER)
+        return w->ledger.has_offset[part] ? w->ledger.offset[part] : 0;
+    return w->broker.parts[part].has_committed ? w->broker.parts[part].committed : 0;
+}
+
+bool consumer_awaits_charge(const struct world *w, uint32_t payment)
+{
+    for (uint32_t k = 0; k < w->sc->consumers; k++) {
+        const struct consumer *c = &w->consumers[k];
+        if (w->nodes[c->node].up && (c->state == CONS_EFFECT || c->state == CONS_GATEWAY) &&
+            current(w, c)->payment == payment)
+            return true;
+    }
+    return false;
+}
+
+/* Every live member is waiting on a fetch the broker holds for lack of records. */
+bool consumer_idle(const struct world *w)
+{
+    for (uint32_t k = 0; k < w->sc->consumers; k++) {
+        const struct consumer *c = &w->consumers[k];
+        if (!w->nodes[c->node].up || c->nparts == 0)
+            continue;
+        const struct parked_fetch *f = &w->broker.parked[k];
+        if (c->state != CONS_POLL || !f->parked || f->request != c->request ||
+            !w->nodes[NODE_BROKER].up)
+            return false;
+    }
+    return true;
+}

@@ -1,0 +1,100 @@
+/* engine.c: binary min-heap of (time, sequence|slot) keys over a slab of event bodies. */
+#include "engine.h"
+
+#include <string.h>
+
+#include "check.h"
+#include "limits.h"
+
+#define SLOT_BITS 24u
+#define SLOT_MASK ((1u << SLOT_BITS) - 1u)
+
+static bool key_less(struct event_key a, struct event_key b)
+{
+    return a.time < b.time || (a.time == b.time && a.order < b.order);
+}
+
+void engine_init(struct engine *e)
+{
+    memset(e, 0, sizeof *e);
+}
+
+void engine_fini(struct engine *e)
+{
+    free(e->heap);
+    free(e->slab);
+    free(e->free_slots);
+    memset(e, 0, sizeof *e);
+}
+
+/* Doubles the heap, the slab and the free list together: slots never outnumber keys. */
+static void grow(struct engine *e)
+{
+    uint32_t cap = e->cap ? e->cap * 2 : 1024;
+    if (cap > EVENT_SLOTS_MAX)
+        SIM_PANIC("too many pending events (limit is %u)", EVENT_SLOTS_MAX);
+    e->heap = sim_realloc(e->heap, cap, sizeof *e->heap);
+    e->slab = sim_realloc(e->slab, cap, sizeof *e->slab);
+    e->free_slots = sim_realloc(e->free_slots, cap, sizeof *e->free_slots);
+    for (uint32_t s = cap; s > e->cap; s--)
+        e->free_slots[e->nfree++] = s - 1;
+    e->cap = cap;
+}
+
+void engine_schedule(struct engine *e, sim_time at, const struct event *ev)
+{
+    SIM_ASSERT(at >= e->now);
+    if (e->nfree == 0)
+        grow(e);
+    uint32_t slot = e->free_slots[--e->nfree];
+    e->slab[slot] = *ev;
+    if (!(ev->flags & EV_WEAK))
+        e->strong++;
+    struct event_key key = { at, (e->sequence++ << SLOT_BITS) | slot };
+    uint32_t i = e->len++;
+    while (i > 0) {
+        uint32_t parent = (i - 1) / 2;
+        if (!key_less(key, e->heap[parent]))
+            break;
+        e->heap[i] = e->heap[parent];
+        i = parent;
+    }
+    e->heap[i] = key;
+}
+
+bool engine_pop(struct engine *e, struct event *out)
+{
+    if (e->len == 0)
+        return false;
+    struct event_key top = e->heap[0];
+    uint32_t slot = (uint32_t)(top.order & SLOT_MASK);
+    *out = e->slab[slot];
+    e->free_slots[e->nfree++] = slot;
+    if (!(out->flags & EV_WEAK))
+        e->strong--;
+    e->now = top.time;
+    e->executed++;
+
+    struct event_key last = e->heap[--e->len];
+    uint32_t i = 0, n = e->len;
+    for (;;) {
+        uint32_t child = 2 * i + 1;
+        if (child >= n)
+            break;
+        if (child + 1 < n && key_less(e->heap[child + 1], e->heap[child]))
+            child++;
+        if (!key_less(e->heap[child], last))
+            break;
+        e->heap[i] = e->heap[child];
+        i = child;
+    }
+    if (n > 0)
+        e->heap[i] = last;
+    return true;
+}
+
+sim_time engine_peek_time(const struct engine *e)
+{
+    SIM_ASSERT(e->len > 0);
+    return e->heap[0].time;
+}

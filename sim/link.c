@@ -1,0 +1,63 @@
+/* link.c: one-way lossy links. A message put on a link may be cut off by a network
+ * partition, dropped by a targeted `drop`, lost by the link's loss draw, delayed by a
+ * draw from its delay range (so a spread reorders), and duplicated by its duplicate
+ * draw (the copy takes its own delay). Every draw comes from the link's own stream. */
+#include "world.h"
+
+static bool cut_now(const struct world *w, enum link_id l)
+{
+    for (uint32_t f = 0; f < w->sc->nfaults; f++) {
+        const struct fault *ft = &w->sc->faults[f];
+        if (ft->kind == FAULT_CUT && ft->link == l && w->eng.now >= ft->at &&
+            w->eng.now - ft->at < ft->duration)
+            return true;
+    }
+    return false;
+}
+
+static bool message_holds(const struct world *w, const struct event *msg, uint32_t payment)
+{
+    if (payment == ANY_PAYMENT)
+        return true;
+    if (msg->kind == MSG_RECORDS)
+        return broker_records_hold(w, msg->payment, msg->x, msg->y, payment);
+    if (msg->kind == MSG_FETCH || msg->kind == MSG_OFFSET_FETCH || msg->kind == MSG_OFFSETS ||
+        msg->kind == MSG_COMMIT || msg->kind == MSG_COMMIT_ACK || msg->kind == MSG_END_TXN ||
+        msg->kind == MSG_END_TXN_ACK)
+        return false; /* these name partitions or transactions, not payments */
+    return msg->payment == payment;
+}
+
+/* A targeted `drop` takes exactly one message: the first that matches. */
+static bool dropped_on_purpose(struct world *w, enum link_id l, const struct event *msg)
+{
+    for (uint32_t f = 0; f < w->sc->nfaults; f++) {
+        const struct fault *ft = &w->sc->faults[f];
+        if (ft->kind == FAULT_DROP && !w->fault_done[f] && ft->link == l &&
+            ft->msg_kind == msg->kind && message_holds(w, msg, ft->payment)) {
+            w->fault_done[f] = true;
+            return true;
+        }
+    }
+    return false;
+}
+
+void link_send(struct world *w, uint8_t from, uint8_t to, uint8_t kind, uint32_t payment,
+               uint32_t id, uint64_t x, uint64_t y)
+{
+    struct event m = { .type = EV_MSG, .node = to, .kind = kind, .from = from,
+                       .incarnation = w->nodes[from].incarnation,
+                       .payment = payment, .id = id, .x = x, .y = y };
+    const struct event *msg = &m;
+    enum link_id l = msg_kind_link((enum msg_kind)kind);
+    const struct link_config *c = &w->sc->links[l];
+    struct rng *r = &w->link_rng[l];
+    w->tally.messages++;
+    if (w->link_has_faults[l] && (cut_now(w, l) || dropped_on_purpose(w, l, msg)))
+        return;
+    if (rng_chance(r, c->loss_ppm))
+        return;
+    sim_schedule(w, rng_range(r, c->delay_min, c->delay_max), msg);
+    if (rng_chance(r, c->duplicate_ppm))
+        sim_schedule(w, rng_range(r, c->delay_min, c->delay_max), msg);
+}

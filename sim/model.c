@@ -1,0 +1,73 @@
+/* model.c: the names of nodes, links, message kinds and protocol points. */
+#include "model.h"
+
+#include <stdio.h>
+#include <string.h>
+
+const char *const link_names[LINK_COUNT] = {
+    "producer->broker", "broker->producer", "consumer->broker",
+    "broker->consumer", "consumer->gateway", "gateway->consumer",
+};
+
+const char *const msg_kind_names[MSG_KIND_COUNT] = {
+    NULL, "produce", "ack", "end-txn", "end-txn-ack", "offset-fetch", "offsets",
+    "fetch", "records", "commit", "commit-ack", "charge", "response",
+};
+
+const char *const point_names[POINT_COUNT] = {
+    NULL, "send", "ack", "append", "ack-sent", "txn-commit", "marker", "poll",
+    "before-effect", "after-effect", "before-commit", "after-commit", "charge",
+    "respond", "write", "commit",
+};
+
+enum link_id msg_kind_link(enum msg_kind kind)
+{
+    switch (kind) {
+    case MSG_PRODUCE: case MSG_END_TXN: return LINK_PRODUCER_BROKER;
+    case MSG_ACK: case MSG_END_TXN_ACK: return LINK_BROKER_PRODUCER;
+    case MSG_OFFSET_FETCH: case MSG_FETCH: case MSG_COMMIT: return LINK_CONSUMER_BROKER;
+    case MSG_OFFSETS: case MSG_RECORDS: case MSG_COMMIT_ACK: return LINK_BROKER_CONSUMER;
+    case MSG_CHARGE: return LINK_CONSUMER_GATEWAY;
+    default: return LINK_GATEWAY_CONSUMER;
+    }
+}
+
+static int find(const char *const *names, int count, const char *s, unsigned len)
+{
+    for (int i = 0; i < count; i++)
+        if (names[i] && strlen(names[i]) == len && memcmp(names[i], s, len) == 0)
+            return i;
+    return -1;
+}
+
+int link_by_name(const char *s, unsigned len) { return find(link_names, LINK_COUNT, s, len); }
+int msg_kind_by_name(const char *s, unsigned len) { return find(msg_kind_names, MSG_KIND_COUNT, s, len); }
+int point_by_name(const char *s, unsigned len) { return find(point_names, POINT_COUNT, s, len); }
+
+int node_by_name(const char *s, unsigned len)
+{
+    static const char *const fixed[NODE_FIXED] = { "producer", "broker", "gateway" };
+    int n = find(fixed, NODE_FIXED, s, len);
+    if (n >= 0)
+        return n;
+    if (len == 8 && memcmp(s, "consumer", 8) == 0)
+        return NODE_CONSUMER_1;
+    if (len < 10 || len > 11 || memcmp(s, "consumer-", 9) != 0)
+        return -1;
+    int k = 0;
+    for (unsigned i = 9; i < len; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        k = k * 10 + (s[i] - '0');
+    }
+    return k >= 1 && s[9] != '0' ? NODE_CONSUMER_1 + k - 1 : -1;
+}
+
+const char *node_name(int node, char *buf)
+{
+    static const char *const fixed[NODE_FIXED] = { "producer", "broker", "gateway" };
+    if (node < NODE_FIXED)
+        return fixed[node];
+    snprintf(buf, 16, "consumer-%u", (unsigned)(uint8_t)(node - NODE_CONSUMER_1 + 1));
+    return buf;
+}

@@ -1,0 +1,74 @@
+/* model.h: the vocabulary shared by the scenario language and the simulation: nodes,
+ * links, message kinds and protocol points, with the names users write for them. */
+#ifndef EOSIM_MODEL_H
+#define EOSIM_MODEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Node ids: fixed nodes first, then consumer-1 .. consumer-N. */
+enum node_id { NODE_PRODUCER, NODE_BROKER, NODE_GATEWAY, NODE_CONSUMER_1, NODE_FIXED = 3 };
+#define NODE_CONSUMER(k) ((uint8_t)(NODE_CONSUMER_1 + (k))) /* k counts from 0 */
+
+enum link_id {
+    LINK_PRODUCER_BROKER,
+    LINK_BROKER_PRODUCER,
+    LINK_CONSUMER_BROKER,
+    LINK_BROKER_CONSUMER,
+    LINK_CONSUMER_GATEWAY,
+    LINK_GATEWAY_CONSUMER,
+    LINK_COUNT
+};
+
+enum msg_kind {
+    MSG_PRODUCE = 1,   /* producer -> broker: one record */
+    MSG_ACK,           /* broker -> producer: appended, duplicate, or an error */
+    MSG_END_TXN,       /* producer -> broker: commit the open transaction */
+    MSG_END_TXN_ACK,   /* broker -> producer */
+    MSG_OFFSET_FETCH,  /* consumer -> broker: where did my group stop? */
+    MSG_OFFSETS,       /* broker -> consumer */
+    MSG_FETCH,         /* consumer -> broker: poll */
+    MSG_RECORDS,       /* broker -> consumer: a range of one partition */
+    MSG_COMMIT,        /* consumer -> broker: commit an offset */
+    MSG_COMMIT_ACK,    /* broker -> consumer */
+    MSG_CHARGE,        /* consumer -> gateway */
+    MSG_RESPONSE,      /* gateway -> consumer */
+    MSG_KIND_COUNT
+};
+
+/* Protocol points: named steps where a fault can be placed. Each fires just after the
+ * step it names has taken effect, unless its name says "before". */
+enum point_id {
+    POINT_SEND = 1,      /* producer: a produce request is on the wire */
+    POINT_ACK,           /* producer: an ack was received and recorded */
+    POINT_APPEND,        /* broker: a record was appended, the ack not yet sent */
+    POINT_ACK_SENT,      /* broker: the ack is on the wire */
+    POINT_TXN_COMMIT,    /* broker: the coordinator decided to commit */
+    POINT_MARKER,        /* broker: the commit markers are written */
+    POINT_POLL,          /* consumer: a poll returned records, none processed yet */
+    POINT_BEFORE_EFFECT, /* consumer: about to charge the gateway for a record */
+    POINT_AFTER_EFFECT,  /* consumer: the gateway's answer arrived, nothing recorded yet */
+    POINT_BEFORE_COMMIT, /* consumer: about to commit its offset */
+    POINT_AFTER_COMMIT,  /* consumer: the offset commit was acknowledged */
+    POINT_CHARGE,        /* gateway: a charge was made, the response not yet sent */
+    POINT_RESPOND,       /* gateway: the response is on the wire */
+    POINT_WRITE,         /* ledger: the row is written inside an open transaction */
+    POINT_COMMIT,        /* ledger: the transaction committed */
+    POINT_COUNT
+};
+
+extern const char *const link_names[LINK_COUNT];
+extern const char *const msg_kind_names[MSG_KIND_COUNT];
+extern const char *const point_names[POINT_COUNT];
+
+/* The link a message kind travels on (consumer-side links for consumer messages). */
+enum link_id msg_kind_link(enum msg_kind kind);
+int link_by_name(const char *s, unsigned len);
+int msg_kind_by_name(const char *s, unsigned len);
+int point_by_name(const char *s, unsigned len);
+/* "producer", "broker", "gateway", "consumer" (= consumer-1), "consumer-K". -1 if unknown. */
+int node_by_name(const char *s, unsigned len);
+/* Writes the node's name into buf (at least 16 bytes). */
+const char *node_name(int node, char *buf);
+
+#endif

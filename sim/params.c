@@ -1,0 +1,64 @@
+/* params.c: parameter defaults and the table behind `set`. */
+#include "params.h"
+
+#include <stddef.h>
+
+const struct params params_defaults = {
+    .producer_request_timeout = 30 * SIM_SEC,   /* request.timeout.ms */
+    .producer_retry_backoff = 100 * SIM_MS,     /* retry.backoff.ms */
+    .producer_max_in_flight = 5,                /* max.in.flight.requests.per.connection */
+    .producer_txn_max_records = 100,
+    .broker_transaction_timeout = 60 * SIM_SEC, /* transaction.timeout.ms */
+    .consumer_request_timeout = 30 * SIM_SEC,
+    .consumer_max_poll_records = 500,           /* max.poll.records */
+    .consumer_gateway_timeout = 2 * SIM_SEC,
+    .consumer_retry_backoff = 100 * SIM_MS,
+    .consumer_auto_commit_interval = 5 * SIM_SEC, /* auto.commit.interval.ms */
+    .consumer_auto_offset_reset = RESET_EARLIEST,
+    .gateway_latency = { 50 * SIM_MS, 50 * SIM_MS },
+    .gateway_key_retention = 24 * 3600 * SIM_SEC,
+    .ledger_latency = 1 * SIM_MS,
+    .restart_delay = 1 * SIM_SEC,
+    .max_time = 7 * 24 * 3600 * SIM_SEC,
+};
+
+static const char *const resets[] = { "earliest", "latest", NULL };
+
+#define PARAM(name, type, field, choices, lo, hi, help) \
+    { name, type, offsetof(struct params, field), choices, lo, hi, help }
+
+const struct setting params_table[] = {
+    PARAM("producer.request-timeout", SETTING_DURATION, producer_request_timeout, NULL, 0, 0,
+          "how long the producer waits for an ack before retrying (30s)"),
+    PARAM("producer.retry-backoff", SETTING_DURATION, producer_retry_backoff, NULL, 0, 0,
+          "pause before re-sending a request the broker refused as out of order (100ms)"),
+    PARAM("producer.max-in-flight", SETTING_COUNT, producer_max_in_flight, NULL, 1, 5,
+          "unacknowledged requests per partition of an idempotent producer (5)"),
+    PARAM("producer.transaction-records", SETTING_COUNT, producer_txn_max_records, NULL, 1, 100000,
+          "records a transactional producer puts in one transaction at most (100)"),
+    PARAM("broker.transaction-timeout", SETTING_DURATION, broker_transaction_timeout, NULL, 0, 0,
+          "an open transaction older than this is aborted by the coordinator (60s)"),
+    PARAM("consumer.request-timeout", SETTING_DURATION, consumer_request_timeout, NULL, 0, 0,
+          "how long a consumer waits for a fetch, offset or commit answer (30s)"),
+    PARAM("consumer.max-poll-records", SETTING_COUNT, consumer_max_poll_records, NULL, 1, 100000,
+          "records one poll returns at most (500)"),
+    PARAM("consumer.gateway-timeout", SETTING_DURATION, consumer_gateway_timeout, NULL, 0, 0,
+          "how long the consumer waits for the gateway's answer (2s)"),
+    PARAM("consumer.retry-backoff", SETTING_DURATION, consumer_retry_backoff, NULL, 0, 0,
+          "pause before retrying a charge the gateway answered with a conflict (100ms)"),
+    PARAM("consumer.auto-commit-interval", SETTING_DURATION, consumer_auto_commit_interval, NULL,
+          0, 0, "with consumer.commit=auto, how often poll commits what it returned (5s)"),
+    PARAM("consumer.auto-offset-reset", SETTING_ENUM, consumer_auto_offset_reset, resets, 0, 0,
+          "where a consumer starts when its group has no committed offset (earliest)"),
+    PARAM("gateway.latency", SETTING_DURATION_RANGE, gateway_latency, NULL, 0, 0,
+          "time the gateway takes to execute a charge, uniform over the range (50ms)"),
+    PARAM("gateway.key-retention", SETTING_DURATION, gateway_key_retention, NULL, 0, 0,
+          "how long the gateway keeps an idempotency key's saved result (24h)"),
+    PARAM("ledger.latency", SETTING_DURATION, ledger_latency, NULL, 0, 0,
+          "time between a ledger transaction's write and its commit (1ms)"),
+    PARAM("node.restart-delay", SETTING_DURATION, restart_delay, NULL, 0, 0,
+          "restart delay of a crash that does not say `restart after` (1s)"),
+    PARAM("run.max-time", SETTING_DURATION, max_time, NULL, 0, 0,
+          "safety horizon of a scenario without `until` (7 days)"),
+    { NULL, 0, 0, NULL, 0, 0, NULL },
+};

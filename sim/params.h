@@ -1,0 +1,35 @@
+/* params.h: the timing and sizing parameters a scenario sets with `set NAME VALUE`.
+ * Defaults are Kafka's and a Stripe-like gateway's where those systems have one. */
+#ifndef EOSIM_PARAMS_H
+#define EOSIM_PARAMS_H
+
+#include <stdint.h>
+
+#include "engine.h"
+#include "settings.h"
+
+enum offset_reset { RESET_EARLIEST, RESET_LATEST };
+
+struct params {
+    sim_time producer_request_timeout;
+    sim_time producer_retry_backoff;
+    uint32_t producer_max_in_flight;
+    uint32_t producer_txn_max_records;
+    sim_time broker_transaction_timeout;
+    sim_time consumer_request_timeout;
+    uint32_t consumer_max_poll_records;
+    sim_time consumer_gateway_timeout;
+    sim_time consumer_retry_backoff;
+    sim_time consumer_auto_commit_interval;
+    uint8_t consumer_auto_offset_reset;     /* enum offset_reset */
+    sim_time gateway_latency[2];            /* uniform range */
+    sim_time gateway_key_retention;
+    sim_time ledger_latency;
+    sim_time restart_delay;                 /* crash without "restart after" */
+    sim_time max_time;                      /* safety horizon when no `until` is given */
+};
+
+extern const struct params params_defaults;
+extern const struct setting params_table[];
+
+#endif

@@ -1,0 +1,364 @@
+/* producer.c: the payment service's Kafka producer.
+ *
+ * The workload hands it payment intents at a fixed interval; each becomes one record,
+ * keyed to a partition by payment id. With retries, a record whose ack is overdue is
+ * sent again (a lost ack therefore leaves two copies unless the producer is
+ * idempotent). The idempotent producer numbers records per partition under its
+ * (producer id, epoch) and keeps at most max-in-flight unacknowledged per partition;
+ * a record the broker refuses as out of order waits for its predecessor. The
+ * transactional producer groups queued records into a transaction and ends it with
+ * EndTxn. Everything here is volatile: a crash drops every record not yet done. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "world.h"
+
+#define NO_PAYMENT UINT32_MAX
+
+/* Idempotent producers with retries pipeline at most max-in-flight per partition. */
+static bool limited(const struct world *w)
+{
+    return w->st->idempotence && w->st->producer_retries;
+}
+
+static uint64_t identity(const struct producer *p)
+{
+    return (uint64_t)p->pid << 16 | p->epoch;
+}
+
+static void fifo_push(struct producer *p, struct pay_fifo *q, uint32_t payment)
+{
+    p->next[payment] = NO_PAYMENT;
+    if (q->head == NO_PAYMENT)
+        q->head = payment;
+    else
+        p->next[q->tail] = payment;
+    q->tail = payment;
+}
+
+static uint32_t fifo_pop(struct producer *p, struct pay_fifo *q)
+{
+    uint32_t payment = q->head;
+    if (payment != NO_PAYMENT)
+        q->head = p->next[payment];
+    return payment;
+}
+
+void producer_init(struct world *w)
+{
+    struct producer *p = &w->producer;
+    uint32_t n = w->sc->payments, parts = w->sc->partitions;
+    memset(p, 0, sizeof *p);
+    p->state = sim_alloc(n, 1);
+    p->seq = sim_alloc(n, sizeof *p->seq);
+    p->attempt = sim_alloc(n, sizeof *p->attempt);
+    p->next = sim_alloc(n, sizeof *p->next);
+    p->queue = sim_alloc(parts, sizeof *p->queue);
+    p->flight = sim_alloc((size_t)parts * 5, sizeof *p->flight);
+    p->nflight = sim_alloc(parts, sizeof *p->nflight);
+    p->next_seq = sim_alloc(parts, sizeof *p->next_seq);
+    p->txn_members = sim_alloc(w->pm->producer_txn_max_records, sizeof *p->txn_members);
+    if (w->st->transactions && w->st->transactional_id == TXN_ID_RANDOM)
+        p->transactional_id = 1 + (uint32_t)rng_below(&w->producer_rng, 1u << 30);
+    else
+        p->transactional_id = 1;
+    producer_restart(w); /* the first start is a restart from nothing */
+}
+
+void producer_fini(struct world *w)
+{
+    struct producer *p = &w->producer;
+    free(p->state);
+    free(p->seq);
+    free(p->attempt);
+    free(p->next);
+    free(p->queue);
+    free(p->flight);
+    free(p->nflight);
+    free(p->next_seq);
+    free(p->txn_members);
+}
+
+static void flight_remove(struct producer *p, uint32_t part, uint32_t payment)
+{
+    uint32_t *slots = &p->flight[part * 5];
+    for (uint32_t i = 0; i < p->nflight[part]; i++)
+        if (slots[i] == payment) {
+            memmove(&slots[i], &slots[i + 1], (p->nflight[part] - i - 1) * sizeof *slots);
+            p->nflight[part]--;
+            return;
+        }
+}
+
+/* Puts the record on the wire (again). False if the producer stopped at `send`. */
+static bool send(struct world *w, uint32_t payment)
+{
+    struct producer *p = &w->producer;
+    p->attempt[payment]++;
+    p->state[payment] = w->st->producer_retries ? PAY_INFLIGHT : PAY_SENT;
+    uint64_t txn = w->st->transactions ? p->txn_no : 0;
+    link_send(w, NODE_PRODUCER, NODE_BROKER, MSG_PRODUCE, payment, (uint32_t)p->seq[payment],
+              w->st->idempotence ? identity(p) : 0, txn);
+    if (w->st->producer_retries)
+        sim_timer(w, NODE_PRODUCER, TIMER_PRODUCE, w->pm->producer_request_timeout, payment,
+                  p->attempt[payment], 0, false);
+    struct event resume = { .kind = TIMER_RESEND, .payment = NO_PAYMENT };
+    return sim_point(w, NODE_PRODUCER, POINT_SEND, payment, &resume, 0);
+}
+
+/* Sends queued records of a partition while slots are free. */
+static bool pump(struct world *w, uint32_t part)
+{
+    struct producer *p = &w->producer;
+    uint32_t limit = limited(w) ? w->pm->producer_max_in_flight : UINT32_MAX;
+    while (p->queue[part].head != NO_PAYMENT && p->nflight[part] < limit) {
+        uint32_t payment = fifo_pop(p, &p->queue[part]);
+        p->seq[payment] = p->next_seq[part]++;
+        if (limited(w))
+            p->flight[part * 5 + p->nflight[part]++] = payment;
+        if (!send(w, payment))
+            return false;
+    }
+    return true;
+}
+
+static bool pump_all(struct world *w)
+{
+    for (uint32_t part = 0; part < w->sc->partitions; part++)
+        if (!pump(w, part))
+            return false;
+    return true;
+}
+
+/* Opens a transaction over the backlog's first records and sends them. */
+static void begin_transaction(struct world *w)
+{
+    struct producer *p = &w->producer;
+    if (p->txn_open || p->backlog.head == NO_PAYMENT)
+        return;
+    p->txn_open = true;
+    p->txn_ending = false;
+    p->txn_no++;
+    p->txn_len = p->txn_acked = 0;
+    while (p->backlog.head != NO_PAYMENT && p->txn_len < w->pm->producer_txn_max_records) {
+        uint32_t payment = fifo_pop(p, &p->backlog);
+        p->txn_members[p->txn_len++] = payment;
+        fifo_push(p, &p->queue[broker_partition_of(w, payment)], payment);
+    }
+    pump_all(w);
+}
+
+static void end_transaction(struct world *w)
+{
+    struct producer *p = &w->producer;
+    p->txn_ending = true;
+    link_send(w, NODE_PRODUCER, NODE_BROKER, MSG_END_TXN, 0, p->txn_no, identity(p), 0);
+    sim_timer(w, NODE_PRODUCER, TIMER_END_TXN, w->pm->producer_request_timeout, 0, p->txn_no,
+              0, false);
+}
+
+/* The transaction failed (aborted by the coordinator, or this producer was fenced):
+ * get a fresh epoch and put its records back at the front of the backlog. */
+static void retry_transaction(struct world *w)
+{
+    struct producer *p = &w->producer;
+    broker_init_producer(w, p->transactional_id, &p->pid, &p->epoch);
+    for (uint32_t part = 0; part < w->sc->partitions; part++) {
+        p->queue[part].head = NO_PAYMENT;
+        p->nflight[part] = 0;
+        p->next_seq[part] = 0;
+    }
+    struct pay_fifo again = { NO_PAYMENT, NO_PAYMENT };
+    for (uint32_t i = 0; i < p->txn_len; i++) {
+        p->state[p->txn_members[i]] = PAY_QUEUED;
+        fifo_push(p, &again, p->txn_members[i]);
+    }
+    if (again.head != NO_PAYMENT) {
+        p->next[again.tail] = p->backlog.head;
+        if (p->backlog.head == NO_PAYMENT)
+            p->backlog.tail = again.tail;
+        p->backlog.head = again.head;
+    }
+    p->txn_open = false;
+    begin_transaction(w);
+}
+
+static void accept(struct world *w, uint32_t payment)
+{
+    struct producer *p = &w->producer;
+    p->state[payment] = PAY_QUEUED;
+    if (w->st->transactions) {
+        fifo_push(p, &p->backlog, payment);
+        begin_transaction(w);
+    } else {
+        uint32_t part = broker_partition_of(w, payment);
+        fifo_push(p, &p->queue[part], payment);
+        pump(w, part);
+    }
+}
+
+static void schedule_intent(struct world *w, uint32_t payment)
+{
+    if (payment >= w->sc->payments)
+        return;
+    struct event ev = { .type = EV_INTENT, .payment = payment };
+    sim_time at = (sim_time)payment * w->sc->every;
+    engine_schedule(&w->eng, at > w->eng.now ? at : w->eng.now, &ev);
+}
+
+void producer_on_intent(struct world *w, uint32_t payment)
+{
+    struct producer *p = &w->producer;
+    const struct node *n = &w->nodes[NODE_PRODUCER];
+    if (!n->up) {
+        p->intents_stalled = true; /* the client waits; see producer_restart */
+        return;
+    }
+    if (n->paused_until > w->eng.now) {
+        struct event ev = { .type = EV_INTENT, .payment = payment };
+        engine_schedule(&w->eng, n->paused_until, &ev);
+        return;
+    }
+    p->next_intent = payment + 1;
+    schedule_intent(w, payment + 1);
+    accept(w, payment);
+}
+
+static void on_ack(struct world *w, const struct event *ev)
+{
+    struct producer *p = &w->producer;
+    uint32_t payment = ev->payment, part = broker_partition_of(w, payment);
+    uint8_t st = p->state[payment];
+    if ((st != PAY_INFLIGHT && st != PAY_REFUSED) || ev->incarnation != w->nodes[NODE_PRODUCER].incarnation)
+        return; /* late, duplicated, or for a previous life */
+    if (w->st->transactions && ev->y >> 8 != p->txn_no)
+        return;
+    switch (ev->y & 0xff) {
+    case ACK_OUT_OF_ORDER:
+        p->state[payment] = PAY_REFUSED;
+        if (p->flight[part * 5] == payment) /* nothing before it is in flight */
+            sim_timer(w, NODE_PRODUCER, TIMER_RESEND, w->pm->producer_retry_backoff, payment,
+                      p->attempt[payment], 0, false);
+        return;
+    case ACK_FENCED:
+    case ACK_ABORTED:
+        if (w->st->transactions)
+            retry_transaction(w);
+        return;
+    default:
+        break;
+    }
+    if (limited(w))
+        flight_remove(p, part, payment);
+    if (w->st->transactions) {
+        p->state[payment] = PAY_TXN_ACKED;
+        if (++p->txn_acked == p->txn_len)
+            end_transaction(w);
+    } else {
+        p->state[payment] = PAY_ACKED;
+    }
+    /* Records refused behind this one may go now. */
+    for (uint32_t i = 0; i < p->nflight[part]; i++) {
+        uint32_t waiting = p->flight[part * 5 + i];
+        if (p->state[waiting] == PAY_REFUSED && !send(w, waiting))
+            return;
+    }
+    struct event resume = { .kind = TIMER_RESEND, .payment = NO_PAYMENT };
+    if (sim_point(w, NODE_PRODUCER, POINT_ACK, payment, &resume, 0))
+        pump(w, part);
+}
+
+static void on_end_txn_ack(struct world *w, const struct event *ev)
+{
+    struct producer *p = &w->producer;
+    if (!p->txn_open || !p->txn_ending || ev->id != p->txn_no)
+        return;
+    if (ev->y != ACK_OK) {
+        retry_transaction(w);
+        return;
+    }
+    for (uint32_t i = 0; i < p->txn_len; i++)
+        p->state[p->txn_members[i]] = PAY_ACKED;
+    p->txn_open = false;
+    begin_transaction(w);
+}
+
+static void on_timer(struct world *w, const struct event *ev)
+{
+    struct producer *p = &w->producer;
+    switch (ev->kind) {
+    case TIMER_PRODUCE:
+    case TIMER_RESEND:
+        if (ev->payment == NO_PAYMENT) { /* a resume after a pause at send or ack */
+            pump_all(w);
+            return;
+        }
+        if ((p->state[ev->payment] == PAY_INFLIGHT || p->state[ev->payment] == PAY_REFUSED) &&
+            p->attempt[ev->payment] == ev->id)
+            send(w, ev->payment);
+        return;
+    case TIMER_END_TXN:
+        if (p->txn_open && p->txn_ending && ev->id == p->txn_no)
+            end_transaction(w);
+        return;
+    default:
+        SIM_PANIC("producer got timer kind %u", ev->kind);
+    }
+}
+
+void producer_on_event(struct world *w, const struct event *ev)
+{
+    if (ev->type == EV_MSG && ev->kind == MSG_ACK)
+        on_ack(w, ev);
+    else if (ev->type == EV_MSG && ev->kind == MSG_END_TXN_ACK)
+        on_end_txn_ack(w, ev);
+    else if (ev->type == EV_TIMER || ev->type == EV_RESUME)
+        on_timer(w, ev);
+}
+
+void producer_crash(struct world *w)
+{
+    struct producer *p = &w->producer;
+    for (uint32_t i = 0; i < p->next_intent; i++)
+        if (p->state[i] == PAY_QUEUED || p->state[i] == PAY_INFLIGHT ||
+            p->state[i] == PAY_REFUSED || p->state[i] == PAY_TXN_ACKED)
+            p->state[i] = PAY_DROPPED;
+    for (uint32_t part = 0; part < w->sc->partitions; part++) {
+        p->queue[part].head = NO_PAYMENT;
+        p->nflight[part] = 0;
+        p->next_seq[part] = 0;
+    }
+    p->backlog.head = NO_PAYMENT;
+    p->txn_open = false;
+}
+
+/* A (re)started producer gets a new producer id, or with a stable transactional id a
+ * new epoch of the same one, and takes the intents that waited while it was down. */
+void producer_restart(struct world *w)
+{
+    struct producer *p = &w->producer;
+    if (w->st->transactions && w->st->transactional_id == TXN_ID_RANDOM && p->pid)
+        p->transactional_id = 1 + (uint32_t)rng_below(&w->producer_rng, 1u << 30);
+    if (w->st->idempotence)
+        broker_init_producer(w, w->st->transactions ? p->transactional_id : 0, &p->pid,
+                             &p->epoch);
+    if (!p->intents_stalled)
+        return;
+    p->intents_stalled = false;
+    uint32_t first = p->next_intent;
+    while (p->next_intent < w->sc->payments &&
+           (sim_time)p->next_intent * w->sc->every <= w->eng.now)
+        p->next_intent++;
+    schedule_intent(w, p->next_intent);
+    for (uint32_t i = first; i < p->next_intent; i++)
+        accept(w, i);
+}
+
+bool producer_holds(const struct world *w, uint32_t payment)
+{
+    uint8_t st = w->producer.state[payment];
+    bool alive = w->nodes[NODE_PRODUCER].up || w->nodes[NODE_PRODUCER].restarting;
+    return alive && (st == PAY_QUEUED || st == PAY_INFLIGHT || st == PAY_REFUSED ||
+                     st == PAY_TXN_ACKED || st == PAY_UNBORN);
+}

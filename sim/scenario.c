@@ -1,0 +1,762 @@
+/* scenario.c: the lexer and parser of scenario files.
+ *
+ * One statement a line; words separated by blanks; `#` starts a comment; "quoted"
+ * words for `about`. Each statement has a handler in the table at the bottom; the
+ * handlers consume words through a small cursor that reports errors at the column of
+ * the word at fault (or just past the end of the line when a word is missing). */
+#include "scenario.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "check.h"
+#include "value.h"
+
+const char *const metric_names[METRIC_COUNT] = {
+    "lost", "duplicated", "pending", "charges", "ledger-rows", "log-copies", "deliveries",
+};
+const char *const compare_op_names[6] = { "=", "!=", "<", "<=", ">", ">=" };
+
+struct token {
+    const char *s;
+    unsigned len, col;
+};
+
+struct parser {
+    struct scenario *sc;
+    struct parse_error *err;
+    struct token tok[TOKENS_MAX];
+    unsigned n, i;
+    unsigned eol_col;              /* column just past the last character */
+    uint32_t line;
+    uint32_t scenario_line, payments_line, strategies_line;
+    uint32_t fault_col[FAULTS_MAX]; /* column of each fault's node, for late checks */
+    char msg[VALUE_ERR_LEN];
+};
+
+static bool fail(struct parser *p, unsigned col, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(p->err->message, sizeof p->err->message, fmt, ap);
+    va_end(ap);
+    p->err->line = p->line;
+    p->err->col = col;
+    return false;
+}
+
+static bool at_end(const struct parser *p) { return p->i >= p->n; }
+
+/* The next word, or an error naming what was expected there. */
+static const struct token *next(struct parser *p, const char *what)
+{
+    if (at_end(p)) {
+        fail(p, p->eol_col, "expected %s", what);
+        return NULL;
+    }
+    return &p->tok[p->i++];
+}
+
+static bool is(const struct token *t, const char *w)
+{
+    return t->len == strlen(w) && memcmp(t->s, w, t->len) == 0;
+}
+
+static bool peek(const struct parser *p, const char *w)
+{
+    return !at_end(p) && is(&p->tok[p->i], w);
+}
+
+static bool keyword(struct parser *p, const char *w)
+{
+    char what[64];
+    snprintf(what, sizeof what, "'%s'", w);
+    const struct token *t = next(p, what);
+    if (!t)
+        return false;
+    return is(t, w) || fail(p, t->col, "expected '%s', got '%.*s'", w, (int)t->len, t->s);
+}
+
+static bool finish(struct parser *p)
+{
+    if (at_end(p))
+        return true;
+    const struct token *t = &p->tok[p->i];
+    return fail(p, t->col, "unexpected '%.*s' at the end of the statement", (int)t->len, t->s);
+}
+
+static bool count(struct parser *p, const char *what, uint64_t lo, uint64_t hi, uint64_t *out)
+{
+    const struct token *t = next(p, what);
+    if (!t)
+        return false;
+    if (!value_count(t->s, t->len, out, p->msg))
+        return fail(p, t->col, "%s: %s", what, p->msg);
+    if (*out < lo || *out > hi)
+        return fail(p, t->col, "%s must be between %llu and %llu, got %.*s", what,
+                    (unsigned long long)lo, (unsigned long long)hi, (int)t->len, t->s);
+    return true;
+}
+
+static bool duration(struct parser *p, const char *what, sim_time *out)
+{
+    const struct token *t = next(p, what);
+    if (!t)
+        return false;
+    return value_duration(t->s, t->len, out, p->msg) || fail(p, t->col, "%s: %s", what, p->msg);
+}
+
+static bool probability(struct parser *p, const char *what, uint32_t *ppm)
+{
+    const struct token *t = next(p, what);
+    if (!t)
+        return false;
+    return value_probability(t->s, t->len, ppm, p->msg) ||
+           fail(p, t->col, "%s %s", what, p->msg);
+}
+
+static bool node(struct parser *p, uint8_t *out)
+{
+    const struct token *t = next(p, "a node (producer, broker, gateway, consumer, consumer-K)");
+    if (!t)
+        return false;
+    int n = node_by_name(t->s, t->len);
+    if (n < 0)
+        return fail(p, t->col, "unknown node '%.*s' (nodes: producer broker gateway consumer "
+                    "consumer-K)", (int)t->len, t->s);
+    if (p->sc->nfaults < FAULTS_MAX)
+        p->fault_col[p->sc->nfaults] = t->col;
+    *out = (uint8_t)n;
+    return true;
+}
+
+static bool link(struct parser *p, uint8_t *out)
+{
+    const struct token *t = next(p, "a link like producer->broker");
+    if (!t)
+        return false;
+    int l = link_by_name(t->s, t->len);
+    if (l < 0)
+        return fail(p, t->col, "unknown link '%.*s' (links: producer->broker broker->producer "
+                    "consumer->broker broker->consumer consumer->gateway gateway->consumer)",
+                    (int)t->len, t->s);
+    *out = (uint8_t)l;
+    return true;
+}
+
+static struct fault *new_fault(struct parser *p, enum fault_kind kind)
+{
+    if (p->sc->nfaults >= FAULTS_MAX) {
+        fail(p, 1, "too many faults (limit is %u)", FAULTS_MAX);
+        return NULL;
+    }
+    struct fault *f = &p->sc->faults[p->sc->nfaults];
+    memset(f, 0, sizeof *f);
+    f->kind = (uint8_t)kind;
+    f->payment = ANY_PAYMENT;
+    f->line = p->line;
+    return f;
+}
+
+static bool name_word(struct parser *p, const struct token *t, const char *what)
+{
+    if (t->len == 0 || t->len > NAME_MAX_LEN)
+        return fail(p, t->col, "%s must be 1 to %u characters long", what, NAME_MAX_LEN);
+    for (unsigned i = 0; i < t->len; i++) {
+        char c = t->s[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '-'))
+            return fail(p, t->col + i, "%s may hold letters, digits and '-' only, not '%c'",
+                        what, c);
+    }
+    return true;
+}
+
+/* ---- statements ---- */
+
+static bool st_scenario(struct parser *p)
+{
+    const struct token *t = next(p, "a scenario name");
+    if (!t || !name_word(p, t, "a scenario name"))
+        return false;
+    if (p->scenario_line)
+        return fail(p, t->col, "the scenario is already named on line %u", p->scenario_line);
+    p->scenario_line = p->line;
+    memcpy(p->sc->name, t->s, t->len);
+    p->sc->name[t->len] = 0;
+    return finish(p);
+}
+
+static bool st_about(struct parser *p)
+{
+    const struct token *t = next(p, "a \"quoted\" description");
+    if (!t)
+        return false;
+    if (t->len < 2 || t->s[0] != '"')
+        return fail(p, t->col, "about takes one \"quoted\" line");
+    if (t->len - 2 > ABOUT_MAX_LEN)
+        return fail(p, t->col, "about is longer than %u characters", ABOUT_MAX_LEN);
+    memcpy(p->sc->about, t->s + 1, t->len - 2);
+    p->sc->about[t->len - 2] = 0;
+    return finish(p);
+}
+
+static bool st_seed(struct parser *p)
+{
+    return count(p, "seed", 0, UINT64_MAX, &p->sc->seed) && finish(p);
+}
+
+static bool st_runs(struct parser *p)
+{
+    uint64_t n;
+    if (!count(p, "runs", 1, RUNS_MAX, &n))
+        return false;
+    p->sc->runs = (uint32_t)n;
+    return finish(p);
+}
+
+static bool st_until(struct parser *p)
+{
+    unsigned col = p->i < p->n ? p->tok[p->i].col : p->eol_col;
+    if (!duration(p, "the horizon", &p->sc->until))
+        return false;
+    return p->sc->until > 0 ? finish(p) : fail(p, col, "the horizon must be after 0s");
+}
+
+static bool st_payments(struct parser *p)
+{
+    struct scenario *sc = p->sc;
+    uint64_t n;
+    if (!count(p, "the number of payments", 1, PAYMENTS_MAX, &n) || !keyword(p, "every") ||
+        !duration(p, "the interval between payments", &sc->every))
+        return false;
+    sc->payments = (uint32_t)n;
+    p->payments_line = p->line;
+    if (peek(p, "amount")) {
+        p->i++;
+        const struct token *t = next(p, "an amount like 50 or 10..500");
+        if (!t)
+            return false;
+        if (!value_count_range(t->s, t->len, &sc->amount_min, &sc->amount_max, p->msg))
+            return fail(p, t->col, "amount: %s", p->msg);
+        if (sc->amount_max > 1000000000000u)
+            return fail(p, t->col, "amount must be at most 1000000000000");
+    }
+    return finish(p);
+}
+
+static bool st_partitions(struct parser *p)
+{
+    uint64_t n;
+    if (!count(p, "the number of partitions", 1, PARTITIONS_MAX, &n))
+        return false;
+    p->sc->partitions = (uint32_t)n;
+    return finish(p);
+}
+
+static bool st_consumers(struct parser *p)
+{
+    uint64_t n;
+    if (!count(p, "the number of consumers", 1, CONSUMERS_MAX, &n))
+        return false;
+    p->sc->consumers = (uint32_t)n;
+    return finish(p);
+}
+
+static bool st_link(struct parser *p)
+{
+    uint8_t l;
+    if (!link(p, &l))
+        return false;
+    struct link_config *c = &p->sc->links[l];
+    if (at_end(p))
+        return fail(p, p->eol_col, "expected delay, loss or duplicate");
+    while (!at_end(p)) {
+        const struct token *t = next(p, "an option");
+        if (is(t, "delay")) {
+            const struct token *v = next(p, "a delay like 5ms or 20ms..80ms");
+            if (!v)
+                return false;
+            if (!value_duration_range(v->s, v->len, &c->delay_min, &c->delay_max, p->msg))
+                return fail(p, v->col, "delay: %s", p->msg);
+        } else if (is(t, "loss")) {
+            if (!probability(p, "loss", &c->loss_ppm))
+                return false;
+        } else if (is(t, "duplicate")) {
+            if (!probability(p, "duplicate", &c->duplicate_ppm))
+                return false;
+        } else {
+            return fail(p, t->col, "expected delay, loss or duplicate, got '%.*s'",
+                        (int)t->len, t->s);
+        }
+    }
+    return true;
+}
+
+static bool st_cut(struct parser *p)
+{
+    struct fault *f = new_fault(p, FAULT_CUT);
+    if (!f || !link(p, &f->link) || !keyword(p, "at") || !duration(p, "the start time", &f->at) ||
+        !keyword(p, "for") || !duration(p, "the length of the cut", &f->duration))
+        return false;
+    p->sc->nfaults++;
+    return finish(p);
+}
+
+/* `on POINT [payment K]` after the node of crash and pause; or `at T`. */
+static bool trigger(struct parser *p, struct fault *f)
+{
+    const struct token *t = next(p, "'at TIME' or 'on POINT'");
+    if (!t)
+        return false;
+    if (is(t, "at"))
+        return duration(p, "the time", &f->at);
+    if (!is(t, "on"))
+        return fail(p, t->col, "expected 'at TIME' or 'on POINT', got '%.*s'", (int)t->len, t->s);
+    const struct token *pt = next(p, "a protocol point");
+    if (!pt)
+        return false;
+    int point = point_by_name(pt->s, pt->len);
+    if (point < 0) {
+        char list[400];
+        size_t used = 0;
+        for (int i = 1; i < POINT_COUNT; i++)
+            used += (size_t)snprintf(list + used, sizeof list - used, " %s", point_names[i]);
+        return fail(p, pt->col, "unknown protocol point '%.*s' (points:%s)", (int)pt->len,
+                    pt->s, list);
+    }
+    f->point = (uint8_t)point;
+    if (peek(p, "payment")) {
+        p->i++;
+        uint64_t k;
+        if (!count(p, "the payment number", 0, PAYMENTS_MAX - 1, &k))
+            return false;
+        f->payment = (uint32_t)k;
+    }
+    return true;
+}
+
+static bool st_crash(struct parser *p)
+{
+    struct fault *f = new_fault(p, FAULT_CRASH);
+    if (!f || !node(p, &f->node) || !trigger(p, f))
+        return false;
+    f->restart = 1;
+    f->duration = UINT64_MAX; /* the scenario's node.restart-delay, resolved at run time */
+    if (peek(p, "restart")) {
+        p->i++;
+        const struct token *t = next(p, "'after DURATION' or 'never'");
+        if (!t)
+            return false;
+        if (is(t, "never"))
+            f->restart = 0;
+        else if (!is(t, "after"))
+            return fail(p, t->col, "expected 'after DURATION' or 'never', got '%.*s'",
+                        (int)t->len, t->s);
+        else if (!duration(p, "the restart delay", &f->duration))
+            return false;
+    }
+    p->sc->nfaults++;
+    return finish(p);
+}
+
+static bool st_pause(struct parser *p)
+{
+    struct fault *f = new_fault(p, FAULT_PAUSE);
+    if (!f || !node(p, &f->node) || !trigger(p, f) || !keyword(p, "for") ||
+        !duration(p, "the length of the pause", &f->duration))
+        return false;
+    p->sc->nfaults++;
+    return finish(p);
+}
+
+static bool st_drop(struct parser *p)
+{
+    struct fault *f = new_fault(p, FAULT_DROP);
+    if (!f || !link(p, &f->link) || !keyword(p, "on"))
+        return false;
+    const struct token *t = next(p, "a message kind");
+    if (!t)
+        return false;
+    int kind = msg_kind_by_name(t->s, t->len);
+    if (kind < 0)
+        return fail(p, t->col, "unknown message kind '%.*s' (kinds: produce ack end-txn "
+                    "end-txn-ack offset-fetch offsets fetch records commit commit-ack charge "
+                    "response)", (int)t->len, t->s);
+    if (msg_kind_link((enum msg_kind)kind) != f->link)
+        return fail(p, t->col, "%.*s messages travel on %s, not on %s", (int)t->len, t->s,
+                    link_names[msg_kind_link((enum msg_kind)kind)], link_names[f->link]);
+    f->msg_kind = (uint8_t)kind;
+    if (peek(p, "payment")) {
+        p->i++;
+        uint64_t k;
+        if (!count(p, "the payment number", 0, PAYMENTS_MAX - 1, &k))
+            return false;
+        f->payment = (uint32_t)k;
+    }
+    p->sc->nfaults++;
+    return finish(p);
+}
+
+static bool st_reset_offsets(struct parser *p)
+{
+    struct fault *f = new_fault(p, FAULT_RESET);
+    if (!f || !keyword(p, "to"))
+        return false;
+    const struct token *t = next(p, "earliest, latest or shift");
+    if (!t)
+        return false;
+    if (is(t, "earliest"))
+        f->reset_mode = RESET_TO_EARLIEST;
+    else if (is(t, "latest"))
+        f->reset_mode = RESET_TO_LATEST;
+    else if (is(t, "shift")) {
+        f->reset_mode = RESET_SHIFT;
+        const struct token *v = next(p, "a shift like -100 or +100");
+        if (!v)
+            return false;
+        bool neg = v->len > 0 && v->s[0] == '-';
+        unsigned skip = v->len > 0 && (v->s[0] == '-' || v->s[0] == '+');
+        uint64_t k;
+        if (!value_count(v->s + skip, v->len - skip, &k, p->msg) || k > PAYMENTS_MAX)
+            return fail(p, v->col, "expected a shift like -100 or +100, got '%.*s'",
+                        (int)v->len, v->s);
+        f->shift = neg ? -(int64_t)k : (int64_t)k;
+    } else {
+        return fail(p, t->col, "expected earliest, latest or shift, got '%.*s'", (int)t->len, t->s);
+    }
+    if (!keyword(p, "at") || !duration(p, "the time", &f->at))
+        return false;
+    p->sc->nfaults++;
+    return finish(p);
+}
+
+static bool st_set(struct parser *p)
+{
+    const struct token *t = next(p, "a parameter name");
+    if (!t)
+        return false;
+    const struct setting *s = setting_find(params_table, t->s, t->len);
+    if (!s)
+        return fail(p, t->col, "unknown parameter '%.*s' (the README lists them)",
+                    (int)t->len, t->s);
+    const struct token *v = next(p, "a value");
+    if (!v)
+        return false;
+    if (!setting_apply(s, &p->sc->params, v->s, v->len, p->msg))
+        return fail(p, v->col, "%s", p->msg);
+    return finish(p);
+}
+
+static bool st_strategy(struct parser *p)
+{
+    struct scenario *sc = p->sc;
+    const struct token *t = next(p, "a strategy name");
+    if (!t || !name_word(p, t, "a strategy name"))
+        return false;
+    if (scenario_strategy(sc, t->s, t->len) >= 0)
+        return fail(p, t->col, "strategy '%.*s' is already defined", (int)t->len, t->s);
+    if (sc->nstrategies >= STRATEGIES_MAX)
+        return fail(p, t->col, "too many strategies (limit is %u)", STRATEGIES_MAX);
+    struct strategy s = strategy_presets[1]; /* at-least-once unless `from` says otherwise */
+    if (peek(p, "from")) {
+        p->i++;
+        const struct token *b = next(p, "a base strategy");
+        if (!b)
+            return false;
+        int base = scenario_strategy(sc, b->s, b->len);
+        if (base < 0)
+            return fail(p, b->col, "unknown strategy '%.*s'", (int)b->len, b->s);
+        s = sc->strategies[base];
+    }
+    memcpy(s.name, t->s, t->len);
+    s.name[t->len] = 0;
+    while (!at_end(p)) {
+        const struct token *k = next(p, "knob=value");
+        const char *eq = memchr(k->s, '=', k->len);
+        if (!eq)
+            return fail(p, k->col, "expected knob=value, got '%.*s'", (int)k->len, k->s);
+        unsigned nlen = (unsigned)(eq - k->s);
+        const struct setting *knob = setting_find(strategy_knobs, k->s, nlen);
+        if (!knob)
+            return fail(p, k->col, "unknown knob '%.*s' (the README lists them)", (int)nlen, k->s);
+        if (!setting_apply(knob, &s, eq + 1, k->len - nlen - 1, p->msg))
+            return fail(p, k->col + nlen + 1, "%s", p->msg);
+    }
+    sc->strategies[sc->nstrategies++] = s;
+    return true;
+}
+
+static bool strategy_ref(struct parser *p, const struct token *t, uint8_t *out)
+{
+    int s = scenario_strategy(p->sc, t->s, t->len);
+    if (s < 0)
+        return fail(p, t->col, "unknown strategy '%.*s' (define it above with `strategy`)",
+                    (int)t->len, t->s);
+    *out = (uint8_t)s;
+    return true;
+}
+
+static bool st_strategies(struct parser *p)
+{
+    if (p->strategies_line)
+        return fail(p, 1, "strategies is already given on line %u", p->strategies_line);
+    p->strategies_line = p->line;
+    p->sc->nrun = 0;
+    if (at_end(p))
+        return fail(p, p->eol_col, "expected at least one strategy name");
+    while (!at_end(p)) {
+        const struct token *t = next(p, "a strategy name");
+        uint8_t s = 0;
+        if (!strategy_ref(p, t, &s))
+            return false;
+        for (uint32_t i = 0; i < p->sc->nrun; i++)
+            if (p->sc->run_list[i] == s)
+                return fail(p, t->col, "strategy '%.*s' is listed twice", (int)t->len, t->s);
+        p->sc->run_list[p->sc->nrun++] = s;
+    }
+    return true;
+}
+
+static bool st_expect(struct parser *p)
+{
+    const struct token *t = next(p, "a strategy name");
+    uint8_t s = 0;
+    if (!t || !strategy_ref(p, t, &s))
+        return false;
+    if (at_end(p))
+        return fail(p, p->eol_col, "expected METRIC OP NUMBER");
+    while (!at_end(p)) {
+        if (p->sc->nexpects >= EXPECTS_MAX)
+            return fail(p, p->tok[p->i].col, "too many expectations (limit is %u)", EXPECTS_MAX);
+        struct expectation *e = &p->sc->expects[p->sc->nexpects];
+        const struct token *m = next(p, "a metric");
+        int metric = -1;
+        for (int i = 0; i < METRIC_COUNT; i++)
+            if (is(m, metric_names[i]))
+                metric = i;
+        if (metric < 0)
+            return fail(p, m->col, "unknown metric '%.*s' (metrics: lost duplicated pending "
+                        "charges ledger-rows log-copies deliveries)", (int)m->len, m->s);
+        const struct token *o = next(p, "a comparison (= != < <= > >=)");
+        if (!o)
+            return false;
+        int op = -1;
+        for (int i = 0; i < 6; i++)
+            if (is(o, compare_op_names[i]))
+                op = i;
+        if (op < 0)
+            return fail(p, o->col, "expected a comparison (= != < <= > >=), got '%.*s'",
+                        (int)o->len, o->s);
+        *e = (struct expectation){ .strategy = s, .metric = (uint8_t)metric, .op = (uint8_t)op,
+                                   .line = p->line, .col = t->col };
+        if (!count(p, "the expected number", 0, UINT64_MAX, &e->value))
+            return false;
+        p->sc->nexpects++;
+    }
+    return true;
+}
+
+static const struct statement {
+    const char *word;
+    bool (*parse)(struct parser *);
+} statements[] = {
+    { "scenario", st_scenario }, { "about", st_about }, { "seed", st_seed },
+    { "runs", st_runs }, { "until", st_until }, { "payments", st_payments },
+    { "partitions", st_partitions }, { "consumers", st_consumers }, { "link", st_link },
+    { "cut", st_cut }, { "crash", st_crash }, { "pause", st_pause }, { "drop", st_drop },
+    { "reset-offsets", st_reset_offsets }, { "set", st_set }, { "strategy", st_strategy },
+    { "strategies", st_strategies }, { "expect", st_expect },
+};
+
+/* ---- lines ---- */
+
+static bool tokenize(struct parser *p, const char *line, unsigned len)
+{
+    p->n = p->i = 0;
+    p->eol_col = 1;
+    for (unsigned i = 0; i < len;) {
+        char c = line[i];
+        if (c == ' ' || c == '\t' || c == '\r') {
+            i++;
+            continue;
+        }
+        if (c == '#')
+            break;
+        if (p->n >= TOKENS_MAX)
+            return fail(p, i + 1, "too many words on one line (limit is %u)", TOKENS_MAX);
+        unsigned start = i;
+        if (c == '"') {
+            for (i++; i < len && line[i] != '"'; i++)
+                ;
+            if (i >= len)
+                return fail(p, start + 1, "unterminated quoted string");
+            i++;
+        } else {
+            while (i < len && line[i] != ' ' && line[i] != '\t' && line[i] != '\r' &&
+                   line[i] != '#')
+                i++;
+        }
+        p->tok[p->n++] = (struct token){ line + start, i - start, start + 1 };
+        p->eol_col = i + 1;
+    }
+    return true;
+}
+
+static bool parse_line(struct parser *p, const char *line, unsigned len)
+{
+    if (!tokenize(p, line, len))
+        return false;
+    if (p->n == 0)
+        return true;
+    const struct token *t = next(p, "a statement");
+    for (size_t s = 0; s < sizeof statements / sizeof statements[0]; s++)
+        if (is(t, statements[s].word))
+            return statements[s].parse(p);
+    return fail(p, t->col, "unknown statement '%.*s'", (int)t->len, t->s);
+}
+
+static void defaults(struct scenario *sc, const char *file)
+{
+    memset(sc, 0, sizeof *sc);
+    snprintf(sc->file, sizeof sc->file, "%s", file);
+    sc->seed = 1;
+    sc->runs = 1;
+    sc->amount_min = sc->amount_max = 100;
+    sc->partitions = 1;
+    sc->consumers = 1;
+    for (int l = 0; l < LINK_COUNT; l++)
+        sc->links[l] = (struct link_config){ .delay_min = SIM_MS, .delay_max = SIM_MS };
+    sc->params = params_defaults;
+    for (int s = 0; s < STRATEGY_PRESETS; s++)
+        sc->strategies[s] = strategy_presets[s];
+    sc->nstrategies = STRATEGY_PRESETS;
+}
+
+/* Checks that need the whole file: required statements, nodes that exist, expectations
+ * on strategies that run. */
+static bool check_whole(struct parser *p)
+{
+    struct scenario *sc = p->sc;
+    if (!p->scenario_line)
+        return p->line = 1, fail(p, 1, "missing `scenario NAME`");
+    if (!p->payments_line)
+        return p->line = 1, fail(p, 1, "missing `payments N every DURATION`");
+    if (!p->strategies_line) {
+        sc->nrun = sc->nstrategies;
+        for (uint32_t s = 0; s < sc->nstrategies; s++)
+            sc->run_list[s] = (uint8_t)s;
+    }
+    for (uint32_t f = 0; f < sc->nfaults; f++) {
+        const struct fault *ft = &sc->faults[f];
+        if ((ft->kind == FAULT_CRASH || ft->kind == FAULT_PAUSE) &&
+            ft->node >= NODE_CONSUMER(sc->consumers)) {
+            p->line = ft->line;
+            return fail(p, p->fault_col[f], "consumer-%d does not exist: the scenario has %u "
+                        "consumer%s", ft->node - NODE_CONSUMER_1 + 1, sc->consumers,
+                        sc->consumers == 1 ? "" : "s");
+        }
+    }
+    for (uint32_t e = 0; e < sc->nexpects; e++) {
+        bool runs = false;
+        for (uint32_t r = 0; r < sc->nrun; r++)
+            runs |= sc->run_list[r] == sc->expects[e].strategy;
+        if (!runs) {
+            p->line = sc->expects[e].line;
+            return fail(p, sc->expects[e].col, "strategy '%s' is expected here but not run "
+                        "(see `strategies` on line %u)",
+                        sc->strategies[sc->expects[e].strategy].name, p->strategies_line);
+        }
+    }
+    return true;
+}
+
+/* Copies line `number` of text into err->text for the caret display. */
+static void keep_line(struct parse_error *err, const char *text, uint32_t number)
+{
+    for (uint32_t l = 1; l < number && *text; l++) {
+        const char *nl = strchr(text, '\n');
+        text = nl ? nl + 1 : text + strlen(text);
+    }
+    size_t len = strcspn(text, "\n");
+    if (len > LINE_MAX_LEN)
+        len = LINE_MAX_LEN;
+    memcpy(err->text, text, len);
+    err->text[len] = 0;
+}
+
+bool scenario_parse(const char *file, const char *text, struct scenario *sc,
+                    struct parse_error *err)
+{
+    struct parser p = { .sc = sc, .err = err };
+    memset(err, 0, sizeof *err);
+    snprintf(err->file, sizeof err->file, "%s", file);
+    defaults(sc, file);
+    bool ok = true;
+    for (const char *line = text; ok && *line;) {
+        size_t len = strcspn(line, "\n");
+        p.line++;
+        if (len > LINE_MAX_LEN)
+            ok = fail(&p, LINE_MAX_LEN + 1, "line is longer than %u characters", LINE_MAX_LEN);
+        else
+            ok = parse_line(&p, line, (unsigned)len);
+        line += len + (line[len] == '\n');
+    }
+    ok = ok && check_whole(&p);
+    if (!ok)
+        keep_line(err, text, err->line);
+    return ok;
+}
+
+bool scenario_load(const char *path, struct scenario *sc, struct parse_error *err)
+{
+    memset(err, 0, sizeof *err);
+    snprintf(err->file, sizeof err->file, "%s", path);
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err->message, sizeof err->message, "cannot open: %s", strerror(errno));
+        return false;
+    }
+    size_t cap = 1 << 16, len = 0;
+    char *text = sim_alloc(cap, 1);
+    for (size_t got; (got = fread(text + len, 1, cap - len - 1, f)) > 0;) {
+        len += got;
+        if (len + 1 == cap)
+            text = sim_realloc(text, cap *= 2, 1);
+    }
+    fclose(f);
+    text[len] = 0;
+    bool ok;
+    if (memchr(text, 0, len)) {
+        snprintf(err->message, sizeof err->message, "not a text file (it holds a NUL byte)");
+        ok = false;
+    } else {
+        ok = scenario_parse(path, text, sc, err);
+    }
+    free(text);
+    return ok;
+}
+
+int scenario_strategy(const struct scenario *sc, const char *name, unsigned len)
+{
+    for (uint32_t s = 0; s < sc->nstrategies; s++)
+        if (strlen(sc->strategies[s].name) == len && memcmp(sc->strategies[s].name, name, len) == 0)
+            return (int)s;
+    return -1;
+}
+
+void parse_error_print(const struct parse_error *err, void *stream)
+{
+    FILE *out = stream;
+    if (err->line == 0) {
+        fprintf(out, "%s: error: %s\n", err->file, err->message);
+        return;
+    }
+    fprintf(out, "%s:%u:%u: error: %s\n    %s\n    ", err->file, err->line, err->col,
+            err->message, err->text);
+    for (uint32_t c = 1; c < err->col && err->text[c - 1]; c++)
+        fputc(err->text[c - 1] == '\t' ? '\t' : ' ', out);
+    fputs("^\n", out);
+}

@@ -1,0 +1,96 @@
+/* scenario.h: a parsed scenario file as a plain struct, and its parser.
+ *
+ * The parser never prints and never exits: it fills struct parse_error (file, line,
+ * column, message and the offending line) and stops at the first error, so tests can
+ * inspect exactly what a user would see. */
+#ifndef EOSIM_SCENARIO_H
+#define EOSIM_SCENARIO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "engine.h"
+#include "limits.h"
+#include "model.h"
+#include "params.h"
+#include "strategy.h"
+
+struct link_config {
+    sim_time delay_min, delay_max;
+    uint32_t loss_ppm, duplicate_ppm;
+};
+
+enum fault_kind { FAULT_CRASH, FAULT_PAUSE, FAULT_CUT, FAULT_DROP, FAULT_RESET };
+enum reset_mode { RESET_TO_EARLIEST, RESET_TO_LATEST, RESET_SHIFT };
+#define ANY_PAYMENT UINT32_MAX
+
+struct fault {
+    uint8_t kind;        /* enum fault_kind */
+    uint8_t node;        /* crash, pause */
+    uint8_t link;        /* cut, drop */
+    uint8_t point;       /* 0: at a time; else the protocol point it waits for */
+    uint8_t msg_kind;    /* drop */
+    uint8_t reset_mode;  /* reset-offsets */
+    uint8_t restart;     /* crash: 0 never, 1 after `duration` */
+    uint32_t payment;    /* ANY_PAYMENT or the payment id it waits for */
+    sim_time at;         /* time-triggered faults, and cut/reset */
+    sim_time duration;   /* pause and cut length; crash restart delay */
+    int64_t shift;       /* reset-offsets shift */
+    uint32_t line;
+};
+
+enum metric {
+    METRIC_LOST, METRIC_DUPLICATED, METRIC_PENDING, METRIC_CHARGES, METRIC_LEDGER_ROWS,
+    METRIC_LOG_COPIES, METRIC_DELIVERIES, METRIC_COUNT
+};
+enum compare_op { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE };
+extern const char *const metric_names[METRIC_COUNT];
+extern const char *const compare_op_names[6];
+
+struct expectation {
+    uint8_t strategy;    /* index into scenario.strategies */
+    uint8_t metric;      /* enum metric */
+    uint8_t op;          /* enum compare_op */
+    uint64_t value;
+    uint32_t line, col;
+};
+
+struct scenario {
+    char file[256];
+    char name[NAME_MAX_LEN + 1];
+    char about[ABOUT_MAX_LEN + 1];
+    uint64_t seed;
+    uint32_t runs;
+    sim_time until;                 /* 0: to quiescence */
+    uint32_t payments;
+    sim_time every;
+    uint64_t amount_min, amount_max;
+    uint32_t partitions, consumers;
+    struct link_config links[LINK_COUNT];
+    struct fault faults[FAULTS_MAX];
+    uint32_t nfaults;
+    struct params params;
+    struct strategy strategies[STRATEGIES_MAX]; /* the presets first, then user-defined */
+    uint32_t nstrategies;
+    uint8_t run_list[STRATEGIES_MAX];           /* which strategies to run, in order */
+    uint32_t nrun;
+    struct expectation expects[EXPECTS_MAX];
+    uint32_t nexpects;
+};
+
+struct parse_error {
+    char file[256];
+    uint32_t line, col;
+    char message[256];
+    char text[LINE_MAX_LEN + 1];    /* the offending line, for the caret display */
+};
+
+bool scenario_parse(const char *file, const char *text, struct scenario *sc,
+                    struct parse_error *err);
+bool scenario_load(const char *path, struct scenario *sc, struct parse_error *err);
+/* Index of a strategy by name, or -1. */
+int scenario_strategy(const struct scenario *sc, const char *name, unsigned len);
+/* Formats the error as `file:line:col: error: message`, the line and a caret. */
+void parse_error_print(const struct parse_error *err, void *stream);
+
+#endif

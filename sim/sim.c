@@ -1,0 +1,151 @@
+/* sim.c: one run's life: set the world up, pop events until quiescence or the horizon,
+ * hand each event to the node it targets, and fold the tally.
+ *
+ * Quiescence: no strong event is pending and every live consumer's fetch is parked at
+ * the broker with nothing to read. Consumer fetch timers are weak events: they would
+ * go on firing forever in an idle system, so they never keep a run alive by themselves. */
+#include "sim.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "check.h"
+#include "world.h"
+
+void sim_schedule(struct world *w, sim_time delay, const struct event *ev)
+{
+    engine_schedule(&w->eng, w->eng.now + delay, ev);
+}
+
+void sim_timer(struct world *w, uint8_t node, uint8_t kind, sim_time delay, uint32_t payment,
+               uint32_t id, uint64_t x, bool weak)
+{
+    struct event ev = { .type = EV_TIMER, .node = node, .kind = kind,
+                        .flags = weak ? EV_WEAK : 0,
+                        .incarnation = w->nodes[node].incarnation,
+                        .payment = payment, .id = id, .x = x };
+    sim_schedule(w, delay, &ev);
+}
+
+uint32_t sim_request_id(struct world *w)
+{
+    return ++w->next_request;
+}
+
+bool sim_point(struct world *w, uint8_t node, enum point_id pt, uint32_t payment,
+               const struct event *resume, uint8_t stage)
+{
+    if (w->point_armed[pt])
+        fault_at_point(w, pt, payment);
+    const struct node *n = &w->nodes[node];
+    if (!n->up)
+        return false;
+    if (n->paused_until <= w->eng.now)
+        return true;
+    if (resume) {
+        struct event ev = *resume;
+        ev.type = EV_RESUME;
+        ev.flags = 0;
+        ev.node = node;
+        ev.incarnation = n->incarnation;
+        ev.stage = stage;
+        engine_schedule(&w->eng, n->paused_until, &ev);
+    }
+    return false;
+}
+
+static void world_init(struct world *w, const struct scenario *sc, uint32_t strategy,
+                       uint64_t seed)
+{
+    memset(w, 0, sizeof *w);
+    w->sc = sc;
+    w->st = &sc->strategies[strategy];
+    w->pm = &sc->params;
+    w->seed = seed;
+    engine_init(&w->eng);
+    w->nnodes = NODE_FIXED + sc->consumers;
+    for (uint32_t n = 0; n < w->nnodes; n++)
+        w->nodes[n].up = true;
+    for (int l = 0; l < LINK_COUNT; l++) {
+        char stream[64];
+        snprintf(stream, sizeof stream, "link:%s", link_names[l]);
+        rng_seed(&w->link_rng[l], seed, stream);
+    }
+    rng_seed(&w->gateway_rng, seed, "node:gateway");
+    rng_seed(&w->producer_rng, seed, "node:producer");
+    tally_init(&w->tally, sc->payments);
+    broker_init(w); /* first: the producer asks it for a producer id */
+    producer_init(w);
+    for (uint32_t k = 0; k < sc->consumers; k++)
+        consumer_init(w, k);
+    gateway_init(w);
+    ledger_init(w);
+}
+
+static void world_fini(struct world *w)
+{
+    producer_fini(w);
+    broker_fini(w);
+    for (uint32_t k = 0; k < w->sc->consumers; k++)
+        consumer_fini(w, k);
+    gateway_fini(w);
+    ledger_fini(w);
+    tally_fini(&w->tally);
+    engine_fini(&w->eng);
+}
+
+static void dispatch(struct world *w, const struct event *ev)
+{
+    switch (ev->type) {
+    case EV_FAULT: fault_fire(w, ev->id); return;
+    case EV_RESTART: node_restart(w, ev->node); return;
+    case EV_INTENT: producer_on_intent(w, ev->payment); return;
+    default: break;
+    }
+    struct node *n = &w->nodes[ev->node];
+    if (!n->up)
+        return; /* a message to a dead node is lost; its timers died with it */
+    if (ev->type != EV_MSG && ev->incarnation != n->incarnation)
+        return; /* a timer or resume of an earlier incarnation */
+    if (n->paused_until > w->eng.now) {
+        engine_schedule(&w->eng, n->paused_until, ev); /* the world waits for nobody */
+        return;
+    }
+    if (ev->node == NODE_PRODUCER)
+        producer_on_event(w, ev);
+    else if (ev->node == NODE_BROKER)
+        broker_on_event(w, ev);
+    else if (ev->node == NODE_GATEWAY)
+        gateway_on_event(w, ev);
+    else
+        consumer_on_event(w, ev->node - NODE_CONSUMER_1, ev);
+}
+
+void sim_run(const struct scenario *sc, uint32_t strategy, uint64_t seed, struct run_result *r)
+{
+    struct world *w = sim_alloc(1, sizeof *w);
+    world_init(w, sc, strategy, seed);
+    fault_schedule_all(w);
+    struct event intent = { .type = EV_INTENT, .payment = 0 };
+    engine_schedule(&w->eng, 0, &intent);
+    for (uint32_t k = 0; k < sc->consumers; k++)
+        consumer_start(w, k);
+
+    sim_time horizon = sc->until ? sc->until : sc->params.max_time;
+    bool early = false;
+    struct event ev;
+    while (w->eng.len > 0) {
+        if (w->eng.strong == 0 && consumer_idle(w))
+            break;
+        if (engine_peek_time(&w->eng) > horizon) {
+            early = true;
+            w->eng.now = horizon;
+            break;
+        }
+        engine_pop(&w->eng, &ev);
+        dispatch(w, &ev);
+    }
+    tally_result(w, early, r);
+    world_fini(w);
+    free(w);
+}

@@ -1,0 +1,126 @@
+/* tally.c: per-payment counters and the fold into a run's result. */
+#include "tally.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "world.h"
+
+void tally_init(struct tally *t, uint32_t payments)
+{
+    memset(t, 0, sizeof *t);
+    t->payments = payments;
+    t->log_copies = sim_alloc(payments, sizeof *t->log_copies);
+    t->log_aborted = sim_alloc(payments, sizeof *t->log_aborted);
+    t->deliveries = sim_alloc(payments, sizeof *t->deliveries);
+    t->ledger_rows = sim_alloc(payments, sizeof *t->ledger_rows);
+    t->charges = sim_alloc(payments, sizeof *t->charges);
+    t->first_charge = sim_alloc(payments, sizeof *t->first_charge);
+}
+
+void tally_fini(struct tally *t)
+{
+    free(t->log_copies);
+    free(t->log_aborted);
+    free(t->deliveries);
+    free(t->ledger_rows);
+    free(t->charges);
+    free(t->first_charge);
+    memset(t, 0, sizeof *t);
+}
+
+void tally_charge(struct tally *t, uint32_t payment, sim_time now)
+{
+    if (t->charges[payment]++ == 0)
+        t->first_charge[payment] = now;
+}
+
+uint64_t tally_amount(uint64_t amount_min, uint64_t amount_max, uint64_t seed, uint32_t payment)
+{
+    if (amount_min == amount_max)
+        return amount_min;
+    uint64_t z = seed * 0x9e3779b97f4a7c15u + payment + 1; /* splitmix64 finaliser */
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+    z ^= z >> 31;
+    return amount_min + z % (amount_max - amount_min + 1);
+}
+
+/* Marks the payments that could still be charged if the run went on: held by the
+ * producer, awaited from the gateway, or in the log where a consumer has yet to read. */
+static uint8_t *alive_payments(const struct world *w)
+{
+    uint32_t n = w->tally.payments;
+    uint8_t *alive = sim_alloc(n, 1);
+    for (uint32_t i = 0; i < n; i++)
+        alive[i] = producer_holds(w, i) || consumer_awaits_charge(w, i);
+    for (uint32_t part = 0; part < w->sc->partitions; part++) {
+        const struct partition *p = &w->broker.parts[part];
+        for (uint64_t o = consumer_cursor(w, part); o < p->len; o++)
+            if (p->log[o].state != ENTRY_ABORTED)
+                alive[p->log[o].payment] = 1;
+    }
+    return alive;
+}
+
+static int cmp_time(const void *a, const void *b)
+{
+    sim_time x = *(const sim_time *)a, y = *(const sim_time *)b;
+    return (x > y) - (x < y);
+}
+
+/* Nearest-rank percentile of a sorted array. */
+static sim_time percentile(const sim_time *sorted, uint64_t n, unsigned pct)
+{
+    if (n == 0)
+        return 0;
+    uint64_t rank = (n * pct + 99) / 100;
+    return sorted[rank ? rank - 1 : 0];
+}
+
+void tally_result(const struct world *w, bool stopped_early, struct run_result *r)
+{
+    const struct tally *t = &w->tally;
+    const struct scenario *sc = w->sc;
+    memset(r, 0, sizeof *r);
+    r->seed = w->seed;
+    r->payments = t->payments;
+    sim_time *lat = sim_alloc(t->payments, sizeof *lat);
+    uint8_t *alive = stopped_early ? alive_payments(w) : NULL;
+    uint64_t nlat = 0;
+    for (uint32_t i = 0; i < t->payments; i++) {
+        uint64_t amount = tally_amount(sc->amount_min, sc->amount_max, w->seed, i);
+        uint32_t c = t->charges[i];
+        r->amount_intended += amount;
+        r->amount_charged += amount * c;
+        r->log_copies += t->log_copies[i];
+        r->log_aborted += t->log_aborted[i];
+        r->deliveries += t->deliveries[i];
+        r->ledger_rows += t->ledger_rows[i];
+        r->charges += c;
+        if (c > 1) {
+            r->duplicated += c - 1;
+            r->amount_duplicated += amount * (c - 1);
+        }
+        if (c == 0 && alive && alive[i]) {
+            r->pending++;
+        } else if (c == 0) {
+            r->lost++;
+            r->amount_lost += amount;
+        } else {
+            lat[nlat++] = t->first_charge[i] - (sim_time)i * sc->every;
+        }
+    }
+    qsort(lat, nlat, sizeof *lat, cmp_time);
+    r->latency_p50 = percentile(lat, nlat, 50);
+    r->latency_p99 = percentile(lat, nlat, 99);
+    r->latency_max = nlat ? lat[nlat - 1] : 0;
+    free(lat);
+    free(alive);
+    r->absorbed = t->absorbed;
+    r->messages = t->messages;
+    r->events = w->eng.executed;
+    r->end_time = w->eng.now;
+    r->horizon = stopped_early;
+}

@@ -1,0 +1,48 @@
+/* tally.h: the oracle. It counts, per payment, the copies that crossed every boundary
+ * (records in the log, deliveries to consumer code, ledger rows, gateway charges) and
+ * folds them into a run's result: lost and duplicated always mean the external effect,
+ * the gateway charge, because that is the money. */
+#ifndef EOSIM_TALLY_H
+#define EOSIM_TALLY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "engine.h"
+
+struct tally {
+    uint32_t payments;
+    uint32_t *log_copies;     /* records appended (any state) */
+    uint32_t *log_aborted;    /* of which later aborted */
+    uint32_t *deliveries;     /* records handed to consumer code */
+    uint32_t *ledger_rows;    /* committed ledger rows */
+    uint32_t *charges;        /* charges the gateway made */
+    sim_time *first_charge;   /* time of the first charge, per payment */
+    uint64_t messages;        /* messages put on any link */
+    uint64_t absorbed;        /* duplicates stopped by a dedup store or an idempotency key */
+};
+
+/* One run's numbers. Field order is the CSV column order (report.c). */
+struct run_result {
+    uint64_t seed;
+    uint64_t payments, lost, duplicated, pending;
+    uint64_t log_copies, log_aborted, deliveries, ledger_rows, charges, absorbed;
+    uint64_t amount_intended, amount_charged, amount_duplicated, amount_lost;
+    sim_time latency_p50, latency_p99, latency_max;
+    uint64_t messages, events;
+    sim_time end_time;
+    bool horizon;             /* stopped at the horizon, not at quiescence */
+};
+
+struct world;
+
+void tally_init(struct tally *t, uint32_t payments);
+void tally_fini(struct tally *t);
+void tally_charge(struct tally *t, uint32_t payment, sim_time now);
+/* Folds the per-payment counts into r; `stopped_early` decides pending vs lost. */
+void tally_result(const struct world *w, bool stopped_early, struct run_result *r);
+/* A payment's amount: fixed, or drawn from the scenario's range by a hash of
+ * (seed, payment), so it does not depend on the order anything else happens in. */
+uint64_t tally_amount(uint64_t amount_min, uint64_t amount_max, uint64_t seed, uint32_t payment);
+
+#endif

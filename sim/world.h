@@ -1,0 +1,269 @@
+/* world.h: the state of one run: the engine, the nodes, the links' random streams and
+ * the tally, for one (scenario, strategy, seed). Each node's state is owned by its
+ * module (producer.c, broker.c, consumer.c, gateway.c, ledger.c); this header only puts
+ * them side by side and declares the plumbing they share (sim.c, link.c, fault.c). */
+#ifndef EOSIM_WORLD_H
+#define EOSIM_WORLD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "engine.h"
+#include "limits.h"
+#include "model.h"
+#include "rng.h"
+#include "scenario.h"
+#include "tally.h"
+
+/* Timer kinds share the event's kind byte with message kinds, above them. */
+enum timer_kind {
+    TIMER_PRODUCE = 32,  /* producer: a produce request's ack is overdue */
+    TIMER_RESEND,        /* producer: re-send after an out-of-order refusal */
+    TIMER_END_TXN,       /* producer: EndTxn's answer is overdue */
+    TIMER_TXN_TIMEOUT,   /* broker: a transaction may have outlived its timeout */
+    TIMER_EXECUTE,       /* gateway: a charge finishes executing */
+    TIMER_REQUEST,       /* consumer: the answer to its current request is overdue */
+    TIMER_BACKOFF,       /* consumer: retry a charge the gateway refused with a conflict */
+    TIMER_LEDGER,        /* consumer: the ledger transaction commits */
+    TIMER_STEP,          /* consumer: go on with the current step (after a pause) */
+};
+
+/* Answers carried in a reply's y field (produce acks put the transaction number above
+ * the low byte). */
+enum ack_status { ACK_OK, ACK_DUPLICATE, ACK_OUT_OF_ORDER, ACK_FENCED, ACK_ABORTED };
+enum charge_status { CHARGE_DONE, CHARGE_SAVED, CHARGE_CONFLICT };
+
+/* ---- producer ---- */
+enum pay_state {
+    PAY_UNBORN,     /* the workload has not handed it over yet */
+    PAY_QUEUED,     /* waiting for a send slot or for the next transaction */
+    PAY_INFLIGHT,   /* sent, ack awaited */
+    PAY_REFUSED,    /* refused as out of order; waits for its predecessor */
+    PAY_TXN_ACKED,  /* acked inside a transaction that has not committed yet */
+    PAY_SENT,       /* sent without retries: the producer has forgotten it */
+    PAY_ACKED,      /* done */
+    PAY_DROPPED,    /* lost with the producer's memory */
+};
+
+struct pay_fifo {
+    uint32_t head, tail;
+};
+
+struct producer {
+    uint8_t *state;          /* enum pay_state, per payment */
+    int32_t *seq;            /* sequence number of the payment's record, per payment */
+    uint32_t *attempt;       /* sends so far, per payment */
+    uint32_t *next;          /* FIFO links, per payment: a payment is in one FIFO at most */
+    struct pay_fifo *queue;  /* per partition: records waiting for a send slot */
+    struct pay_fifo backlog; /* transactional: records waiting for the next transaction */
+    uint32_t *flight;        /* per partition, max-in-flight slots holding payment ids */
+    uint32_t *nflight;       /* per partition */
+    int32_t *next_seq;       /* per partition */
+    uint32_t next_intent;    /* the next payment the workload will hand over */
+    bool intents_stalled;    /* the workload waits for the producer to come back */
+    uint32_t pid;            /* producer id */
+    uint16_t epoch;
+    uint32_t transactional_id;
+    bool txn_open, txn_ending;
+    uint32_t txn_no;
+    uint32_t *txn_members;   /* payments in the open transaction */
+    uint32_t txn_len, txn_acked;
+};
+
+/* ---- broker ---- */
+enum entry_state { ENTRY_PLAIN, ENTRY_OPEN, ENTRY_COMMITTED, ENTRY_ABORTED };
+
+struct log_entry {
+    uint32_t payment;
+    uint32_t pid;
+    uint8_t state;           /* enum entry_state */
+};
+
+struct seq_window {          /* idempotence state of one producer id on one partition */
+    uint32_t pid;
+    uint16_t epoch;
+    int32_t last_seq;
+    uint32_t nbatches;       /* batches remembered, at most SEQUENCE_WINDOW */
+    int32_t batch_seq[SEQUENCE_WINDOW];
+    uint64_t batch_offset[SEQUENCE_WINDOW];
+};
+
+struct partition {
+    struct log_entry *log;
+    uint64_t len, cap;
+    uint64_t committed;      /* the group's committed offset */
+    bool has_committed;
+    struct seq_window windows[PRODUCER_IDS_MAX];
+    uint32_t nwindows;
+};
+
+enum txn_state { TXN_EMPTY, TXN_ONGOING, TXN_PREPARE_COMMIT, TXN_PREPARE_ABORT,
+                 TXN_COMPLETE_COMMIT, TXN_COMPLETE_ABORT };
+
+struct txn_coordinator_entry {   /* one transactional id */
+    uint32_t transactional_id;
+    uint32_t pid;
+    uint16_t epoch;
+    uint8_t state;               /* enum txn_state */
+    uint32_t txn_no;             /* the producer's transaction counter, echoed in EndTxn */
+    sim_time started;
+    uint64_t first[PARTITIONS_MAX]; /* first offset of the transaction per partition, or UINT64_MAX */
+};
+
+struct parked_fetch {
+    bool parked;
+    uint32_t request;
+    uint16_t incarnation;
+};
+
+struct broker {
+    struct partition *parts;
+    struct txn_coordinator_entry txns[PRODUCER_IDS_MAX];
+    uint32_t ntxns;
+    uint32_t next_pid;
+    struct parked_fetch parked[CONSUMERS_MAX];
+};
+
+/* ---- consumer ---- */
+enum consumer_state {
+    CONS_DOWN,
+    CONS_OFFSETS,        /* waiting for the group's committed offsets */
+    CONS_POLL,           /* a fetch is out */
+    CONS_POLLED,         /* records arrived; step decides what comes first */
+    CONS_COMMIT_SEND,    /* about to commit the batch's end offset */
+    CONS_COMMIT_WAIT,    /* the commit is out */
+    CONS_RECORD,         /* take the next record of the batch, or finish the batch */
+    CONS_EFFECT,         /* about to charge the gateway for the current record */
+    CONS_GATEWAY,        /* the charge is out */
+    CONS_AFTER_EFFECT,   /* the gateway answered; record the effect in the ledger */
+    CONS_WRITTEN,        /* the ledger row is written, its transaction not committed */
+    CONS_LEDGER,         /* waiting for the ledger commit */
+    CONS_COMMITTED,      /* the record is done; move on */
+    CONS_POLL_SEND,      /* about to poll again */
+};
+
+struct consumer {
+    uint8_t node, state;
+    uint32_t nparts;
+    uint32_t parts[PARTITIONS_MAX];   /* assigned partitions */
+    uint64_t position[PARTITIONS_MAX];/* next offset to fetch, by partition id */
+    bool known[PARTITIONS_MAX];       /* position fetched since the last start */
+    uint32_t rotation;                /* next assigned partition a fetch prefers */
+    uint32_t request;                 /* id of the request the consumer waits on */
+    uint32_t batch_part;
+    uint64_t batch_from, batch_to, cur;
+    uint32_t gw_attempt;
+    sim_time last_auto_commit;
+    sim_time *seen;                   /* consumer.dedup=memory: time+1 a payment was done */
+};
+
+/* ---- gateway ---- */
+enum key_state { KEY_FREE, KEY_EXECUTING, KEY_SAVED };
+
+struct gateway {
+    uint8_t *key_state;               /* per payment, for per-payment keys */
+    sim_time *key_saved_at;
+};
+
+/* ---- ledger ---- */
+struct ledger {
+    sim_time *processed_at;           /* time+1 the payment's processed id was committed */
+    uint64_t offset[PARTITIONS_MAX];  /* offsets stored with consumer.commit=with-ledger */
+    bool has_offset[PARTITIONS_MAX];
+};
+
+struct node {
+    bool up;
+    bool restarting;      /* down, with a restart scheduled */
+    uint16_t incarnation;
+    sim_time paused_until;
+};
+
+struct world {
+    const struct scenario *sc;
+    const struct strategy *st;
+    const struct params *pm;
+    uint64_t seed;
+    struct engine eng;
+    struct node nodes[NODE_FIXED + CONSUMERS_MAX];
+    uint32_t nnodes;
+    struct rng link_rng[LINK_COUNT];
+    struct rng gateway_rng, producer_rng;
+    bool link_has_faults[LINK_COUNT];
+    bool point_armed[POINT_COUNT];
+    bool fault_done[FAULTS_MAX];
+    struct producer producer;
+    struct broker broker;
+    struct consumer consumers[CONSUMERS_MAX];
+    struct gateway gateway;
+    struct ledger ledger;
+    struct tally tally;
+    uint32_t next_request;
+};
+
+/* sim.c */
+void sim_schedule(struct world *w, sim_time delay, const struct event *ev);
+/* A node-local timer: dropped if the node crashed in between. */
+void sim_timer(struct world *w, uint8_t node, uint8_t kind, sim_time delay, uint32_t payment,
+               uint32_t id, uint64_t x, bool weak);
+uint32_t sim_request_id(struct world *w);
+/* The executing node reached protocol point pt (for payment, or UINT32_MAX). Fires the
+ * faults waiting for it. True if the node may go on; false if it crashed (its work is
+ * gone) or was paused, in which case `resume` (if not NULL) is re-delivered with
+ * `stage` when the pause ends. */
+bool sim_point(struct world *w, uint8_t node, enum point_id pt, uint32_t payment,
+               const struct event *resume, uint8_t stage);
+
+/* link.c: puts a message of `kind` from one node to another on the link it travels. */
+void link_send(struct world *w, uint8_t from, uint8_t to, uint8_t kind, uint32_t payment,
+               uint32_t id, uint64_t x, uint64_t y);
+
+/* fault.c */
+void fault_schedule_all(struct world *w);
+void fault_fire(struct world *w, uint32_t index);
+void fault_at_point(struct world *w, enum point_id pt, uint32_t payment);
+void node_crash(struct world *w, uint8_t node, bool restart, sim_time delay);
+void node_restart(struct world *w, uint8_t node);
+
+/* the nodes */
+void producer_init(struct world *w);
+void producer_fini(struct world *w);
+void producer_on_intent(struct world *w, uint32_t payment);
+void producer_on_event(struct world *w, const struct event *ev);
+void producer_crash(struct world *w);
+void producer_restart(struct world *w);
+bool producer_holds(const struct world *w, uint32_t payment);
+
+void broker_init(struct world *w);
+void broker_fini(struct world *w);
+void broker_on_event(struct world *w, const struct event *ev);
+void broker_crash(struct world *w);
+void broker_restart(struct world *w);
+/* InitProducerId / InitTransactions: a new (pid, epoch); fences the previous epoch. */
+void broker_init_producer(struct world *w, uint32_t transactional_id, uint32_t *pid,
+                          uint16_t *epoch);
+uint32_t broker_partition_of(const struct world *w, uint32_t payment);
+uint8_t broker_member_of(const struct world *w, uint32_t partition);
+void broker_reset_offsets(struct world *w, const struct fault *f);
+bool broker_records_hold(const struct world *w, uint32_t part, uint64_t from, uint64_t to,
+                         uint32_t payment);
+
+void consumer_init(struct world *w, uint32_t k);
+void consumer_fini(struct world *w, uint32_t k);
+void consumer_start(struct world *w, uint32_t k);
+void consumer_on_event(struct world *w, uint32_t k, const struct event *ev);
+void consumer_crash(struct world *w, uint32_t k);
+/* Offset in partition part below which this member has finished with every record. */
+uint64_t consumer_cursor(const struct world *w, uint32_t part);
+bool consumer_awaits_charge(const struct world *w, uint32_t payment);
+bool consumer_idle(const struct world *w);
+
+void gateway_init(struct world *w);
+void gateway_fini(struct world *w);
+void gateway_on_event(struct world *w, const struct event *ev);
+void gateway_restart(struct world *w);
+
+void ledger_init(struct world *w);
+void ledger_fini(struct world *w);
+
+#endif
