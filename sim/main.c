@@ -83,6 +83,8 @@ static int parse_args(int argc, char **argv, struct options *o)
             o->stats = true;
         else if (strcmp(a, "--quiet") == 0)
             o->quiet = true;
+        else if ((strcmp(a, "--help") == 0 || strcmp(a, "--version") == 0) && !o->command)
+            o->command = a;
         else if (a[0] == '-' && a[1])
             return usage_error("unknown option %s", a);
         else if (!o->command)
@@ -185,9 +187,9 @@ int main(int argc, char **argv)
 {
     struct options o;
     int rc = parse_args(argc, argv, &o);
-    if (rc == 0 && argc == 2 && strcmp(argv[1], "--help") == 0) {
+    if (rc == 0 && o.command && strcmp(o.command, "--help") == 0) {
         usage(stdout);
-    } else if (rc == 0 && argc == 2 && strcmp(argv[1], "--version") == 0) {
+    } else if (rc == 0 && o.command && strcmp(o.command, "--version") == 0) {
         printf("eosim %s\n", EOSIM_VERSION);
     } else if (rc == 0) {
         bool run = o.command && strcmp(o.command, "run") == 0;

@@ -1,0 +1,52 @@
+/* test.h: the unit-test kit. A test is a named function; checks print both values on
+ * failure and mark the running test failed; unit.c runs the tables one by one. */
+#ifndef EOSIM_TEST_H
+#define EOSIM_TEST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+struct test {
+    const char *name;
+    void (*fn)(void);
+};
+
+extern int test_failures; /* checks failed in the running test */
+
+#define CHECK(cond)                                                                 \
+    do {                                                                            \
+        if (!(cond)) {                                                              \
+            test_failures++;                                                        \
+            fprintf(stderr, "  %s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
+        }                                                                           \
+    } while (0)
+
+#define CHECK_EQ(a, b)                                                              \
+    do {                                                                            \
+        unsigned long long a_ = (unsigned long long)(a), b_ = (unsigned long long)(b); \
+        if (a_ != b_) {                                                             \
+            test_failures++;                                                        \
+            fprintf(stderr, "  %s:%d: %s == %s failed: %llu != %llu\n", __FILE__,   \
+                    __LINE__, #a, #b, a_, b_);                                      \
+        }                                                                           \
+    } while (0)
+
+#define CHECK_STR(a, b)                                                             \
+    do {                                                                            \
+        const char *a_ = (a), *b_ = (b);                                            \
+        if (strcmp(a_, b_) != 0) {                                                  \
+            test_failures++;                                                        \
+            fprintf(stderr, "  %s:%d: %s == %s failed:\n    got  \"%s\"\n    want \"%s\"\n", \
+                    __FILE__, __LINE__, #a, #b, a_, b_);                            \
+        }                                                                           \
+    } while (0)
+
+/* The tables, one per test file, each ending with { NULL, NULL }. */
+extern const struct test engine_tests[];
+extern const struct test parser_tests[];
+extern const struct test model_tests[];
+extern const struct test closed_form_tests[];
+
+#endif
