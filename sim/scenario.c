@@ -485,6 +485,9 @@ static bool st_strategy(struct parser *p)
         if (!setting_apply(knob, &s, eq + 1, k->len - nlen - 1, p->msg))
             return fail(p, k->col + nlen + 1, "%s", p->msg);
     }
+    if (s.transactions && !s.idempotence)
+        return fail(p, t->col, "strategy '%s': producer.transactions=on needs "
+                    "producer.idempotence=on (as in Kafka)", s.name);
     sc->strategies[sc->nstrategies++] = s;
     return true;
 }
