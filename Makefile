@@ -29,7 +29,7 @@ $(BUILD)/%.o: sim/%.c | $(BUILD)
 	$(CC) $(WARN) $(CFLAGS) -MMD -MP -c -o $@ $<
 
 $(BUILD)/unit: $(OBJS) $(TESTS) | $(BUILD)
-	$(CC) $(WARN) $(CFLAGS) $(LDFLAGS) -Isim -o $@ $(TESTS) $(OBJS)
+	$(CC) $(WARN) $(CFLAGS) $(LDFLAGS) -Isim -o $@ $(TESTS) $(OBJS) -lm
 
 $(BUILD):
 	mkdir -p $@

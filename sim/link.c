@@ -53,6 +53,7 @@ void link_send(struct world *w, uint8_t from, uint8_t to, uint8_t kind, uint32_t
     const struct link_config *c = &w->sc->links[l];
     struct rng *r = &w->link_rng[l];
     w->tally.messages++;
+    w->tally.link_messages[l]++;
     if (w->link_has_faults[l] && (cut_now(w, l) || dropped_on_purpose(w, l, msg)))
         return;
     if (rng_chance(r, c->loss_ppm))

@@ -228,6 +228,20 @@ void producer_on_intent(struct world *w, uint32_t payment)
     accept(w, payment);
 }
 
+/* The record is in the log: done, or done once its transaction commits. */
+static void complete(struct world *w, uint32_t payment)
+{
+    struct producer *p = &w->producer;
+    if (limited(w))
+        flight_remove(p, broker_partition_of(w, payment), payment);
+    if (w->st->transactions) {
+        p->state[payment] = PAY_TXN_ACKED;
+        p->txn_acked++;
+    } else {
+        p->state[payment] = PAY_ACKED;
+    }
+}
+
 static void on_ack(struct world *w, const struct event *ev)
 {
     struct producer *p = &w->producer;
@@ -252,15 +266,13 @@ static void on_ack(struct world *w, const struct event *ev)
     default:
         break;
     }
-    if (limited(w))
-        flight_remove(p, part, payment);
-    if (w->st->transactions) {
-        p->state[payment] = PAY_TXN_ACKED;
-        if (++p->txn_acked == p->txn_len)
-            end_transaction(w);
-    } else {
-        p->state[payment] = PAY_ACKED;
-    }
+    /* The broker appends one producer's records in sequence order, so this ack proves
+     * that every record before it in the partition is in the log too, acked or not. */
+    while (limited(w) && p->nflight[part] > 0 && p->seq[p->flight[part * 5]] < p->seq[payment])
+        complete(w, p->flight[part * 5]);
+    complete(w, payment);
+    if (p->txn_open && !p->txn_ending && p->txn_acked == p->txn_len)
+        end_transaction(w);
     /* Records refused behind this one may go now. */
     for (uint32_t i = 0; i < p->nflight[part]; i++) {
         uint32_t waiting = p->flight[part * 5 + i];

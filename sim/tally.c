@@ -120,6 +120,7 @@ void tally_result(const struct world *w, bool stopped_early, struct run_result *
     free(alive);
     r->absorbed = t->absorbed;
     r->messages = t->messages;
+    memcpy(r->link_messages, t->link_messages, sizeof r->link_messages);
     r->events = w->eng.executed;
     r->end_time = w->eng.now;
     r->horizon = stopped_early;

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "engine.h"
+#include "model.h"
 
 struct tally {
     uint32_t payments;
@@ -19,10 +20,11 @@ struct tally {
     uint32_t *charges;        /* charges the gateway made */
     sim_time *first_charge;   /* time of the first charge, per payment */
     uint64_t messages;        /* messages put on any link */
+    uint64_t link_messages[LINK_COUNT];
     uint64_t absorbed;        /* duplicates stopped by a dedup store or an idempotency key */
 };
 
-/* One run's numbers. Field order is the CSV column order (report.c). */
+/* One run's numbers; report.c names the ones that go into the CSV. */
 struct run_result {
     uint64_t seed;
     uint64_t payments, lost, duplicated, pending;
@@ -31,6 +33,7 @@ struct run_result {
     sim_time latency_p50, latency_p99, latency_max;
     uint64_t messages, events;
     sim_time end_time;
+    uint64_t link_messages[LINK_COUNT]; /* not in the CSV: for tests and charts */
     bool horizon;             /* stopped at the horizon, not at quiescence */
 };
 
