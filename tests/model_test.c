@@ -1,6 +1,228 @@
-/* model_test.c */
+/* model_test.c: protocol outcomes, one mechanism at a time, through small scenarios
+ * whose counts can be worked out by hand. */
+#include <stdlib.h>
+
+#include "scenario.h"
+#include "sim.h"
 #include "test.h"
 
+static struct run_result outcome(const char *body, const char *strategy)
+{
+    static struct scenario sc;
+    struct parse_error err;
+    struct run_result r;
+    memset(&r, 0, sizeof r);
+    char text[2048];
+    snprintf(text, sizeof text, "scenario model\nset gateway.latency 1ms\n%s", body);
+    if (!scenario_parse("model.scn", text, &sc, &err)) {
+        fprintf(stderr, "  does not parse: %u:%u: %s\n", err.line, err.col, err.message);
+        test_failures++;
+        return r;
+    }
+    int s = scenario_strategy(&sc, strategy, (unsigned)strlen(strategy));
+    CHECK(s >= 0);
+    sim_run(&sc, (uint32_t)s, sc.seed, &r);
+    return r;
+}
+
+static void test_model_clean_run_charges_once(void)
+{
+    const char *names[] = { "at-most-once", "at-least-once", "idempotent", "transactional" };
+    for (int i = 0; i < 4; i++) {
+        struct run_result r = outcome("payments 100 every 1ms amount 7\n", names[i]);
+        CHECK_EQ(r.charges, 100);
+        CHECK_EQ(r.lost + r.duplicated + r.pending, 0);
+        CHECK_EQ(r.log_copies, 100);
+        CHECK_EQ(r.ledger_rows, 100);
+        CHECK_EQ(r.amount_charged, 700);
+        CHECK(r.latency_p50 > 0 && r.latency_p50 <= r.latency_p99);
+        CHECK(r.latency_p99 <= r.latency_max);
+    }
+}
+
+static void test_model_lost_ack_duplicates_only_without_idempotence(void)
+{
+    const char *body = "payments 20 every 1ms\n"
+                       "drop broker->producer on ack payment 5\n"
+                       "set producer.request-timeout 100ms\n";
+    struct run_result alo = outcome(body, "at-least-once");
+    CHECK_EQ(alo.log_copies, 21);
+    CHECK_EQ(alo.duplicated, 1);
+    struct run_result idem = outcome(body, "idempotent");
+    CHECK_EQ(idem.log_copies, 20);
+    CHECK_EQ(idem.duplicated, 0);
+    struct run_result amo = outcome(body, "at-most-once");
+    CHECK_EQ(amo.log_copies, 20); /* no retry: the lost ack costs nothing */
+}
+
+static void test_model_lost_produce_lost_only_without_retries(void)
+{
+    const char *body = "payments 20 every 1ms\n"
+                       "drop producer->broker on produce payment 3\n"
+                       "set producer.request-timeout 100ms\n";
+    CHECK_EQ(outcome(body, "at-most-once").lost, 1);
+    CHECK_EQ(outcome(body, "at-least-once").lost, 0);
+    struct run_result idem = outcome(body, "idempotent"); /* 4..7 refused, then re-sent */
+    CHECK_EQ(idem.lost, 0);
+    CHECK_EQ(idem.log_copies, 20);
+    CHECK_EQ(outcome(body, "transactional").lost, 0);
+}
+
+static void test_model_gateway_response_lost(void)
+{
+    const char *body = "payments 20 every 1ms\n"
+                       "drop gateway->consumer on response payment 9\n"
+                       "set consumer.gateway-timeout 50ms\n";
+    CHECK_EQ(outcome(body, "at-least-once").duplicated, 1);
+    CHECK_EQ(outcome(body, "transactional").duplicated, 1); /* the HTTP call is outside */
+    struct run_result idem = outcome(body, "idempotent");
+    CHECK_EQ(idem.duplicated, 0);
+    CHECK_EQ(idem.absorbed, 1); /* the saved result of key pay-9 */
+    struct run_result amo = outcome(body, "at-most-once");
+    CHECK_EQ(amo.duplicated + amo.lost, 0);
+    CHECK_EQ(amo.ledger_rows, 19); /* it gave up without knowing the charge happened */
+}
+
+static void test_model_per_attempt_key_is_no_protection(void)
+{
+    const char *body = "payments 20 every 1ms\n"
+                       "drop gateway->consumer on response payment 9\n"
+                       "set consumer.gateway-timeout 50ms\n"
+                       "strategy new-key from idempotent gateway.key=per-attempt\n";
+    CHECK_EQ(outcome(body, "new-key").duplicated, 1);
+}
+
+static void test_model_duplicating_link(void)
+{
+    const char *body = "payments 50 every 1ms\nlink consumer->gateway duplicate 100%\n";
+    CHECK_EQ(outcome(body, "at-least-once").charges, 100);
+    struct run_result idem = outcome(body, "idempotent");
+    CHECK_EQ(idem.charges, 50); /* the copy arrives while the first executes or after */
+}
+
+static void test_model_dedup_memory_forgets_on_crash(void)
+{
+    /* A crash after payment 12's charge and before the batch commit: the batch is
+     * redelivered. The memory set died with the process; the ledger's did not, so
+     * only payment 12 (charged, not yet recorded) is charged again. */
+    const char *body = "payments 30 every 1us\n"
+                       "pause consumer at 0s for 1s\n"
+                       "crash consumer on after-effect payment 12 restart after 1s\n"
+                       "strategy memory from at-least-once consumer.dedup=memory\n"
+                       "strategy table from at-least-once consumer.dedup=ledger\n";
+    CHECK_EQ(outcome(body, "at-least-once").duplicated, 13);
+    CHECK_EQ(outcome(body, "memory").duplicated, 13);
+    CHECK_EQ(outcome(body, "table").duplicated, 1);
+    CHECK_EQ(outcome(body, "idempotent").duplicated, 0);
+    CHECK_EQ(outcome(body, "transactional").duplicated, 1);
+}
+
+static void test_model_dedup_ttl_lets_late_copies_through(void)
+{
+    const char *body = "payments 30 every 1us\n"
+                       "pause consumer at 0s for 1s\n"
+                       "crash consumer on after-effect payment 12 restart after 10s\n"
+                       "strategy short from at-least-once consumer.dedup=ledger consumer.dedup-ttl=5s\n"
+                       "strategy long from at-least-once consumer.dedup=ledger consumer.dedup-ttl=1h\n";
+    CHECK_EQ(outcome(body, "short").duplicated, 13);
+    CHECK_EQ(outcome(body, "long").duplicated, 1);
+}
+
+static void test_model_read_committed_skips_aborted(void)
+{
+    /* The producer dies inside a transaction; its restart bumps the epoch and aborts
+     * the open transaction. read_committed consumers never see the aborted records. */
+    const char *body = "payments 40 every 1ms\n"
+                       "set producer.transaction-records 10\n"
+                       "crash producer on ack payment 23 restart after 1s\n"
+                       "strategy dirty from transactional consumer.isolation=read-uncommitted\n";
+    struct run_result clean = outcome(body, "transactional");
+    struct run_result dirty = outcome(body, "dirty");
+    CHECK(clean.log_aborted > 0);
+    CHECK_EQ(clean.log_aborted, dirty.log_aborted);
+    CHECK_EQ(clean.deliveries, clean.log_copies - clean.log_aborted);
+    CHECK_EQ(dirty.deliveries, dirty.log_copies);    /* aborted reads */
+    CHECK(dirty.charges > clean.charges);
+    CHECK(clean.lost > 0); /* the aborted records died with the producer's memory */
+}
+
+static void test_model_producer_crash_loses_unacked(void)
+{
+    const char *body = "payments 100 every 1ms\n"
+                       "link broker->producer delay 50ms\n"
+                       "crash producer at 30ms restart after 10ms\n";
+    struct run_result r = outcome(body, "at-least-once");
+    CHECK_EQ(r.lost, 0);  /* in the log already; only the acks were pending */
+    struct run_result cut = outcome("payments 100 every 1ms\n"
+                                    "link producer->broker delay 50ms\n"
+                                    "crash producer at 30ms restart after 10ms\n"
+                                    "cut producer->broker at 0s for 40ms\n", "at-least-once");
+    /* payments 0..29 were only in the producer's memory; payment 30's intent comes at
+     * the crash's instant but after it (scheduled later), so it waits for the restart */
+    CHECK_EQ(cut.lost, 30);
+}
+
+static void test_model_pause_delays_but_keeps(void)
+{
+    const char *body = "payments 20 every 1ms\n"
+                       "pause consumer on before-effect payment 4 for 10s\n";
+    struct run_result r = outcome(body, "at-least-once");
+    CHECK_EQ(r.charges, 20);
+    CHECK(r.latency_max >= 10000000000ull);
+}
+
+static void test_model_cut_then_recover(void)
+{
+    const char *body = "payments 50 every 1ms\n"
+                       "cut consumer->gateway at 10ms for 3s\n";
+    struct run_result r = outcome(body, "at-least-once");
+    CHECK_EQ(r.lost, 0);
+    CHECK_EQ(r.duplicated, 0);
+    /* the 3s cut swallows two charges, one per 2s gateway timeout, and nobody retries */
+    CHECK_EQ(outcome(body, "at-most-once").lost, 2);
+}
+
+static void test_model_reset_offsets_replays(void)
+{
+    const char *body = "payments 50 every 1ms\nreset-offsets to earliest at 5s\n";
+    CHECK_EQ(outcome(body, "at-least-once").duplicated, 50);
+    CHECK_EQ(outcome(body, "idempotent").duplicated, 0);
+    /* offsets stored in the ledger: the broker-side reset does not touch them */
+    CHECK_EQ(outcome(body, "transactional").duplicated, 0);
+}
+
+static void test_model_horizon_reports_pending(void)
+{
+    struct run_result r = outcome("payments 100 every 10ms\nuntil 500ms\n", "at-least-once");
+    CHECK(r.pending > 0);
+    CHECK_EQ(r.lost, 0);
+    CHECK_EQ(r.charges + r.pending, 100);
+    CHECK(r.horizon);
+}
+
+static void test_model_same_seed_same_result(void)
+{
+    const char *body = "payments 2000 every 1ms\nlink gateway->consumer loss 3%\n"
+                       "link producer->broker loss 2% delay 1ms..9ms duplicate 1%\nseed 5\n";
+    struct run_result a = outcome(body, "at-least-once"), b = outcome(body, "at-least-once");
+    CHECK(memcmp(&a, &b, sizeof a) == 0);
+}
+
 const struct test model_tests[] = {
+    { "model_clean_run_charges_once", test_model_clean_run_charges_once },
+    { "model_lost_ack_duplicates_only_without_idempotence", test_model_lost_ack_duplicates_only_without_idempotence },
+    { "model_lost_produce_lost_only_without_retries", test_model_lost_produce_lost_only_without_retries },
+    { "model_gateway_response_lost", test_model_gateway_response_lost },
+    { "model_per_attempt_key_is_no_protection", test_model_per_attempt_key_is_no_protection },
+    { "model_duplicating_link", test_model_duplicating_link },
+    { "model_dedup_memory_forgets_on_crash", test_model_dedup_memory_forgets_on_crash },
+    { "model_dedup_ttl_lets_late_copies_through", test_model_dedup_ttl_lets_late_copies_through },
+    { "model_read_committed_skips_aborted", test_model_read_committed_skips_aborted },
+    { "model_producer_crash_loses_unacked", test_model_producer_crash_loses_unacked },
+    { "model_pause_delays_but_keeps", test_model_pause_delays_but_keeps },
+    { "model_cut_then_recover", test_model_cut_then_recover },
+    { "model_reset_offsets_replays", test_model_reset_offsets_replays },
+    { "model_horizon_reports_pending", test_model_horizon_reports_pending },
+    { "model_same_seed_same_result", test_model_same_seed_same_result },
     { NULL, NULL },
 };
