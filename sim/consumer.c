@@ -1,10 +1,11 @@
 /* consumer.c: the payment worker, one member of the consumer group.
  *
  * A state machine, one step at a time: fetch the group's offsets, poll a batch, then
- * for each record check the dedup store, charge the gateway (retrying on timeout if
- * the strategy says so, with the same or a new idempotency key), record the effect in
- * the ledger, and commit the offset where the strategy puts the commit (before the
- * batch, after it, by auto-commit inside poll, or inside each ledger transaction).
+ * for each record check the dedup store, charge the gateway (retrying on timeout or
+ * error if the strategy says so, with the same or a new idempotency key) and record
+ * the effect in the ledger, in the order the strategy says, and commit the offset
+ * where the strategy puts the commit (before the batch, after it, by auto-commit
+ * inside poll, or inside each ledger transaction).
  * The state is set before each protocol point, so a pause there resumes exactly where
  * it stopped. Everything in memory is lost in a crash. */
 #include <stdlib.h>
@@ -97,10 +98,12 @@ static void send_charge(struct world *w, struct consumer *c)
         key = (uint64_t)payment + 1;
     else if (w->st->gateway_key == KEY_PER_ATTEMPT)
         key = (uint64_t)1 << 63 | w->next_request; /* never seen before */
+    uint64_t amount = tally_amount(w->sc->amount_min, w->sc->amount_max, w->seed, payment);
+    if (w->st->retry_amount == AMOUNT_PLUS_FEE)
+        amount += c->gw_attempt - 1;
     c->state = CONS_GATEWAY;
     expect_answer(w, c, w->pm->consumer_gateway_timeout, false);
-    link_send(w, c->node, NODE_GATEWAY, MSG_CHARGE, payment, c->request, key,
-              tally_amount(w->sc->amount_min, w->sc->amount_max, w->seed, payment));
+    link_send(w, c->node, NODE_GATEWAY, MSG_CHARGE, payment, c->request, key, amount);
 }
 
 static void send_commit(struct world *w, struct consumer *c)
@@ -122,11 +125,14 @@ static bool seen_before(const struct world *w, const struct consumer *c, uint32_
 }
 
 /* The ledger transaction that records an effect: the row, the processed id and, with
- * consumer.commit=with-ledger, the offset, all or nothing. */
-static void ledger_commit(struct world *w, struct consumer *c, bool row)
+ * consumer.commit=with-ledger, the offset, all or nothing. With a unique constraint a
+ * second row for the payment fails the transaction; the consumer takes the failure as
+ * "already recorded" and stores its offset on its own. False when the row was refused. */
+static bool ledger_commit(struct world *w, struct consumer *c, bool row)
 {
     uint32_t payment = current(w, c)->payment;
-    if (row) {
+    bool refused = row && w->st->ledger_unique && w->tally.ledger_rows[payment] > 0;
+    if (row && !refused) {
         w->tally.ledger_rows[payment]++;
         if (w->st->dedup == DEDUP_LEDGER)
             w->ledger.processed_at[payment] = w->eng.now + 1;
@@ -137,6 +143,7 @@ static void ledger_commit(struct world *w, struct consumer *c, bool row)
         w->ledger.offset[c->batch_part] = c->cur + 1;
         w->ledger.has_offset[c->batch_part] = true;
     }
+    return !refused;
 }
 
 static bool at(struct world *w, struct consumer *c, enum point_id pt, uint32_t payment)
@@ -168,9 +175,21 @@ static bool next_record(struct world *w, struct consumer *c)
         c->cur++;
         return true;
     }
-    c->state = CONS_EFFECT;
     c->gw_attempt = 0;
-    return at(w, c, POINT_BEFORE_EFFECT, e->payment);
+    c->state = w->st->order == RECORD_FIRST ? CONS_RECORDING : CONS_BEFORE_EFFECT;
+    return true;
+}
+
+/* The charge is over (made, refused, or given up): what comes after it. */
+static void after_charge(struct world *w, struct consumer *c, bool charged)
+{
+    if (w->st->order == RECORD_FIRST || !charged) {
+        if (!charged && w->st->order == CHARGE_FIRST)
+            ledger_commit(w, c, false); /* no row; the offset still moves on */
+        c->state = CONS_COMMITTED;
+    } else {
+        c->state = CONS_RECORDING;
+    }
 }
 
 static void step(struct world *w, struct consumer *c)
@@ -190,8 +209,13 @@ static void step(struct world *w, struct consumer *c)
             if (!next_record(w, c))
                 return;
             break;
+        case CONS_BEFORE_EFFECT:
+            c->state = CONS_EFFECT;
+            if (!at(w, c, POINT_BEFORE_EFFECT, current(w, c)->payment))
+                return;
+            break;
         case CONS_EFFECT: send_charge(w, c); return;
-        case CONS_AFTER_EFFECT:
+        case CONS_RECORDING:
             c->state = CONS_WRITTEN;
             if (!at(w, c, POINT_WRITE, current(w, c)->payment))
                 return;
@@ -248,16 +272,24 @@ static void on_commit_ack(struct world *w, struct consumer *c, const struct even
         step(w, c);
 }
 
+static bool may_retry(const struct world *w, const struct consumer *c)
+{
+    return w->st->gateway_retries && c->gw_attempt < w->pm->consumer_gateway_attempts;
+}
+
 static void on_response(struct world *w, struct consumer *c, const struct event *ev)
 {
     if (c->state != CONS_GATEWAY || ev->id != c->request)
         return;
-    if (ev->y == CHARGE_CONFLICT) { /* the first attempt is still executing: ask later */
+    bool charged = ev->y == CHARGE_DONE || ev->y == CHARGE_SAVED;
+    bool retry = ev->y == CHARGE_CONFLICT ||
+                 ((ev->y == CHARGE_FAILED || ev->y == CHARGE_SAVED_FAILED) && may_retry(w, c));
+    if (retry) { /* ask again after a pause, with the same key */
         c->request = 0;
         sim_timer(w, c->node, TIMER_BACKOFF, w->pm->consumer_retry_backoff, 0, 0, 0, false);
         return;
     }
-    c->state = CONS_AFTER_EFFECT;
+    after_charge(w, c, charged);
     if (at(w, c, POINT_AFTER_EFFECT, ev->payment))
         step(w, c);
 }
@@ -272,11 +304,10 @@ static void on_request_timeout(struct world *w, struct consumer *c, const struct
     case CONS_POLL: poll(w, c); break;
     case CONS_COMMIT_WAIT: send_commit(w, c); break;
     case CONS_GATEWAY:
-        if (w->st->gateway_retries) {
+        if (may_retry(w, c)) {
             send_charge(w, c);
-        } else { /* give up on this charge: its outcome stays unknown */
-            ledger_commit(w, c, false);
-            c->state = CONS_COMMITTED;
+        } else { /* give the charge up: its outcome stays unknown */
+            after_charge(w, c, false);
             step(w, c);
         }
         break;
@@ -300,8 +331,9 @@ void consumer_on_event(struct world *w, uint32_t k, const struct event *ev)
     case TIMER_LEDGER:
         if (c->state != CONS_LEDGER)
             break;
-        ledger_commit(w, c, true);
-        c->state = CONS_COMMITTED;
+        /* record-first: a refused row means "already recorded", so no charge either */
+        c->state = ledger_commit(w, c, true) && w->st->order == RECORD_FIRST
+                       ? CONS_BEFORE_EFFECT : CONS_COMMITTED;
         if (at(w, c, POINT_COMMIT, current(w, c)->payment))
             step(w, c);
         break;
@@ -343,7 +375,7 @@ bool consumer_awaits_charge(const struct world *w, uint32_t payment)
 {
     for (uint32_t k = 0; k < w->sc->consumers; k++) {
         const struct consumer *c = &w->consumers[k];
-        if (w->nodes[c->node].up && (c->state == CONS_EFFECT || c->state == CONS_GATEWAY) &&
+        if (w->nodes[c->node].up && c->state >= CONS_BEFORE_EFFECT && c->state <= CONS_GATEWAY &&
             current(w, c)->payment == payment)
             return true;
     }

@@ -1,9 +1,11 @@
-/* gateway.c: a Stripe-like charge API. A charge takes gateway.latency to execute. With
- * an idempotency key, the first request that starts executing owns the key: its result
- * is saved when it finishes, later requests with the key get the saved result and no
- * new charge, and a request arriving while the first still executes gets a conflict
- * (nothing saved; the client retries). Saved keys are forgotten after the retention
- * window. Per-attempt keys are never seen twice, so they need no table. */
+/* gateway.c: a Stripe-like charge API. A charge takes gateway.latency to execute and
+ * fails with gateway.error-rate, charging nothing. With an idempotency key, the first
+ * request that starts executing owns the key and its result is saved when it
+ * finishes, errors included: later requests with the key get the saved result and no
+ * new charge; a request arriving while the first still executes gets a conflict
+ * (nothing saved; the client retries); the same key with another amount is refused
+ * and charges nothing. Saved keys are forgotten after gateway.key-retention.
+ * Per-attempt keys are never seen twice, so they need no table. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,10 +17,11 @@
 void gateway_init(struct world *w)
 {
     struct gateway *g = &w->gateway;
-    g->key_state = NULL;
-    g->key_saved_at = NULL;
+    memset(g, 0, sizeof *g);
     if (w->st->gateway_key == KEY_PER_PAYMENT) {
         g->key_state = sim_alloc(w->sc->payments, 1);
+        g->key_result = sim_alloc(w->sc->payments, 1);
+        g->key_amount = sim_alloc(w->sc->payments, sizeof *g->key_amount);
         g->key_saved_at = sim_alloc(w->sc->payments, sizeof *g->key_saved_at);
     }
 }
@@ -26,6 +29,8 @@ void gateway_init(struct world *w)
 void gateway_fini(struct world *w)
 {
     free(w->gateway.key_state);
+    free(w->gateway.key_result);
+    free(w->gateway.key_amount);
     free(w->gateway.key_saved_at);
 }
 
@@ -35,24 +40,36 @@ static void respond(struct world *w, const struct event *req, enum charge_status
     sim_point(w, NODE_GATEWAY, POINT_RESPOND, req->payment, NULL, 0);
 }
 
-static void on_charge(struct world *w, const struct event *ev)
+/* Looks the request's key up: returns the answer to give at once, or CHARGE_DONE when
+ * the request should execute (its key is now marked executing). */
+static enum charge_status check_key(struct world *w, const struct event *ev)
 {
     struct gateway *g = &w->gateway;
+    uint32_t p = ev->payment;
+    if (g->key_state[p] == KEY_SAVED &&
+        w->eng.now - g->key_saved_at[p] >= w->pm->gateway_key_retention)
+        g->key_state[p] = KEY_FREE; /* pruned: the key is new again */
+    if (g->key_state[p] != KEY_FREE && g->key_amount[p] != ev->y)
+        return CHARGE_MISMATCH;
+    if (g->key_state[p] == KEY_EXECUTING)
+        return CHARGE_CONFLICT;
+    if (g->key_state[p] == KEY_SAVED) {
+        w->tally.absorbed++;
+        return g->key_result[p] == CHARGE_DONE ? CHARGE_SAVED : CHARGE_SAVED_FAILED;
+    }
+    g->key_state[p] = KEY_EXECUTING;
+    g->key_amount[p] = ev->y;
+    return CHARGE_DONE;
+}
+
+static void on_charge(struct world *w, const struct event *ev)
+{
     if (PER_PAYMENT_KEY(ev->x)) {
-        uint32_t p = ev->payment;
-        if (g->key_state[p] == KEY_SAVED &&
-            w->eng.now - g->key_saved_at[p] >= w->pm->gateway_key_retention)
-            g->key_state[p] = KEY_FREE; /* pruned: the key is new again */
-        if (g->key_state[p] == KEY_SAVED) {
-            w->tally.absorbed++;
-            respond(w, ev, CHARGE_SAVED);
+        enum charge_status answer = check_key(w, ev);
+        if (answer != CHARGE_DONE) {
+            respond(w, ev, answer);
             return;
         }
-        if (g->key_state[p] == KEY_EXECUTING) {
-            respond(w, ev, CHARGE_CONFLICT);
-            return;
-        }
-        g->key_state[p] = KEY_EXECUTING;
     }
     struct event exec = *ev;
     exec.type = EV_TIMER;
@@ -65,16 +82,20 @@ static void on_charge(struct world *w, const struct event *ev)
 
 static void on_execute(struct world *w, const struct event *ev)
 {
+    bool failed = false;
     if (ev->stage == 0) {
-        tally_charge(&w->tally, ev->payment, w->eng.now);
+        failed = rng_chance(&w->gateway_rng, w->pm->gateway_error_ppm);
+        if (!failed)
+            tally_charge(&w->tally, ev->payment, w->eng.now);
         if (PER_PAYMENT_KEY(ev->x)) {
             w->gateway.key_state[ev->payment] = KEY_SAVED;
+            w->gateway.key_result[ev->payment] = failed ? CHARGE_FAILED : CHARGE_DONE;
             w->gateway.key_saved_at[ev->payment] = w->eng.now;
         }
-        if (!sim_point(w, NODE_GATEWAY, POINT_CHARGE, ev->payment, ev, 1))
+        if (!failed && !sim_point(w, NODE_GATEWAY, POINT_CHARGE, ev->payment, ev, 1))
             return;
     }
-    respond(w, ev, CHARGE_DONE);
+    respond(w, ev, failed ? CHARGE_FAILED : CHARGE_DONE);
 }
 
 void gateway_on_event(struct world *w, const struct event *ev)

@@ -13,6 +13,7 @@ const struct params params_defaults = {
     .consumer_max_poll_records = 500,           /* max.poll.records */
     .consumer_gateway_timeout = 2 * SIM_SEC,
     .consumer_retry_backoff = 100 * SIM_MS,
+    .consumer_gateway_attempts = 10,
     .consumer_auto_commit_interval = 5 * SIM_SEC, /* auto.commit.interval.ms */
     .consumer_auto_offset_reset = RESET_EARLIEST,
     .gateway_latency = { 50 * SIM_MS, 50 * SIM_MS },
@@ -45,7 +46,9 @@ const struct setting params_table[] = {
     PARAM("consumer.gateway-timeout", SETTING_DURATION, consumer_gateway_timeout, NULL, 0, 0,
           "how long the consumer waits for the gateway's answer (2s)"),
     PARAM("consumer.retry-backoff", SETTING_DURATION, consumer_retry_backoff, NULL, 0, 0,
-          "pause before retrying a charge the gateway answered with a conflict (100ms)"),
+          "pause before retrying a charge the gateway answered with a conflict or an error (100ms)"),
+    PARAM("consumer.gateway-attempts", SETTING_COUNT, consumer_gateway_attempts, NULL, 1, 1000000,
+          "charge attempts per delivery before the consumer gives the payment up (10)"),
     PARAM("consumer.auto-commit-interval", SETTING_DURATION, consumer_auto_commit_interval, NULL,
           0, 0, "with consumer.commit=auto, how often poll commits what it returned (5s)"),
     PARAM("consumer.auto-offset-reset", SETTING_ENUM, consumer_auto_offset_reset, resets, 0, 0,
@@ -54,6 +57,8 @@ const struct setting params_table[] = {
           "time the gateway takes to execute a charge, uniform over the range (50ms)"),
     PARAM("gateway.key-retention", SETTING_DURATION, gateway_key_retention, NULL, 0, 0,
           "how long the gateway keeps an idempotency key's saved result (24h)"),
+    PARAM("gateway.error-rate", SETTING_PROBABILITY, gateway_error_ppm, NULL, 0, 0,
+          "chance that a charge fails inside the gateway, charging nothing (0%)"),
     PARAM("ledger.latency", SETTING_DURATION, ledger_latency, NULL, 0, 0,
           "time between a ledger transaction's write and its commit (1ms)"),
     PARAM("node.restart-delay", SETTING_DURATION, restart_delay, NULL, 0, 0,

@@ -20,10 +20,12 @@ struct params {
     uint32_t consumer_max_poll_records;
     sim_time consumer_gateway_timeout;
     sim_time consumer_retry_backoff;
+    uint32_t consumer_gateway_attempts;
     sim_time consumer_auto_commit_interval;
     uint8_t consumer_auto_offset_reset;     /* enum offset_reset */
     sim_time gateway_latency[2];            /* uniform range */
     sim_time gateway_key_retention;
+    uint32_t gateway_error_ppm;
     sim_time ledger_latency;
     sim_time restart_delay;                 /* crash without "restart after" */
     sim_time max_time;                      /* safety horizon when no `until` is given */

@@ -51,6 +51,29 @@ static sim_time median_of(const struct scenario_results *res, uint32_t s, size_t
     return m;
 }
 
+/* Reconciliation: what was meant, what the gateway took, what the ledger says. */
+static void money_table(FILE *out, const struct scenario_results *res)
+{
+    fprintf(out, "  %-16s %14s %14s %14s %14s %14s %13s\n", "money", "intended",
+            "charged", "in ledger", "charged twice", "never charged", "disagreeing");
+    for (uint32_t s = 0; s < res->nstrategies; s++) {
+        uint64_t v[6] = { 0 };
+        for (uint32_t i = 0; i < res->nseeds; i++) {
+            const struct run_result *r = run_of(res, s, i);
+            v[0] += r->amount_intended;
+            v[1] += r->amount_charged;
+            v[2] += r->amount_ledger;
+            v[3] += r->amount_duplicated;
+            v[4] += r->amount_lost;
+            v[5] += r->disagreements;
+        }
+        fprintf(out, "  %-16s %14llu %14llu %14llu %14llu %14llu %13llu\n",
+                res->sc->strategies[res->strategies[s]].name, (unsigned long long)v[0],
+                (unsigned long long)v[1], (unsigned long long)v[2], (unsigned long long)v[3],
+                (unsigned long long)v[4], (unsigned long long)v[5]);
+    }
+}
+
 void report_table(FILE *out, const struct scenario_results *res)
 {
     const struct scenario *sc = res->sc;
@@ -58,22 +81,16 @@ void report_table(FILE *out, const struct scenario_results *res)
             res->nseeds == 1 ? "" : "s");
     if (sc->about[0])
         fprintf(out, " - %s", sc->about);
-    fprintf(out, "\n  %-16s %9s %10s %8s %10s %10s %11s %9s %21s %8s %8s %8s\n", "strategy",
+    fprintf(out, "\n  %-16s %9s %10s %8s %10s %10s %11s %9s %9s %9s %9s\n", "strategy",
             "lost", "duplicated", "pending", "log-copies", "deliveries", "ledger-rows",
-            "charges", "charged/intended", "p50", "p99", "max");
+            "charges", "p50", "p99", "max");
     for (uint32_t s = 0; s < res->nstrategies; s++) {
-        uint64_t charged = 0, intended = 0;
         sim_time worst = 0;
-        for (uint32_t i = 0; i < res->nseeds; i++) {
-            charged += run_of(res, s, i)->amount_charged;
-            intended += run_of(res, s, i)->amount_intended;
+        for (uint32_t i = 0; i < res->nseeds; i++)
             if (run_of(res, s, i)->latency_max > worst)
                 worst = run_of(res, s, i)->latency_max;
-        }
-        char money[48], p50[24], p99[24], max[24];
-        snprintf(money, sizeof money, "%llu/%llu", (unsigned long long)charged,
-                 (unsigned long long)intended);
-        fprintf(out, "  %-16s %9llu %10llu %8llu %10llu %10llu %11llu %9llu %21s %8s %8s %8s\n",
+        char p50[24], p99[24], max[24];
+        fprintf(out, "  %-16s %9llu %10llu %8llu %10llu %10llu %11llu %9llu %9s %9s %9s\n",
                 sc->strategies[res->strategies[s]].name,
                 (unsigned long long)report_metric(res, s, METRIC_LOST),
                 (unsigned long long)report_metric(res, s, METRIC_DUPLICATED),
@@ -81,13 +98,14 @@ void report_table(FILE *out, const struct scenario_results *res)
                 (unsigned long long)report_metric(res, s, METRIC_LOG_COPIES),
                 (unsigned long long)report_metric(res, s, METRIC_DELIVERIES),
                 (unsigned long long)report_metric(res, s, METRIC_LEDGER_ROWS),
-                (unsigned long long)report_metric(res, s, METRIC_CHARGES), money,
+                (unsigned long long)report_metric(res, s, METRIC_CHARGES),
                 value_format_duration(median_of(res, s, offsetof(struct run_result, latency_p50)),
                                       p50, sizeof p50),
                 value_format_duration(median_of(res, s, offsetof(struct run_result, latency_p99)),
                                       p99, sizeof p99),
                 value_format_duration(worst, max, sizeof max));
     }
+    money_table(out, res);
 }
 
 static bool holds(uint64_t got, enum compare_op op, uint64_t want)
@@ -128,7 +146,7 @@ static const char csv_header[] =
     "scenario,strategy,seed,payments,lost,duplicated,pending,log_copies,log_aborted,"
     "deliveries,ledger_rows,charges,absorbed,amount_intended,amount_charged,"
     "amount_duplicated,amount_lost,latency_p50_ns,latency_p99_ns,latency_max_ns,"
-    "messages,events,end_time_ns,stopped_at_horizon\r\n";
+    "messages,events,end_time_ns,stopped_at_horizon,amount_ledger,disagreements\r\n";
 
 void report_csv(FILE *out, const struct scenario_results *res)
 {
@@ -144,7 +162,7 @@ void report_csv(FILE *out, const struct scenario_results *res)
                 r->log_aborted, r->deliveries, r->ledger_rows, r->charges, r->absorbed,
                 r->amount_intended, r->amount_charged, r->amount_duplicated, r->amount_lost,
                 r->latency_p50, r->latency_p99, r->latency_max, r->messages, r->events,
-                r->end_time, r->horizon,
+                r->end_time, r->horizon, r->amount_ledger, r->disagreements,
             };
             for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++)
                 fprintf(out, ",%llu", (unsigned long long)cols[c]);

@@ -26,6 +26,8 @@ static const char *const dedup_modes[] = { "none", "memory", "ledger", NULL };
 static const char *const key_modes[] = { "none", "per-payment", "per-attempt", NULL };
 static const char *const isolations[] = { "read-committed", "read-uncommitted", NULL };
 static const char *const txn_id_modes[] = { "stable", "random", NULL };
+static const char *const orders[] = { "charge-first", "record-first", NULL };
+static const char *const amounts[] = { "same", "plus-fee", NULL };
 
 #define KNOB(name, type, field, choices, help) \
     { name, type, offsetof(struct strategy, field), choices, 0, 0, help }
@@ -52,5 +54,11 @@ const struct setting strategy_knobs[] = {
          "idempotency key sent with each charge: none, one per payment, or a new one per attempt"),
     KNOB("consumer.gateway-retries", SETTING_BOOL, gateway_retries, NULL,
          "retry a charge whose response did not come back in time"),
+    KNOB("consumer.order", SETTING_ENUM, order, orders,
+         "charge the gateway then record in the ledger, or record first and charge after"),
+    KNOB("ledger.unique", SETTING_BOOL, ledger_unique, NULL,
+         "a unique constraint on the ledger's payment id: a second row is refused"),
+    KNOB("consumer.retry-amount", SETTING_ENUM, retry_amount, amounts,
+         "a retried charge sends the same amount, or recomputes it with a fee (a bug)"),
     { NULL, 0, 0, NULL, 0, 0, NULL },
 };

@@ -15,6 +15,8 @@ enum dedup_mode { DEDUP_NONE, DEDUP_MEMORY, DEDUP_LEDGER };
 enum key_mode { KEY_NONE, KEY_PER_PAYMENT, KEY_PER_ATTEMPT };
 enum isolation { READ_COMMITTED, READ_UNCOMMITTED };
 enum txn_id_mode { TXN_ID_STABLE, TXN_ID_RANDOM };
+enum effect_order { CHARGE_FIRST, RECORD_FIRST };
+enum retry_amount { AMOUNT_SAME, AMOUNT_PLUS_FEE };
 
 struct strategy {
     char name[NAME_MAX_LEN + 1];
@@ -27,6 +29,9 @@ struct strategy {
     uint8_t dedup;                /* enum dedup_mode */
     uint8_t gateway_key;          /* enum key_mode */
     uint8_t gateway_retries;      /* bool */
+    uint8_t order;                /* enum effect_order: charge then record, or the reverse */
+    uint8_t ledger_unique;        /* bool: a unique constraint on the ledger's payment id */
+    uint8_t retry_amount;         /* enum retry_amount */
     sim_time dedup_ttl;           /* 0: entries never expire */
 };
 

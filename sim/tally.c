@@ -94,6 +94,8 @@ void tally_result(const struct world *w, bool stopped_early, struct run_result *
         uint32_t c = t->charges[i];
         r->amount_intended += amount;
         r->amount_charged += amount * c;
+        r->amount_ledger += amount * t->ledger_rows[i];
+        r->disagreements += t->ledger_rows[i] != c;
         r->log_copies += t->log_copies[i];
         r->log_aborted += t->log_aborted[i];
         r->deliveries += t->deliveries[i];

@@ -30,6 +30,8 @@ struct run_result {
     uint64_t payments, lost, duplicated, pending;
     uint64_t log_copies, log_aborted, deliveries, ledger_rows, charges, absorbed;
     uint64_t amount_intended, amount_charged, amount_duplicated, amount_lost;
+    uint64_t amount_ledger;   /* what the ledger's rows add up to */
+    uint64_t disagreements;   /* payments whose ledger rows and charges differ in number */
     sim_time latency_p50, latency_p99, latency_max;
     uint64_t messages, events;
     sim_time end_time;

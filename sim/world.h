@@ -31,7 +31,14 @@ enum timer_kind {
 /* Answers carried in a reply's y field (produce acks put the transaction number above
  * the low byte). */
 enum ack_status { ACK_OK, ACK_DUPLICATE, ACK_OUT_OF_ORDER, ACK_FENCED, ACK_ABORTED };
-enum charge_status { CHARGE_DONE, CHARGE_SAVED, CHARGE_CONFLICT };
+enum charge_status {
+    CHARGE_DONE,         /* charged now */
+    CHARGE_SAVED,        /* the key's saved success: no new charge */
+    CHARGE_CONFLICT,     /* 409: the key's first request is still executing */
+    CHARGE_FAILED,       /* the gateway's own error; no charge (saved under the key) */
+    CHARGE_SAVED_FAILED, /* the key's saved error, replayed */
+    CHARGE_MISMATCH,     /* the key was used with other parameters: refused, no charge */
+};
 
 /* ---- producer ---- */
 enum pay_state {
@@ -130,12 +137,13 @@ enum consumer_state {
     CONS_OFFSETS,        /* waiting for the group's committed offsets */
     CONS_POLL,           /* a fetch is out */
     CONS_POLLED,         /* records arrived; step decides what comes first */
-    CONS_COMMIT_SEND,    /* about to commit the batch's end offset */
+    CONS_COMMIT_SEND,    /* about to commit an offset to the broker */
     CONS_COMMIT_WAIT,    /* the commit is out */
     CONS_RECORD,         /* take the next record of the batch, or finish the batch */
+    CONS_BEFORE_EFFECT,  /* the charge comes next */
     CONS_EFFECT,         /* about to charge the gateway for the current record */
     CONS_GATEWAY,        /* the charge is out */
-    CONS_AFTER_EFFECT,   /* the gateway answered; record the effect in the ledger */
+    CONS_RECORDING,      /* the ledger transaction comes next */
     CONS_WRITTEN,        /* the ledger row is written, its transaction not committed */
     CONS_LEDGER,         /* waiting for the ledger commit */
     CONS_COMMITTED,      /* the record is done; move on */
@@ -160,8 +168,10 @@ struct consumer {
 /* ---- gateway ---- */
 enum key_state { KEY_FREE, KEY_EXECUTING, KEY_SAVED };
 
-struct gateway {
-    uint8_t *key_state;               /* per payment, for per-payment keys */
+struct gateway {                      /* the idempotency-key table, per payment */
+    uint8_t *key_state;               /* enum key_state */
+    uint8_t *key_result;              /* saved: CHARGE_DONE or CHARGE_FAILED */
+    uint64_t *key_amount;             /* the parameters the key was first used with */
     sim_time *key_saved_at;
 };
 
