@@ -208,6 +208,89 @@ static void test_model_same_seed_same_result(void)
     CHECK(memcmp(&a, &b, sizeof a) == 0);
 }
 
+
+static void test_gateway_key_retention_edge(void)
+{
+    /* Payment 3's response is lost; the retry reaches the gateway 599ms after the
+     * charge executed (600ms timeout, 1ms links, 1ms latency). */
+    const char *fmt = "payments 10 every 1ms\n"
+                      "drop gateway->consumer on response payment 3\n"
+                      "set consumer.gateway-timeout 600ms\n"
+                      "set gateway.key-retention %s\n";
+    char body[512];
+    snprintf(body, sizeof body, fmt, "599ms");
+    CHECK_EQ(outcome(body, "idempotent").duplicated, 1); /* pruned: a new key */
+    snprintf(body, sizeof body, fmt, "600ms");
+    CHECK_EQ(outcome(body, "idempotent").duplicated, 0);
+}
+
+static void test_gateway_conflict_while_executing(void)
+{
+    /* The charge takes 500ms; the client gives up after 100ms and retries with the same
+     * key: 409 until the first finishes, then its saved result. */
+    const char *body = "payments 5 every 1ms\n"
+                       "set gateway.latency 500ms\n"
+                       "set consumer.gateway-timeout 100ms\n";
+    struct run_result idem = outcome(body, "idempotent");
+    CHECK_EQ(idem.charges, 5);
+    CHECK(idem.absorbed >= 5);
+    CHECK(outcome(body, "at-least-once").charges > 5); /* no key: every retry charges */
+}
+
+static void test_gateway_mismatch_refused(void)
+{
+    const char *body = "payments 10 every 1ms\n"
+                       "drop gateway->consumer on response payment 3\n"
+                       "set consumer.gateway-timeout 50ms\n"
+                       "strategy fee from idempotent consumer.retry-amount=plus-fee\n";
+    struct run_result r = outcome(body, "fee");
+    CHECK_EQ(r.charges, 10);          /* the retry with another amount charged nothing */
+    CHECK_EQ(r.ledger_rows, 9);       /* and the consumer gave payment 3 up */
+    CHECK_EQ(r.disagreements, 1);
+}
+
+static void test_gateway_saved_error_is_final(void)
+{
+    /* Errors are saved under the key too: a retry with the same key gets the same
+     * error. Without a key, retries try again and succeed. */
+    const char *body = "payments 500 every 1ms\nset gateway.error-rate 10%\nseed 3\n";
+    struct run_result idem = outcome(body, "idempotent");
+    CHECK(idem.lost > 20 && idem.lost < 90);  /* about 10% of 500 */
+    CHECK_EQ(idem.duplicated, 0);
+    CHECK_EQ(outcome(body, "at-least-once").lost, 0);
+}
+
+static void test_ledger_record_first_crash_window(void)
+{
+    /* Record first, then charge: a crash between the ledger commit and the charge.
+     * The dedup table says "done", so nobody ever charges payment 5. */
+    const char *body = "payments 10 every 1ms\n"
+                       "crash consumer on commit payment 5 restart after 1s\n"
+                       "strategy record-first from idempotent consumer.order=record-first\n"
+                       "strategy naive-record-first from at-least-once consumer.order=record-first\n";
+    struct run_result r = outcome(body, "record-first");
+    CHECK_EQ(r.lost, 1);
+    CHECK_EQ(r.disagreements, 1);
+    struct run_result naive = outcome(body, "naive-record-first");
+    /* redelivered from the batch's start: every redone record gets a second row, and
+     * all but payment 5 (never charged before the crash) a second charge */
+    CHECK_EQ(naive.lost, 0);
+    CHECK(naive.ledger_rows > 11);
+    CHECK_EQ(naive.duplicated + 1, naive.ledger_rows - 10);
+}
+
+static void test_ledger_unique_clean_but_charged_twice(void)
+{
+    /* An operator replays the topic: a unique constraint keeps the ledger clean while
+     * every payment is charged again before the row is refused. */
+    const char *body = "payments 30 every 1ms\nreset-offsets to earliest at 5s\n"
+                       "strategy unique from at-least-once ledger.unique=on\n";
+    struct run_result r = outcome(body, "unique");
+    CHECK_EQ(r.ledger_rows, 30);
+    CHECK_EQ(r.duplicated, 30);
+    CHECK_EQ(r.amount_ledger * 2, r.amount_charged);
+}
+
 const struct test model_tests[] = {
     { "model_clean_run_charges_once", test_model_clean_run_charges_once },
     { "model_lost_ack_duplicates_only_without_idempotence", test_model_lost_ack_duplicates_only_without_idempotence },
@@ -224,5 +307,11 @@ const struct test model_tests[] = {
     { "model_reset_offsets_replays", test_model_reset_offsets_replays },
     { "model_horizon_reports_pending", test_model_horizon_reports_pending },
     { "model_same_seed_same_result", test_model_same_seed_same_result },
+    { "gateway_key_retention_edge", test_gateway_key_retention_edge },
+    { "gateway_conflict_while_executing", test_gateway_conflict_while_executing },
+    { "gateway_mismatch_refused", test_gateway_mismatch_refused },
+    { "gateway_saved_error_is_final", test_gateway_saved_error_is_final },
+    { "ledger_record_first_crash_window", test_ledger_record_first_crash_window },
+    { "ledger_unique_clean_but_charged_twice", test_ledger_unique_clean_but_charged_twice },
     { NULL, NULL },
 };
