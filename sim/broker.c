@@ -93,7 +93,9 @@ static void answer_fetch(struct world *w, uint32_t k)
         uint64_t to = end - from > w->pm->consumer_max_poll_records
                           ? from + w->pm->consumer_max_poll_records : end;
         f->parked = false;
-        link_send(w, NODE_BROKER, NODE_CONSUMER(k), MSG_RECORDS, part, f->request, from, to);
+        struct event fetch = { .node = NODE_BROKER, .from = NODE_CONSUMER(k), .payment = part,
+                               .id = f->request, .incarnation = f->incarnation };
+        link_reply(w, &fetch, MSG_RECORDS, from, to);
         return;
     }
 }
@@ -168,7 +170,8 @@ static enum ack_status join_transaction(struct world *w, uint32_t pid, uint16_t 
 static void on_produce(struct world *w, const struct event *ev)
 {
     uint32_t payment = ev->payment, part = broker_partition_of(w, payment);
-    uint32_t pid = (uint32_t)(ev->x >> 16), txn_no = (uint32_t)ev->y;
+    uint32_t pid = (uint32_t)(ev->x >> 16), txn_no = (uint32_t)(ev->y >> 32);
+    int32_t seq = (int32_t)(uint32_t)ev->y;
     uint16_t epoch = (uint16_t)ev->x;
     struct partition *p = &w->broker.parts[part];
     uint64_t offset = p->len;
@@ -176,20 +179,19 @@ static void on_produce(struct world *w, const struct event *ev)
     if (ev->stage == 0) {
         struct seq_window *win = NULL;
         if (pid)
-            status = check_sequence(p, pid, epoch, (int32_t)ev->id, &offset, &win);
+            status = check_sequence(p, pid, epoch, seq, &offset, &win);
         if (status == ACK_OK && txn_no)
             status = join_transaction(w, pid, epoch, txn_no, part, offset);
         if (status == ACK_OK) {
             append(w, part, payment, pid, txn_no ? ENTRY_OPEN : ENTRY_PLAIN);
             if (win)
-                remember_batch(win, (int32_t)ev->id, offset);
+                remember_batch(win, seq, offset);
             wake(w, part);
             if (!sim_point(w, NODE_BROKER, POINT_APPEND, payment, ev, 1))
                 return;
         }
     }
-    link_send(w, NODE_BROKER, NODE_PRODUCER, MSG_ACK, payment, ev->id, offset,
-              (uint64_t)txn_no << 8 | status);
+    link_reply(w, ev, MSG_ACK, offset, (uint64_t)txn_no << 8 | status);
     sim_point(w, NODE_BROKER, POINT_ACK_SENT, payment, NULL, 0);
 }
 
@@ -253,7 +255,7 @@ static void on_end_txn(struct world *w, const struct event *ev)
     default:
         break;
     }
-    link_send(w, NODE_BROKER, NODE_PRODUCER, MSG_END_TXN_ACK, 0, ev->id, 0, status);
+    link_reply(w, ev, MSG_END_TXN_ACK, 0, status);
 }
 
 /* InitProducerId: a producer without a transactional id gets a fresh id; one with a
@@ -302,7 +304,7 @@ static void on_offset_fetch(struct world *w, const struct event *ev)
     const struct partition *p = &w->broker.parts[ev->payment];
     uint64_t offset = p->has_committed ? p->committed
                       : w->pm->consumer_auto_offset_reset == RESET_LATEST ? p->len : 0;
-    link_send(w, NODE_BROKER, ev->from, MSG_OFFSETS, ev->payment, ev->id, offset, 0);
+    link_reply(w, ev, MSG_OFFSETS, offset, 0);
 }
 
 static void on_commit(struct world *w, const struct event *ev)
@@ -310,7 +312,7 @@ static void on_commit(struct world *w, const struct event *ev)
     struct partition *p = &w->broker.parts[ev->payment];
     p->committed = ev->x;
     p->has_committed = true;
-    link_send(w, NODE_BROKER, ev->from, MSG_COMMIT_ACK, ev->payment, ev->id, ev->x, ACK_OK);
+    link_reply(w, ev, MSG_COMMIT_ACK, ev->x, ACK_OK);
 }
 
 static void on_fetch(struct world *w, const struct event *ev)

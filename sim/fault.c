@@ -62,8 +62,8 @@ void node_crash(struct world *w, uint8_t node, bool restart, sim_time delay)
     n->incarnation++;
     n->paused_until = 0;
     n->restarting = restart;
-    if (node == NODE_PRODUCER)
-        producer_crash(w);
+    if (node == NODE_PRODUCER || node == NODE_RELAY)
+        producer_crash(w, node);
     else if (node == NODE_BROKER)
         broker_crash(w);
     else if (node >= NODE_CONSUMER_1)
@@ -78,8 +78,8 @@ void node_restart(struct world *w, uint8_t node)
 {
     w->nodes[node].up = true;
     w->nodes[node].restarting = false;
-    if (node == NODE_PRODUCER)
-        producer_restart(w);
+    if (node == NODE_PRODUCER || node == NODE_RELAY)
+        producer_restart(w, node);
     else if (node == NODE_BROKER)
         broker_restart(w);
     else if (node == NODE_GATEWAY)

@@ -36,7 +36,7 @@ void gateway_fini(struct world *w)
 
 static void respond(struct world *w, const struct event *req, enum charge_status status)
 {
-    link_send(w, NODE_GATEWAY, req->from, MSG_RESPONSE, req->payment, req->id, req->x, status);
+    link_reply(w, req, MSG_RESPONSE, req->x, status);
     sim_point(w, NODE_GATEWAY, POINT_RESPOND, req->payment, NULL, 0);
 }
 

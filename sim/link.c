@@ -42,14 +42,9 @@ static bool dropped_on_purpose(struct world *w, enum link_id l, const struct eve
     return false;
 }
 
-void link_send(struct world *w, uint8_t from, uint8_t to, uint8_t kind, uint32_t payment,
-               uint32_t id, uint64_t x, uint64_t y)
+static void put(struct world *w, const struct event *msg)
 {
-    struct event m = { .type = EV_MSG, .node = to, .kind = kind, .from = from,
-                       .incarnation = w->nodes[from].incarnation,
-                       .payment = payment, .id = id, .x = x, .y = y };
-    const struct event *msg = &m;
-    enum link_id l = msg_kind_link((enum msg_kind)kind);
+    enum link_id l = msg_link((enum msg_kind)msg->kind, msg->from, msg->node);
     const struct link_config *c = &w->sc->links[l];
     struct rng *r = &w->link_rng[l];
     w->tally.messages++;
@@ -61,4 +56,22 @@ void link_send(struct world *w, uint8_t from, uint8_t to, uint8_t kind, uint32_t
     sim_schedule(w, rng_range(r, c->delay_min, c->delay_max), msg);
     if (rng_chance(r, c->duplicate_ppm))
         sim_schedule(w, rng_range(r, c->delay_min, c->delay_max), msg);
+}
+
+void link_send(struct world *w, uint8_t from, uint8_t to, uint8_t kind, uint32_t payment,
+               uint32_t id, uint64_t x, uint64_t y)
+{
+    struct event m = { .type = EV_MSG, .node = to, .kind = kind, .from = from,
+                       .incarnation = w->nodes[from].incarnation,
+                       .payment = payment, .id = id, .x = x, .y = y };
+    put(w, &m);
+}
+
+void link_reply(struct world *w, const struct event *request, uint8_t kind, uint64_t x,
+                uint64_t y)
+{
+    struct event m = { .type = EV_MSG, .node = request->from, .kind = kind,
+                       .from = request->node, .incarnation = w->nodes[request->node].incarnation,
+                       .payment = request->payment, .id = request->id, .x = x, .y = y };
+    put(w, &m);
 }

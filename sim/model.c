@@ -6,7 +6,8 @@
 
 const char *const link_names[LINK_COUNT] = {
     "producer->broker", "broker->producer", "consumer->broker",
-    "broker->consumer", "consumer->gateway", "gateway->consumer",
+    "broker->consumer", "consumer->gateway", "gateway->consumer", "relay->broker",
+    "broker->relay",
 };
 
 const char *const msg_kind_names[MSG_KIND_COUNT] = {
@@ -17,10 +18,10 @@ const char *const msg_kind_names[MSG_KIND_COUNT] = {
 const char *const point_names[POINT_COUNT] = {
     NULL, "send", "ack", "append", "ack-sent", "txn-commit", "marker", "poll",
     "before-effect", "after-effect", "before-commit", "after-commit", "charge",
-    "respond", "write", "commit",
+    "respond", "write", "commit", "publish",
 };
 
-enum link_id msg_kind_link(enum msg_kind kind)
+static enum link_id kind_link(enum msg_kind kind)
 {
     switch (kind) {
     case MSG_PRODUCE: case MSG_END_TXN: return LINK_PRODUCER_BROKER;
@@ -30,6 +31,22 @@ enum link_id msg_kind_link(enum msg_kind kind)
     case MSG_CHARGE: return LINK_CONSUMER_GATEWAY;
     default: return LINK_GATEWAY_CONSUMER;
     }
+}
+
+enum link_id msg_link(enum msg_kind kind, int from, int to)
+{
+    if (from == NODE_RELAY)
+        return LINK_RELAY_BROKER;
+    if (to == NODE_RELAY)
+        return LINK_BROKER_RELAY;
+    return kind_link(kind);
+}
+
+bool msg_kind_travels(enum msg_kind kind, enum link_id link)
+{
+    enum link_id usual = kind_link(kind);
+    return usual == link || (usual == LINK_PRODUCER_BROKER && link == LINK_RELAY_BROKER) ||
+           (usual == LINK_BROKER_PRODUCER && link == LINK_BROKER_RELAY);
 }
 
 static int find(const char *const *names, int count, const char *s, unsigned len)
@@ -46,7 +63,7 @@ int point_by_name(const char *s, unsigned len) { return find(point_names, POINT_
 
 int node_by_name(const char *s, unsigned len)
 {
-    static const char *const fixed[NODE_FIXED] = { "producer", "broker", "gateway" };
+    static const char *const fixed[NODE_FIXED] = { "producer", "broker", "gateway", "relay" };
     int n = find(fixed, NODE_FIXED, s, len);
     if (n >= 0)
         return n;
@@ -65,7 +82,7 @@ int node_by_name(const char *s, unsigned len)
 
 const char *node_name(int node, char *buf)
 {
-    static const char *const fixed[NODE_FIXED] = { "producer", "broker", "gateway" };
+    static const char *const fixed[NODE_FIXED] = { "producer", "broker", "gateway", "relay" };
     if (node < NODE_FIXED)
         return fixed[node];
     snprintf(buf, 16, "consumer-%u", (unsigned)(uint8_t)(node - NODE_CONSUMER_1 + 1));

@@ -7,7 +7,14 @@
 #include <stdint.h>
 
 /* Node ids: fixed nodes first, then consumer-1 .. consumer-N. */
-enum node_id { NODE_PRODUCER, NODE_BROKER, NODE_GATEWAY, NODE_CONSUMER_1, NODE_FIXED = 3 };
+enum node_id {
+    NODE_PRODUCER,   /* the payment service */
+    NODE_BROKER,
+    NODE_GATEWAY,
+    NODE_RELAY,      /* the outbox relay (change data capture), with producer.outbox=on */
+    NODE_CONSUMER_1,
+    NODE_FIXED = NODE_CONSUMER_1
+};
 #define NODE_CONSUMER(k) ((uint8_t)(NODE_CONSUMER_1 + (k))) /* k counts from 0 */
 
 enum link_id {
@@ -17,6 +24,8 @@ enum link_id {
     LINK_BROKER_CONSUMER,
     LINK_CONSUMER_GATEWAY,
     LINK_GATEWAY_CONSUMER,
+    LINK_RELAY_BROKER,
+    LINK_BROKER_RELAY,
     LINK_COUNT
 };
 
@@ -54,6 +63,7 @@ enum point_id {
     POINT_RESPOND,       /* gateway: the response is on the wire */
     POINT_WRITE,         /* ledger: the row is written inside an open transaction */
     POINT_COMMIT,        /* ledger: the transaction committed */
+    POINT_PUBLISH,       /* relay: an outbox row's record is on the wire */
     POINT_COUNT
 };
 
@@ -61,12 +71,15 @@ extern const char *const link_names[LINK_COUNT];
 extern const char *const msg_kind_names[MSG_KIND_COUNT];
 extern const char *const point_names[POINT_COUNT];
 
-/* The link a message kind travels on (consumer-side links for consumer messages). */
-enum link_id msg_kind_link(enum msg_kind kind);
+/* The link a message kind travels on between two nodes. */
+enum link_id msg_link(enum msg_kind kind, int from, int to);
+/* Whether a message kind ever travels on a link. */
+bool msg_kind_travels(enum msg_kind kind, enum link_id link);
 int link_by_name(const char *s, unsigned len);
 int msg_kind_by_name(const char *s, unsigned len);
 int point_by_name(const char *s, unsigned len);
-/* "producer", "broker", "gateway", "consumer" (= consumer-1), "consumer-K". -1 if unknown. */
+/* "producer", "broker", "gateway", "relay", "consumer" (= consumer-1), "consumer-K";
+ * -1 if unknown. */
 int node_by_name(const char *s, unsigned len);
 /* Writes the node's name into buf (at least 16 bytes). */
 const char *node_name(int node, char *buf);

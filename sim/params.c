@@ -19,6 +19,7 @@ const struct params params_defaults = {
     .gateway_latency = { 50 * SIM_MS, 50 * SIM_MS },
     .gateway_key_retention = 24 * 3600 * SIM_SEC,
     .ledger_latency = 1 * SIM_MS,
+    .relay_flush_interval = 60 * SIM_SEC,     /* offset.flush.interval.ms */
     .restart_delay = 1 * SIM_SEC,
     .max_time = 7 * 24 * 3600 * SIM_SEC,
 };
@@ -61,6 +62,8 @@ const struct setting params_table[] = {
           "chance that a charge fails inside the gateway, charging nothing (0%)"),
     PARAM("ledger.latency", SETTING_DURATION, ledger_latency, NULL, 0, 0,
           "time between a ledger transaction's write and its commit (1ms)"),
+    PARAM("relay.flush-interval", SETTING_DURATION, relay_flush_interval, NULL, 0, 0,
+          "how often the outbox relay persists the position it has published up to (60s)"),
     PARAM("node.restart-delay", SETTING_DURATION, restart_delay, NULL, 0, 0,
           "restart delay of a crash that does not say `restart after` (1s)"),
     PARAM("run.max-time", SETTING_DURATION, max_time, NULL, 0, 0,

@@ -1,13 +1,19 @@
-/* producer.c: the payment service's Kafka producer.
+/* producer.c: the payment service and its Kafka producer (or, with producer.outbox=on,
+ * the service writing an outbox table and the relay that publishes it).
  *
- * The workload hands it payment intents at a fixed interval; each becomes one record,
- * keyed to a partition by payment id. With retries, a record whose ack is overdue is
+ * The workload hands the service a payment intent at a fixed interval; each becomes
+ * one record, keyed to a partition by payment id. Without an outbox the service sends
+ * it itself (a dual write: a crash before the ack loses it). With an outbox the intent
+ * and its outbox row commit together, change data capture hands the row to the relay,
+ * and the relay publishes it; the relay persists its position every flush interval and
+ * after a crash publishes again everything since that position.
+ *
+ * The Kafka producer, wherever it runs: with retries, a record whose ack is overdue is
  * sent again (a lost ack therefore leaves two copies unless the producer is
  * idempotent). The idempotent producer numbers records per partition under its
- * (producer id, epoch) and keeps at most max-in-flight unacknowledged per partition;
- * a record the broker refuses as out of order waits for its predecessor. The
- * transactional producer groups queued records into a transaction and ends it with
- * EndTxn. Everything here is volatile: a crash drops every record not yet done. */
+ * (producer id, epoch) and keeps at most max-in-flight unacknowledged per partition; a
+ * record the broker refuses as out of order waits for its predecessor. The
+ * transactional producer groups queued records into a transaction ended by EndTxn. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,11 +51,17 @@ static uint32_t fifo_pop(struct producer *p, struct pay_fifo *q)
     return payment;
 }
 
+static void flush_timer(struct world *w)
+{
+    sim_timer(w, NODE_RELAY, TIMER_FLUSH, w->pm->relay_flush_interval, 0, 0, 0, true);
+}
+
 void producer_init(struct world *w)
 {
     struct producer *p = &w->producer;
     uint32_t n = w->sc->payments, parts = w->sc->partitions;
     memset(p, 0, sizeof *p);
+    p->node = w->st->outbox ? NODE_RELAY : NODE_PRODUCER;
     p->state = sim_alloc(n, 1);
     p->seq = sim_alloc(n, sizeof *p->seq);
     p->attempt = sim_alloc(n, sizeof *p->attempt);
@@ -66,7 +78,7 @@ void producer_init(struct world *w)
         p->transactional_id = 1 + (uint32_t)rng_below(&w->producer_rng, 1u << 30);
     else
         p->transactional_id = 1;
-    producer_restart(w); /* the first start is a restart from nothing */
+    producer_restart(w, p->node); /* the first start is a restart from nothing */
 }
 
 void producer_fini(struct world *w)
@@ -94,20 +106,21 @@ static void flight_remove(struct producer *p, uint32_t part, uint32_t payment)
         }
 }
 
-/* Puts the record on the wire (again). False if the producer stopped at `send`. */
+/* Puts the record on the wire (again). False if the sender stopped at its point. */
 static bool send(struct world *w, uint32_t payment)
 {
     struct producer *p = &w->producer;
     p->attempt[payment]++;
     p->state[payment] = w->st->producer_retries ? PAY_INFLIGHT : PAY_SENT;
     uint64_t txn = w->st->transactions ? p->txn_no : 0;
-    link_send(w, NODE_PRODUCER, NODE_BROKER, MSG_PRODUCE, payment, (uint32_t)p->seq[payment],
-              w->st->idempotence ? identity(p) : 0, txn);
+    link_send(w, p->node, NODE_BROKER, MSG_PRODUCE, payment, sim_request_id(w),
+              w->st->idempotence ? identity(p) : 0, txn << 32 | (uint32_t)p->seq[payment]);
     if (w->st->producer_retries)
-        sim_timer(w, NODE_PRODUCER, TIMER_PRODUCE, w->pm->producer_request_timeout, payment,
+        sim_timer(w, p->node, TIMER_PRODUCE, w->pm->producer_request_timeout, payment,
                   p->attempt[payment], 0, false);
     struct event resume = { .kind = TIMER_RESEND, .payment = NO_PAYMENT };
-    return sim_point(w, NODE_PRODUCER, POINT_SEND, payment, &resume, 0);
+    enum point_id point = p->node == NODE_RELAY ? POINT_PUBLISH : POINT_SEND;
+    return sim_point(w, p->node, point, payment, &resume, 0);
 }
 
 /* Sends queued records of a partition while slots are free. */
@@ -126,12 +139,11 @@ static bool pump(struct world *w, uint32_t part)
     return true;
 }
 
-static bool pump_all(struct world *w)
+static void pump_all(struct world *w)
 {
     for (uint32_t part = 0; part < w->sc->partitions; part++)
         if (!pump(w, part))
-            return false;
-    return true;
+            return;
 }
 
 /* Opens a transaction over the backlog's first records and sends them. */
@@ -156,9 +168,18 @@ static void end_transaction(struct world *w)
 {
     struct producer *p = &w->producer;
     p->txn_ending = true;
-    link_send(w, NODE_PRODUCER, NODE_BROKER, MSG_END_TXN, 0, p->txn_no, identity(p), 0);
-    sim_timer(w, NODE_PRODUCER, TIMER_END_TXN, w->pm->producer_request_timeout, 0, p->txn_no,
-              0, false);
+    link_send(w, p->node, NODE_BROKER, MSG_END_TXN, 0, p->txn_no, identity(p), 0);
+    sim_timer(w, p->node, TIMER_END_TXN, w->pm->producer_request_timeout, 0, p->txn_no, 0,
+              false);
+}
+
+static void forget_sending_state(struct producer *p, uint32_t partitions)
+{
+    for (uint32_t part = 0; part < partitions; part++) {
+        p->queue[part].head = NO_PAYMENT;
+        p->nflight[part] = 0;
+        p->next_seq[part] = 0;
+    }
 }
 
 /* The transaction failed (aborted by the coordinator, or this producer was fenced):
@@ -167,11 +188,7 @@ static void retry_transaction(struct world *w)
 {
     struct producer *p = &w->producer;
     broker_init_producer(w, p->transactional_id, &p->pid, &p->epoch);
-    for (uint32_t part = 0; part < w->sc->partitions; part++) {
-        p->queue[part].head = NO_PAYMENT;
-        p->nflight[part] = 0;
-        p->next_seq[part] = 0;
-    }
+    forget_sending_state(p, w->sc->partitions);
     struct pay_fifo again = { NO_PAYMENT, NO_PAYMENT };
     for (uint32_t i = 0; i < p->txn_len; i++) {
         p->state[p->txn_members[i]] = PAY_QUEUED;
@@ -187,6 +204,7 @@ static void retry_transaction(struct world *w)
     begin_transaction(w);
 }
 
+/* The Kafka producer takes a record to send. */
 static void accept(struct world *w, uint32_t payment)
 {
     struct producer *p = &w->producer;
@@ -199,6 +217,20 @@ static void accept(struct world *w, uint32_t payment)
         fifo_push(p, &p->queue[part], payment);
         pump(w, part);
     }
+}
+
+/* The service has the intent: it sends the record itself, or commits it with its
+ * outbox row, which change data capture then hands to the relay. */
+static void take_intent(struct world *w, uint32_t payment)
+{
+    struct producer *p = &w->producer;
+    if (!w->st->outbox) {
+        accept(w, payment);
+        return;
+    }
+    p->outbox_rows = payment + 1;
+    p->state[payment] = PAY_QUEUED;
+    sim_timer(w, NODE_RELAY, TIMER_ROW, 0, payment, 0, 0, false);
 }
 
 static void schedule_intent(struct world *w, uint32_t payment)
@@ -225,7 +257,7 @@ void producer_on_intent(struct world *w, uint32_t payment)
     }
     p->next_intent = payment + 1;
     schedule_intent(w, payment + 1);
-    accept(w, payment);
+    take_intent(w, payment);
 }
 
 /* The record is in the log: done, or done once its transaction commits. */
@@ -247,15 +279,15 @@ static void on_ack(struct world *w, const struct event *ev)
     struct producer *p = &w->producer;
     uint32_t payment = ev->payment, part = broker_partition_of(w, payment);
     uint8_t st = p->state[payment];
-    if ((st != PAY_INFLIGHT && st != PAY_REFUSED) || ev->incarnation != w->nodes[NODE_PRODUCER].incarnation)
-        return; /* late, duplicated, or for a previous life */
+    if ((st != PAY_INFLIGHT && st != PAY_REFUSED) || ev->id < p->life_start)
+        return; /* late, duplicated, or meant for a previous life */
     if (w->st->transactions && ev->y >> 8 != p->txn_no)
         return;
     switch (ev->y & 0xff) {
     case ACK_OUT_OF_ORDER:
         p->state[payment] = PAY_REFUSED;
         if (p->flight[part * 5] == payment) /* nothing before it is in flight */
-            sim_timer(w, NODE_PRODUCER, TIMER_RESEND, w->pm->producer_retry_backoff, payment,
+            sim_timer(w, p->node, TIMER_RESEND, w->pm->producer_retry_backoff, payment,
                       p->attempt[payment], 0, false);
         return;
     case ACK_FENCED:
@@ -280,7 +312,7 @@ static void on_ack(struct world *w, const struct event *ev)
             return;
     }
     struct event resume = { .kind = TIMER_RESEND, .payment = NO_PAYMENT };
-    if (sim_point(w, NODE_PRODUCER, POINT_ACK, payment, &resume, 0))
+    if (sim_point(w, p->node, POINT_ACK, payment, &resume, 0))
         pump(w, part);
 }
 
@@ -297,6 +329,16 @@ static void on_end_txn_ack(struct world *w, const struct event *ev)
         p->state[p->txn_members[i]] = PAY_ACKED;
     p->txn_open = false;
     begin_transaction(w);
+}
+
+/* Every flush interval the relay persists the position before which every outbox row
+ * is acknowledged. */
+static void on_flush(struct world *w)
+{
+    struct producer *p = &w->producer;
+    while (p->flushed < p->outbox_rows && p->state[p->flushed] == PAY_ACKED)
+        p->flushed++;
+    flush_timer(w);
 }
 
 static void on_timer(struct world *w, const struct event *ev)
@@ -317,6 +359,8 @@ static void on_timer(struct world *w, const struct event *ev)
         if (p->txn_open && p->txn_ending && ev->id == p->txn_no)
             end_transaction(w);
         return;
+    case TIMER_ROW: accept(w, ev->payment); return;
+    case TIMER_FLUSH: on_flush(w); return;
     default:
         SIM_PANIC("producer got timer kind %u", ev->kind);
     }
@@ -332,33 +376,44 @@ void producer_on_event(struct world *w, const struct event *ev)
         on_timer(w, ev);
 }
 
-void producer_crash(struct world *w)
+/* The Kafka producer's memory is gone. Without an outbox the records it held are lost;
+ * with one they wait in the outbox table for the relay's restart. The service itself
+ * holds nothing once its outbox rows are committed. */
+void producer_crash(struct world *w, uint8_t node)
 {
     struct producer *p = &w->producer;
-    for (uint32_t i = 0; i < p->next_intent; i++)
+    if (node != p->node)
+        return;
+    uint8_t fate = w->st->outbox ? PAY_QUEUED : PAY_DROPPED;
+    uint32_t last = w->st->outbox ? p->outbox_rows : p->next_intent;
+    for (uint32_t i = 0; i < last; i++)
         if (p->state[i] == PAY_QUEUED || p->state[i] == PAY_INFLIGHT ||
             p->state[i] == PAY_REFUSED || p->state[i] == PAY_TXN_ACKED)
-            p->state[i] = PAY_DROPPED;
-    for (uint32_t part = 0; part < w->sc->partitions; part++) {
-        p->queue[part].head = NO_PAYMENT;
-        p->nflight[part] = 0;
-        p->next_seq[part] = 0;
-    }
+            p->state[i] = fate;
+    forget_sending_state(p, w->sc->partitions);
     p->backlog.head = NO_PAYMENT;
     p->txn_open = false;
 }
 
-/* A (re)started producer gets a new producer id, or with a stable transactional id a
- * new epoch of the same one, and takes the intents that waited while it was down. */
-void producer_restart(struct world *w)
+/* A (re)started Kafka producer gets a new producer id, or with a stable transactional
+ * id a new epoch of the same one; a relay publishes again from its flushed position.
+ * A restarted service takes the intents that waited while it was down. */
+void producer_restart(struct world *w, uint8_t node)
 {
     struct producer *p = &w->producer;
-    if (w->st->transactions && w->st->transactional_id == TXN_ID_RANDOM && p->pid)
-        p->transactional_id = 1 + (uint32_t)rng_below(&w->producer_rng, 1u << 30);
-    if (w->st->idempotence)
-        broker_init_producer(w, w->st->transactions ? p->transactional_id : 0, &p->pid,
-                             &p->epoch);
-    if (!p->intents_stalled)
+    if (node == p->node) {
+        p->life_start = w->next_request + 1;
+        if (w->st->transactions && w->st->transactional_id == TXN_ID_RANDOM && p->pid)
+            p->transactional_id = 1 + (uint32_t)rng_below(&w->producer_rng, 1u << 30);
+        if (w->st->idempotence)
+            broker_init_producer(w, w->st->transactions ? p->transactional_id : 0, &p->pid,
+                                 &p->epoch);
+        if (w->st->outbox)
+            flush_timer(w);
+        for (uint32_t i = p->flushed; w->st->outbox && i < p->outbox_rows; i++)
+            accept(w, i);
+    }
+    if (node != NODE_PRODUCER || !p->intents_stalled)
         return;
     p->intents_stalled = false;
     uint32_t first = p->next_intent;
@@ -367,13 +422,16 @@ void producer_restart(struct world *w)
         p->next_intent++;
     schedule_intent(w, p->next_intent);
     for (uint32_t i = first; i < p->next_intent; i++)
-        accept(w, i);
+        take_intent(w, i);
 }
 
 bool producer_holds(const struct world *w, uint32_t payment)
 {
-    uint8_t st = w->producer.state[payment];
-    bool alive = w->nodes[NODE_PRODUCER].up || w->nodes[NODE_PRODUCER].restarting;
+    const struct producer *p = &w->producer;
+    uint8_t st = p->state[payment];
+    if (st == PAY_UNBORN)
+        return w->nodes[NODE_PRODUCER].up || w->nodes[NODE_PRODUCER].restarting;
+    bool alive = w->nodes[p->node].up || w->nodes[p->node].restarting;
     return alive && (st == PAY_QUEUED || st == PAY_INFLIGHT || st == PAY_REFUSED ||
-                     st == PAY_TXN_ACKED || st == PAY_UNBORN);
+                     st == PAY_TXN_ACKED);
 }

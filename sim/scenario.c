@@ -385,9 +385,9 @@ static bool st_drop(struct parser *p)
         return fail(p, t->col, "unknown message kind '%.*s' (kinds: produce ack end-txn "
                     "end-txn-ack offset-fetch offsets fetch records commit commit-ack charge "
                     "response)", (int)t->len, t->s);
-    if (msg_kind_link((enum msg_kind)kind) != f->link)
+    if (!msg_kind_travels((enum msg_kind)kind, (enum link_id)f->link))
         return fail(p, t->col, "%.*s messages travel on %s, not on %s", (int)t->len, t->s,
-                    link_names[msg_kind_link((enum msg_kind)kind)], link_names[f->link]);
+                    link_names[msg_link((enum msg_kind)kind, -1, -1)], link_names[f->link]);
     f->msg_kind = (uint8_t)kind;
     if (peek(p, "payment")) {
         p->i++;

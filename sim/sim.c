@@ -111,7 +111,7 @@ static void dispatch(struct world *w, const struct event *ev)
         engine_schedule(&w->eng, n->paused_until, ev); /* the world waits for nobody */
         return;
     }
-    if (ev->node == NODE_PRODUCER)
+    if (ev->node == NODE_PRODUCER || ev->node == NODE_RELAY)
         producer_on_event(w, ev);
     else if (ev->node == NODE_BROKER)
         broker_on_event(w, ev);

@@ -60,5 +60,8 @@ const struct setting strategy_knobs[] = {
          "a unique constraint on the ledger's payment id: a second row is refused"),
     KNOB("consumer.retry-amount", SETTING_ENUM, retry_amount, amounts,
          "a retried charge sends the same amount, or recomputes it with a fee (a bug)"),
+    KNOB("producer.outbox", SETTING_BOOL, outbox, NULL,
+         "the service writes each intent and an outbox row in one local transaction; a relay "
+         "publishes the rows at least once"),
     { NULL, 0, 0, NULL, 0, 0, NULL },
 };

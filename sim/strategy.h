@@ -32,6 +32,7 @@ struct strategy {
     uint8_t order;                /* enum effect_order: charge then record, or the reverse */
     uint8_t ledger_unique;        /* bool: a unique constraint on the ledger's payment id */
     uint8_t retry_amount;         /* enum retry_amount */
+    uint8_t outbox;               /* bool: intents go through an outbox table and a relay */
     sim_time dedup_ttl;           /* 0: entries never expire */
 };
 

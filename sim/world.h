@@ -26,6 +26,8 @@ enum timer_kind {
     TIMER_BACKOFF,       /* consumer: retry a charge the gateway refused with a conflict */
     TIMER_LEDGER,        /* consumer: the ledger transaction commits */
     TIMER_STEP,          /* consumer: go on with the current step (after a pause) */
+    TIMER_ROW,           /* relay: change data capture hands it a new outbox row */
+    TIMER_FLUSH,         /* relay: persist the position it has published up to */
 };
 
 /* Answers carried in a reply's y field (produce acks put the transaction number above
@@ -57,6 +59,10 @@ struct pay_fifo {
 };
 
 struct producer {
+    uint8_t node;            /* who talks to Kafka: the service itself, or the outbox relay */
+    uint32_t outbox_rows;    /* producer.outbox=on: rows committed, payments 0..rows-1 */
+    uint32_t flushed;        /* the relay's persisted position: rows before it are acked */
+    uint32_t life_start;     /* first request id of the sender's current life */
     uint8_t *state;          /* enum pay_state, per payment */
     int32_t *seq;            /* sequence number of the payment's record, per payment */
     uint32_t *attempt;       /* sends so far, per payment */
@@ -224,9 +230,15 @@ uint32_t sim_request_id(struct world *w);
 bool sim_point(struct world *w, uint8_t node, enum point_id pt, uint32_t payment,
                const struct event *resume, uint8_t stage);
 
-/* link.c: puts a message of `kind` from one node to another on the link it travels. */
+/* link.c: puts a request of `kind` from one node to another on the link it travels;
+ * it carries the sender's incarnation. */
 void link_send(struct world *w, uint8_t from, uint8_t to, uint8_t kind, uint32_t payment,
                uint32_t id, uint64_t x, uint64_t y);
+/* Answers a request: back to its sender, echoing its payment and request id (ids are
+ * unique in a run, so a node that restarted can tell answers meant for its former
+ * self). */
+void link_reply(struct world *w, const struct event *request, uint8_t kind, uint64_t x,
+                uint64_t y);
 
 /* fault.c */
 void fault_schedule_all(struct world *w);
@@ -240,8 +252,8 @@ void producer_init(struct world *w);
 void producer_fini(struct world *w);
 void producer_on_intent(struct world *w, uint32_t payment);
 void producer_on_event(struct world *w, const struct event *ev);
-void producer_crash(struct world *w);
-void producer_restart(struct world *w);
+void producer_crash(struct world *w, uint8_t node);
+void producer_restart(struct world *w, uint8_t node);
 bool producer_holds(const struct world *w, uint32_t payment);
 
 void broker_init(struct world *w);
