@@ -291,6 +291,42 @@ static void test_ledger_unique_clean_but_charged_twice(void)
     CHECK_EQ(r.amount_ledger * 2, r.amount_charged);
 }
 
+static void test_outbox_closes_the_dual_write(void)
+{
+    /* The idempotent producer keeps five records in flight over a 20ms link, so a queue
+     * builds up in the service's memory; the crash loses it. With the outbox the rows
+     * are committed and the relay publishes them. */
+    const char *body = "payments 200 every 1ms\n"
+                       "link producer->broker delay 20ms\n"
+                       "link relay->broker delay 20ms\n"
+                       "crash producer at 100ms restart after 1s\n"
+                       "strategy outbox from idempotent producer.outbox=on\n";
+    struct run_result dual = outcome(body, "idempotent");
+    CHECK(dual.lost > 0);
+    CHECK_EQ(dual.lost + dual.charges, 200);
+    struct run_result outbox = outcome(body, "outbox");
+    CHECK_EQ(outbox.lost, 0);
+    CHECK_EQ(outbox.charges, 200);
+}
+
+static void test_outbox_relay_crash_republishes(void)
+{
+    /* The relay flushed its position at 50ms and crashed at 80ms: it publishes again
+     * every row since the flush. Consumers that dedup on the row's id absorb them. */
+    const char *body = "payments 100 every 1ms\n"
+                       "set relay.flush-interval 50ms\n"
+                       "crash relay at 80ms restart after 1s\n"
+                       "strategy naive from at-least-once producer.outbox=on\n"
+                       "strategy dedup from at-least-once producer.outbox=on consumer.dedup=ledger\n";
+    struct run_result naive = outcome(body, "naive");
+    CHECK(naive.log_copies > 100);
+    CHECK_EQ(naive.duplicated, naive.log_copies - 100);
+    CHECK_EQ(naive.lost, 0);
+    struct run_result dedup = outcome(body, "dedup");
+    CHECK_EQ(dedup.log_copies, naive.log_copies);
+    CHECK_EQ(dedup.charges, 100);
+}
+
 const struct test model_tests[] = {
     { "model_clean_run_charges_once", test_model_clean_run_charges_once },
     { "model_lost_ack_duplicates_only_without_idempotence", test_model_lost_ack_duplicates_only_without_idempotence },
@@ -313,5 +349,7 @@ const struct test model_tests[] = {
     { "gateway_saved_error_is_final", test_gateway_saved_error_is_final },
     { "ledger_record_first_crash_window", test_ledger_record_first_crash_window },
     { "ledger_unique_clean_but_charged_twice", test_ledger_unique_clean_but_charged_twice },
+    { "outbox_closes_the_dual_write", test_outbox_closes_the_dual_write },
+    { "outbox_relay_crash_republishes", test_outbox_relay_crash_republishes },
     { NULL, NULL },
 };
