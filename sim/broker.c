@@ -159,8 +159,9 @@ static enum ack_status join_transaction(struct world *w, uint32_t pid, uint16_t 
         t->started = w->eng.now;
         for (uint32_t i = 0; i < PARTITIONS_MAX; i++)
             t->first[i] = NO_OFFSET;
-        sim_timer(w, NODE_BROKER, TIMER_TXN_TIMEOUT, w->pm->broker_transaction_timeout,
-                  (uint32_t)(t - w->broker.txns), txn_no, 0, false);
+        t->timeout = sim_timer(w, NODE_BROKER, TIMER_TXN_TIMEOUT,
+                               w->pm->broker_transaction_timeout,
+                               (uint32_t)(t - w->broker.txns), txn_no, 0, false);
     }
     if (t->first[part] == NO_OFFSET)
         t->first[part] = offset;
@@ -214,6 +215,7 @@ static void write_markers(struct world *w, struct txn_coordinator_entry *t, uint
         t->first[part] = NO_OFFSET;
     }
     t->state = outcome == ENTRY_COMMITTED ? TXN_COMPLETE_COMMIT : TXN_COMPLETE_ABORT;
+    engine_cancel(&w->eng, t->timeout);
     for (uint32_t part = 0; part < w->sc->partitions; part++)
         wake(w, part);
 }

@@ -39,7 +39,13 @@ static const struct log_entry *current(const struct world *w, const struct consu
 static void expect_answer(struct world *w, struct consumer *c, sim_time timeout, bool weak)
 {
     c->request = sim_request_id(w);
-    sim_timer(w, c->node, TIMER_REQUEST, timeout, 0, c->request, 0, weak);
+    c->request_timer = sim_timer(w, c->node, TIMER_REQUEST, timeout, 0, c->request, 0, weak);
+}
+
+/* The awaited answer came: its timeout is no longer pending work. */
+static void answered(struct world *w, struct consumer *c)
+{
+    engine_cancel(&w->eng, c->request_timer);
 }
 
 static void fetch_offsets(struct world *w, struct consumer *c)
@@ -175,7 +181,7 @@ static bool next_record(struct world *w, struct consumer *c)
         c->cur++;
         return true;
     }
-    c->gw_attempt = 0;
+    c->gw_attempt = c->gw_errors = 0;
     c->state = w->st->order == RECORD_FIRST ? CONS_RECORDING : CONS_BEFORE_EFFECT;
     return true;
 }
@@ -244,6 +250,7 @@ static void on_offsets(struct world *w, struct consumer *c, const struct event *
     for (uint32_t i = 0; i < c->nparts; i++)
         if (!c->known[c->parts[i]])
             return;
+    answered(w, c);
     poll(w, c);
 }
 
@@ -251,6 +258,7 @@ static void on_records(struct world *w, struct consumer *c, const struct event *
 {
     if (c->state != CONS_POLL || ev->id != c->request)
         return;
+    answered(w, c);
     c->batch_part = ev->payment;
     c->batch_from = c->cur = ev->x;
     c->batch_to = ev->y;
@@ -267,23 +275,29 @@ static void on_commit_ack(struct world *w, struct consumer *c, const struct even
 {
     if (c->state != CONS_COMMIT_WAIT || ev->id != c->request)
         return;
+    answered(w, c);
     c->state = w->st->commit == COMMIT_BEFORE ? CONS_RECORD : CONS_POLL_SEND;
     if (at(w, c, POINT_AFTER_COMMIT, UINT32_MAX))
         step(w, c);
 }
 
-static bool may_retry(const struct world *w, const struct consumer *c)
+/* A charge whose answer never came may have happened: with retries on, the consumer
+ * asks again for as long as it takes. An error answer is retried a bounded number of
+ * times (a saved error comes back the same every time). */
+static bool may_retry_error(const struct world *w, struct consumer *c)
 {
-    return w->st->gateway_retries && c->gw_attempt < w->pm->consumer_gateway_attempts;
+    return w->st->gateway_retries && ++c->gw_errors < w->pm->consumer_gateway_attempts;
 }
 
 static void on_response(struct world *w, struct consumer *c, const struct event *ev)
 {
     if (c->state != CONS_GATEWAY || ev->id != c->request)
         return;
+    answered(w, c);
     bool charged = ev->y == CHARGE_DONE || ev->y == CHARGE_SAVED;
     bool retry = ev->y == CHARGE_CONFLICT ||
-                 ((ev->y == CHARGE_FAILED || ev->y == CHARGE_SAVED_FAILED) && may_retry(w, c));
+                 ((ev->y == CHARGE_FAILED || ev->y == CHARGE_SAVED_FAILED) &&
+                  may_retry_error(w, c));
     if (retry) { /* ask again after a pause, with the same key */
         c->request = 0;
         sim_timer(w, c->node, TIMER_BACKOFF, w->pm->consumer_retry_backoff, 0, 0, 0, false);
@@ -304,7 +318,7 @@ static void on_request_timeout(struct world *w, struct consumer *c, const struct
     case CONS_POLL: poll(w, c); break;
     case CONS_COMMIT_WAIT: send_commit(w, c); break;
     case CONS_GATEWAY:
-        if (may_retry(w, c)) {
+        if (w->st->gateway_retries) {
             send_charge(w, c);
         } else { /* give the charge up: its outcome stays unknown */
             after_charge(w, c, false);

@@ -23,6 +23,7 @@ void engine_fini(struct engine *e)
 {
     free(e->heap);
     free(e->slab);
+    free(e->generation);
     free(e->free_slots);
     memset(e, 0, sizeof *e);
 }
@@ -35,13 +36,15 @@ static void grow(struct engine *e)
         SIM_PANIC("too many pending events (limit is %u)", EVENT_SLOTS_MAX);
     e->heap = sim_realloc(e->heap, cap, sizeof *e->heap);
     e->slab = sim_realloc(e->slab, cap, sizeof *e->slab);
+    e->generation = sim_realloc(e->generation, cap, sizeof *e->generation);
+    memset(e->generation + e->cap, 0, (cap - e->cap) * sizeof *e->generation);
     e->free_slots = sim_realloc(e->free_slots, cap, sizeof *e->free_slots);
     for (uint32_t s = cap; s > e->cap; s--)
         e->free_slots[e->nfree++] = s - 1;
     e->cap = cap;
 }
 
-void engine_schedule(struct engine *e, sim_time at, const struct event *ev)
+event_handle engine_schedule(struct engine *e, sim_time at, const struct event *ev)
 {
     SIM_ASSERT(at >= e->now);
     if (e->nfree == 0)
@@ -60,21 +63,30 @@ void engine_schedule(struct engine *e, sim_time at, const struct event *ev)
         i = parent;
     }
     e->heap[i] = key;
+    return ((uint64_t)e->generation[slot] + 1) << SLOT_BITS | slot; /* never 0 */
 }
 
-bool engine_pop(struct engine *e, struct event *out)
+void engine_cancel(struct engine *e, event_handle h)
 {
-    if (e->len == 0)
-        return false;
+    uint32_t slot = (uint32_t)(h & SLOT_MASK);
+    if (slot >= e->cap || (uint64_t)e->generation[slot] + 1 != h >> SLOT_BITS)
+        return; /* it ran (or was dropped) and the slot moved on */
+    struct event *ev = &e->slab[slot];
+    if (ev->flags & EV_CANCELLED)
+        return;
+    ev->flags |= EV_CANCELLED;
+    if (!(ev->flags & EV_WEAK))
+        e->strong--;
+}
+
+/* Removes the top of the heap into *out; returns its time. */
+static sim_time remove_top(struct engine *e, struct event *out)
+{
     struct event_key top = e->heap[0];
     uint32_t slot = (uint32_t)(top.order & SLOT_MASK);
     *out = e->slab[slot];
+    e->generation[slot]++;
     e->free_slots[e->nfree++] = slot;
-    if (!(out->flags & EV_WEAK))
-        e->strong--;
-    e->now = top.time;
-    e->executed++;
-
     struct event_key last = e->heap[--e->len];
     uint32_t i = 0, n = e->len;
     for (;;) {
@@ -90,7 +102,23 @@ bool engine_pop(struct engine *e, struct event *out)
     }
     if (n > 0)
         e->heap[i] = last;
-    return true;
+    return top.time;
+}
+
+bool engine_pop(struct engine *e, struct event *out)
+{
+    for (;;) {
+        if (e->len == 0)
+            return false;
+        sim_time t = remove_top(e, out);
+        if (out->flags & EV_CANCELLED)
+            continue; /* its strong count went with the cancel */
+        if (!(out->flags & EV_WEAK))
+            e->strong--;
+        e->now = t;
+        e->executed++;
+        return true;
+    }
 }
 
 sim_time engine_peek_time(const struct engine *e)

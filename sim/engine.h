@@ -27,8 +27,13 @@ enum event_type {
     EV_RESUME,   /* a node paused in the middle of a step continues it */
 };
 
-/* A weak event never keeps a run alive on its own: see engine_strong_pending. */
+/* A weak event never keeps a run alive on its own (see sim.c on quiescence). */
 #define EV_WEAK 0x1u
+#define EV_CANCELLED 0x2u /* set by engine_cancel: dropped when it reaches the top */
+
+/* Names a scheduled event for engine_cancel: its slot and the slot's reuse count. The
+ * handle 0 names nothing, so a zeroed handle can always be cancelled harmlessly. */
+typedef uint64_t event_handle;
 
 struct event {
     uint8_t type;         /* enum event_type */
@@ -57,6 +62,7 @@ struct engine {
     uint64_t executed;   /* events ever popped */
     struct event_key *heap;
     struct event *slab;
+    uint32_t *generation; /* per slot: bumped each time the slot is freed */
     uint32_t *free_slots;
     uint32_t len, cap, nfree;
     uint32_t strong;     /* pending events without EV_WEAK */
@@ -64,7 +70,10 @@ struct engine {
 
 void engine_init(struct engine *e);
 void engine_fini(struct engine *e);
-void engine_schedule(struct engine *e, sim_time at, const struct event *ev);
+event_handle engine_schedule(struct engine *e, sim_time at, const struct event *ev);
+/* Cancels a pending event (lazily: it stays in the heap, no longer counts as pending
+ * work, and is dropped when popped). A handle whose event already ran is ignored. */
+void engine_cancel(struct engine *e, event_handle h);
 /* Pops the earliest event into *out and advances the clock; false when empty. */
 bool engine_pop(struct engine *e, struct event *out);
 /* Time of the earliest pending event; only valid when len > 0. */

@@ -49,7 +49,8 @@ const struct setting params_table[] = {
     PARAM("consumer.retry-backoff", SETTING_DURATION, consumer_retry_backoff, NULL, 0, 0,
           "pause before retrying a charge the gateway answered with a conflict or an error (100ms)"),
     PARAM("consumer.gateway-attempts", SETTING_COUNT, consumer_gateway_attempts, NULL, 1, 1000000,
-          "charge attempts per delivery before the consumer gives the payment up (10)"),
+          "error answers per delivery before the consumer gives the charge up (10); "
+          "unanswered charges are retried without limit"),
     PARAM("consumer.auto-commit-interval", SETTING_DURATION, consumer_auto_commit_interval, NULL,
           0, 0, "with consumer.commit=auto, how often poll commits what it returned (5s)"),
     PARAM("consumer.auto-offset-reset", SETTING_ENUM, consumer_auto_offset_reset, resets, 0, 0,

@@ -65,6 +65,7 @@ void producer_init(struct world *w)
     p->state = sim_alloc(n, 1);
     p->seq = sim_alloc(n, sizeof *p->seq);
     p->attempt = sim_alloc(n, sizeof *p->attempt);
+    p->timer = sim_alloc(n, sizeof *p->timer);
     p->next = sim_alloc(n, sizeof *p->next);
     p->queue = sim_alloc(parts, sizeof *p->queue);
     p->flight = sim_alloc((size_t)parts * 5, sizeof *p->flight);
@@ -87,6 +88,7 @@ void producer_fini(struct world *w)
     free(p->state);
     free(p->seq);
     free(p->attempt);
+    free(p->timer);
     free(p->next);
     free(p->queue);
     free(p->flight);
@@ -115,9 +117,11 @@ static bool send(struct world *w, uint32_t payment)
     uint64_t txn = w->st->transactions ? p->txn_no : 0;
     link_send(w, p->node, NODE_BROKER, MSG_PRODUCE, payment, sim_request_id(w),
               w->st->idempotence ? identity(p) : 0, txn << 32 | (uint32_t)p->seq[payment]);
-    if (w->st->producer_retries)
-        sim_timer(w, p->node, TIMER_PRODUCE, w->pm->producer_request_timeout, payment,
-                  p->attempt[payment], 0, false);
+    if (w->st->producer_retries) {
+        engine_cancel(&w->eng, p->timer[payment]);
+        p->timer[payment] = sim_timer(w, p->node, TIMER_PRODUCE, w->pm->producer_request_timeout,
+                                      payment, p->attempt[payment], 0, false);
+    }
     struct event resume = { .kind = TIMER_RESEND, .payment = NO_PAYMENT };
     enum point_id point = p->node == NODE_RELAY ? POINT_PUBLISH : POINT_SEND;
     return sim_point(w, p->node, point, payment, &resume, 0);
@@ -169,8 +173,9 @@ static void end_transaction(struct world *w)
     struct producer *p = &w->producer;
     p->txn_ending = true;
     link_send(w, p->node, NODE_BROKER, MSG_END_TXN, 0, p->txn_no, identity(p), 0);
-    sim_timer(w, p->node, TIMER_END_TXN, w->pm->producer_request_timeout, 0, p->txn_no, 0,
-              false);
+    engine_cancel(&w->eng, p->txn_timer);
+    p->txn_timer = sim_timer(w, p->node, TIMER_END_TXN, w->pm->producer_request_timeout, 0,
+                             p->txn_no, 0, false);
 }
 
 static void forget_sending_state(struct producer *p, uint32_t partitions)
@@ -264,6 +269,7 @@ void producer_on_intent(struct world *w, uint32_t payment)
 static void complete(struct world *w, uint32_t payment)
 {
     struct producer *p = &w->producer;
+    engine_cancel(&w->eng, p->timer[payment]);
     if (limited(w))
         flight_remove(p, broker_partition_of(w, payment), payment);
     if (w->st->transactions) {
@@ -321,6 +327,7 @@ static void on_end_txn_ack(struct world *w, const struct event *ev)
     struct producer *p = &w->producer;
     if (!p->txn_open || !p->txn_ending || ev->id != p->txn_no)
         return;
+    engine_cancel(&w->eng, p->txn_timer);
     if (ev->y != ACK_OK) {
         retry_transaction(w);
         return;

@@ -17,14 +17,14 @@ void sim_schedule(struct world *w, sim_time delay, const struct event *ev)
     engine_schedule(&w->eng, w->eng.now + delay, ev);
 }
 
-void sim_timer(struct world *w, uint8_t node, uint8_t kind, sim_time delay, uint32_t payment,
-               uint32_t id, uint64_t x, bool weak)
+event_handle sim_timer(struct world *w, uint8_t node, uint8_t kind, sim_time delay,
+                       uint32_t payment, uint32_t id, uint64_t x, bool weak)
 {
     struct event ev = { .type = EV_TIMER, .node = node, .kind = kind,
                         .flags = weak ? EV_WEAK : 0,
                         .incarnation = w->nodes[node].incarnation,
                         .payment = payment, .id = id, .x = x };
-    sim_schedule(w, delay, &ev);
+    return engine_schedule(&w->eng, w->eng.now + delay, &ev);
 }
 
 uint32_t sim_request_id(struct world *w)

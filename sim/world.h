@@ -66,6 +66,8 @@ struct producer {
     uint8_t *state;          /* enum pay_state, per payment */
     int32_t *seq;            /* sequence number of the payment's record, per payment */
     uint32_t *attempt;       /* sends so far, per payment */
+    event_handle *timer;     /* the ack timeout of the payment's last send */
+    event_handle txn_timer;  /* EndTxn's answer timeout */
     uint32_t *next;          /* FIFO links, per payment: a payment is in one FIFO at most */
     struct pay_fifo *queue;  /* per partition: records waiting for a send slot */
     struct pay_fifo backlog; /* transactional: records waiting for the next transaction */
@@ -120,6 +122,7 @@ struct txn_coordinator_entry {   /* one transactional id */
     uint8_t state;               /* enum txn_state */
     uint32_t txn_no;             /* the producer's transaction counter, echoed in EndTxn */
     sim_time started;
+    event_handle timeout;        /* transaction.timeout.ms of the ongoing transaction */
     uint64_t first[PARTITIONS_MAX]; /* first offset of the transaction per partition, or UINT64_MAX */
 };
 
@@ -164,9 +167,10 @@ struct consumer {
     bool known[PARTITIONS_MAX];       /* position fetched since the last start */
     uint32_t rotation;                /* next assigned partition a fetch prefers */
     uint32_t request;                 /* id of the request the consumer waits on */
+    event_handle request_timer;       /* its timeout */
     uint32_t batch_part;
     uint64_t batch_from, batch_to, cur;
-    uint32_t gw_attempt;
+    uint32_t gw_attempt, gw_errors;
     sim_time last_auto_commit;
     sim_time *seen;                   /* consumer.dedup=memory: time+1 a payment was done */
 };
@@ -219,9 +223,10 @@ struct world {
 
 /* sim.c */
 void sim_schedule(struct world *w, sim_time delay, const struct event *ev);
-/* A node-local timer: dropped if the node crashed in between. */
-void sim_timer(struct world *w, uint8_t node, uint8_t kind, sim_time delay, uint32_t payment,
-               uint32_t id, uint64_t x, bool weak);
+/* A node-local timer: dropped if the node crashed in between; cancel it with
+ * engine_cancel when what it waits for has come. */
+event_handle sim_timer(struct world *w, uint8_t node, uint8_t kind, sim_time delay,
+                       uint32_t payment, uint32_t id, uint64_t x, bool weak);
 uint32_t sim_request_id(struct world *w);
 /* The executing node reached protocol point pt (for payment, or UINT32_MAX). Fires the
  * faults waiting for it. True if the node may go on; false if it crashed (its work is

@@ -115,6 +115,30 @@ static void test_engine_reuses_slots(void)
     engine_fini(&e);
 }
 
+static void test_engine_cancel_is_lazy_and_exact(void)
+{
+    struct engine e;
+    engine_init(&e);
+    struct event a = ev_id(1), b = ev_id(2), out;
+    event_handle ha = engine_schedule(&e, 10, &a);
+    engine_schedule(&e, 20, &b);
+    engine_cancel(&e, ha);
+    engine_cancel(&e, ha); /* twice is harmless */
+    engine_cancel(&e, 0);  /* the null handle names nothing */
+    CHECK_EQ(e.strong, 1);
+    CHECK(engine_pop(&e, &out));
+    CHECK_EQ(out.id, 2);
+    CHECK_EQ(e.executed, 1);
+    /* a handle whose event ran does not cancel the slot's next occupant */
+    event_handle hb = engine_schedule(&e, 30, &a);
+    CHECK(engine_pop(&e, &out));
+    engine_schedule(&e, 40, &b);
+    engine_cancel(&e, hb);
+    CHECK(engine_pop(&e, &out));
+    CHECK_EQ(out.id, 2);
+    engine_fini(&e);
+}
+
 static void test_rng_streams_independent(void)
 {
     /* Drawing from one stream does not move another, and names pick different streams. */
@@ -173,6 +197,7 @@ const struct test engine_tests[] = {
     { "engine_matches_reference", test_engine_matches_reference },
     { "engine_weak_events_counted", test_engine_weak_events_counted },
     { "engine_reuses_slots", test_engine_reuses_slots },
+    { "engine_cancel_is_lazy_and_exact", test_engine_cancel_is_lazy_and_exact },
     { "rng_streams_independent", test_rng_streams_independent },
     { "rng_known_values", test_rng_known_values },
     { "rng_chance_rate", test_rng_chance_rate },
