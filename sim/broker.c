@@ -16,6 +16,7 @@ void broker_init(struct world *w)
     memset(b, 0, sizeof *b);
     b->parts = sim_alloc(w->sc->partitions, sizeof *b->parts);
     b->next_pid = 1;
+    group_init(w);
 }
 
 void broker_fini(struct world *w)
@@ -30,12 +31,6 @@ uint32_t broker_partition_of(const struct world *w, uint32_t payment)
     return payment % w->sc->partitions;
 }
 
-/* A static assignment, partition p to member p mod N: a group of one member, or of
- * several that never rebalance. */
-uint8_t broker_member_of(const struct world *w, uint32_t partition)
-{
-    return (uint8_t)(partition % w->sc->consumers);
-}
 
 static uint64_t append(struct world *w, uint32_t part, uint32_t payment, uint32_t pid,
                        uint8_t state)
@@ -70,7 +65,7 @@ static uint64_t last_stable_offset(const struct world *w, uint32_t part)
     return lso;
 }
 
-static uint64_t readable_end(const struct world *w, uint32_t part)
+uint64_t broker_readable_end(const struct world *w, uint32_t part)
 {
     return w->st->isolation == READ_COMMITTED ? last_stable_offset(w, part)
                                               : w->broker.parts[part].len;
@@ -79,7 +74,7 @@ static uint64_t readable_end(const struct world *w, uint32_t part)
 /* Answers member k's parked or new fetch if one of its partitions has something to
  * read past its position; otherwise leaves it parked. The fetch carries the member's
  * positions; they cannot change while it waits, so they are read from the member. */
-static void answer_fetch(struct world *w, uint32_t k)
+void broker_answer_fetch(struct world *w, uint32_t k)
 {
     struct parked_fetch *f = &w->broker.parked[k];
     const struct consumer *c = &w->consumers[k];
@@ -87,7 +82,7 @@ static void answer_fetch(struct world *w, uint32_t k)
         return;
     for (uint32_t i = 0; i < c->nparts; i++) {
         uint32_t part = c->parts[(c->rotation + i) % c->nparts];
-        uint64_t from = c->position[part], end = readable_end(w, part);
+        uint64_t from = c->position[part], end = broker_readable_end(w, part);
         if (from >= end)
             continue;
         uint64_t to = end - from > w->pm->consumer_max_poll_records
@@ -100,9 +95,13 @@ static void answer_fetch(struct world *w, uint32_t k)
     }
 }
 
+/* New readable records: answer the fetches of members that believe they own them. */
 static void wake(struct world *w, uint32_t part)
 {
-    answer_fetch(w, broker_member_of(w, part));
+    for (uint32_t k = 0; k < w->sc->consumers; k++)
+        for (uint32_t i = 0; i < w->consumers[k].nparts; i++)
+            if (w->consumers[k].parts[i] == part)
+                broker_answer_fetch(w, k);
 }
 
 /* Idempotence: decides whether a produce (pid, epoch, seq) is new, a duplicate of one
@@ -304,24 +303,17 @@ static void on_txn_timeout(struct world *w, const struct event *ev)
 static void on_offset_fetch(struct world *w, const struct event *ev)
 {
     const struct partition *p = &w->broker.parts[ev->payment];
-    uint64_t offset = p->has_committed ? p->committed
+    uint64_t offset = group_has_committed(w, ev->payment) ? p->committed
                       : w->pm->consumer_auto_offset_reset == RESET_LATEST ? p->len : 0;
     link_reply(w, ev, MSG_OFFSETS, offset, 0);
-}
-
-static void on_commit(struct world *w, const struct event *ev)
-{
-    struct partition *p = &w->broker.parts[ev->payment];
-    p->committed = ev->x;
-    p->has_committed = true;
-    link_reply(w, ev, MSG_COMMIT_ACK, ev->x, ACK_OK);
 }
 
 static void on_fetch(struct world *w, const struct event *ev)
 {
     uint32_t k = ev->from - NODE_CONSUMER_1;
     w->broker.parked[k] = (struct parked_fetch){ true, ev->id, ev->incarnation };
-    answer_fetch(w, k);
+    group_on_fetch(w, k);
+    broker_answer_fetch(w, k);
 }
 
 void broker_on_event(struct world *w, const struct event *ev)
@@ -331,7 +323,10 @@ void broker_on_event(struct world *w, const struct event *ev)
     case MSG_END_TXN: on_end_txn(w, ev); break;
     case MSG_OFFSET_FETCH: on_offset_fetch(w, ev); break;
     case MSG_FETCH: on_fetch(w, ev); break;
-    case MSG_COMMIT: on_commit(w, ev); break;
+    case MSG_COMMIT:
+    case MSG_JOIN:
+    case MSG_HEARTBEAT:
+    case TIMER_SESSIONS: group_on_event(w, ev); break;
     case TIMER_TXN_TIMEOUT: on_txn_timeout(w, ev); break;
     default: SIM_PANIC("broker got kind %u", ev->kind);
     }

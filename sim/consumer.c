@@ -1,13 +1,17 @@
 /* consumer.c: the payment worker, one member of the consumer group.
  *
- * A state machine, one step at a time: fetch the group's offsets, poll a batch, then
+ * A state machine, one step at a time: join the group, fetch the committed offsets of
+ * the partitions it was given, poll a batch, then
  * for each record check the dedup store, charge the gateway (retrying on timeout or
  * error if the strategy says so, with the same or a new idempotency key) and record
  * the effect in the ledger, in the order the strategy says, and commit the offset
  * where the strategy puts the commit (before the batch, after it, by auto-commit
  * inside poll, or inside each ledger transaction).
  * The state is set before each protocol point, so a pause there resumes exactly where
- * it stopped. Everything in memory is lost in a crash. */
+ * it stopped. A heartbeat timer runs beside it; when the coordinator says the group
+ * moved on, the member joins again at its next poll, or at once if it is idle; a commit
+ * refused for an old generation makes it join again at once, abandoning its batch.
+ * Everything in memory is lost in a crash. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,9 +23,6 @@ void consumer_init(struct world *w, uint32_t k)
     struct consumer *c = &w->consumers[k];
     memset(c, 0, sizeof *c);
     c->node = NODE_CONSUMER(k);
-    for (uint32_t part = 0; part < w->sc->partitions; part++)
-        if (broker_member_of(w, part) == k)
-            c->parts[c->nparts++] = part;
     if (w->st->dedup == DEDUP_MEMORY)
         c->seen = sim_alloc(w->sc->payments, sizeof *c->seen);
 }
@@ -56,27 +57,63 @@ static void fetch_offsets(struct world *w, struct consumer *c)
             link_send(w, c->node, NODE_BROKER, MSG_OFFSET_FETCH, c->parts[i], c->request, 0, 0);
 }
 
+static void join(struct world *w, struct consumer *c)
+{
+    c->state = CONS_JOIN;
+    c->rejoin = false;
+    expect_answer(w, c, w->pm->consumer_request_timeout, false);
+    link_send(w, c->node, NODE_BROKER, MSG_JOIN, 0, c->request, 0, 0);
+}
+
+static void heartbeat(struct world *w, struct consumer *c)
+{
+    link_send(w, c->node, NODE_BROKER, MSG_HEARTBEAT, 0, sim_request_id(w), c->generation, 0);
+    sim_timer(w, c->node, TIMER_HEARTBEAT, w->pm->consumer_heartbeat_interval, 0, 0, 0, true);
+}
+
 static void poll(struct world *w, struct consumer *c)
 {
+    if (c->rejoin) {
+        join(w, c);
+        return;
+    }
     if (w->st->commit == COMMIT_AUTO &&
         w->eng.now - c->last_auto_commit >= w->pm->consumer_auto_commit_interval) {
         c->last_auto_commit = w->eng.now; /* commits what earlier polls returned, async */
         for (uint32_t i = 0; i < c->nparts; i++)
             link_send(w, c->node, NODE_BROKER, MSG_COMMIT, c->parts[i], 0,
-                      c->position[c->parts[i]], 0);
+                      c->position[c->parts[i]], c->generation);
     }
     c->state = CONS_POLL;
     expect_answer(w, c, w->pm->consumer_request_timeout, true);
     link_send(w, c->node, NODE_BROKER, MSG_FETCH, c->rotation, c->request, 0, 0);
 }
 
-/* With consumer.commit=with-ledger the offsets live in the ledger; otherwise the
- * group's committed offsets are asked from the broker. */
+/* A (re)started member joins the group and starts heartbeating. */
 void consumer_start(struct world *w, uint32_t k)
 {
     struct consumer *c = &w->consumers[k];
-    memset(c->known, 0, sizeof c->known);
+    c->nparts = 0;
     c->last_auto_commit = w->eng.now;
+    join(w, c);
+    heartbeat(w, c);
+}
+
+/* The coordinator's answer: a generation and the partitions to read. With
+ * consumer.commit=with-ledger their offsets live in the ledger; otherwise the group's
+ * committed offsets are asked from the broker. */
+static void on_joined(struct world *w, struct consumer *c, const struct event *ev)
+{
+    if (c->state != CONS_JOIN || ev->id != c->request)
+        return;
+    answered(w, c);
+    c->generation = (uint32_t)ev->y;
+    c->nparts = 0;
+    for (uint32_t part = 0; part < w->sc->partitions; part++)
+        if (ev->x >> part & 1)
+            c->parts[c->nparts++] = part;
+    memset(c->known, 0, sizeof c->known);
+    c->rotation = 0;
     if (c->nparts == 0) {
         c->state = CONS_POLL; /* more members than partitions: this one idles */
         return;
@@ -93,6 +130,17 @@ void consumer_start(struct world *w, uint32_t k)
     }
     c->state = CONS_OFFSETS;
     fetch_offsets(w, c);
+}
+
+static void on_heartbeat_ack(struct world *w, struct consumer *c, const struct event *ev)
+{
+    if (ev->y != ACK_REBALANCE || c->state == CONS_JOIN)
+        return;
+    c->rejoin = true;
+    if (c->state == CONS_POLL) { /* waiting on a fetch: the poll loop notices now */
+        answered(w, c);
+        join(w, c);
+    }
 }
 
 static void send_charge(struct world *w, struct consumer *c)
@@ -117,7 +165,8 @@ static void send_commit(struct world *w, struct consumer *c)
     c->state = CONS_COMMIT_WAIT;
     expect_answer(w, c, w->pm->consumer_request_timeout, false);
     uint64_t offset = w->st->commit == COMMIT_BEFORE ? c->batch_to : c->cur;
-    link_send(w, c->node, NODE_BROKER, MSG_COMMIT, c->batch_part, c->request, offset, 0);
+    link_send(w, c->node, NODE_BROKER, MSG_COMMIT, c->batch_part, c->request, offset,
+              c->generation);
 }
 
 /* Has this payment been processed, as far as the strategy's dedup store knows? */
@@ -276,6 +325,10 @@ static void on_commit_ack(struct world *w, struct consumer *c, const struct even
     if (c->state != CONS_COMMIT_WAIT || ev->id != c->request)
         return;
     answered(w, c);
+    if (ev->y == ACK_ILLEGAL_GENERATION) { /* CommitFailedException: the batch is lost */
+        join(w, c);
+        return;
+    }
     c->state = w->st->commit == COMMIT_BEFORE ? CONS_RECORD : CONS_POLL_SEND;
     if (at(w, c, POINT_AFTER_COMMIT, UINT32_MAX))
         step(w, c);
@@ -314,6 +367,7 @@ static void on_request_timeout(struct world *w, struct consumer *c, const struct
     if (ev->id != c->request)
         return;
     switch (c->state) {
+    case CONS_JOIN: join(w, c); break;
     case CONS_OFFSETS: fetch_offsets(w, c); break;
     case CONS_POLL: poll(w, c); break;
     case CONS_COMMIT_WAIT: send_commit(w, c); break;
@@ -333,6 +387,9 @@ void consumer_on_event(struct world *w, uint32_t k, const struct event *ev)
 {
     struct consumer *c = &w->consumers[k];
     switch (ev->kind) {
+    case MSG_JOINED: on_joined(w, c, ev); break;
+    case MSG_HEARTBEAT_ACK: on_heartbeat_ack(w, c, ev); break;
+    case TIMER_HEARTBEAT: heartbeat(w, c); break;
     case MSG_OFFSETS: on_offsets(w, c, ev); break;
     case MSG_RECORDS: on_records(w, c, ev); break;
     case MSG_COMMIT_ACK: on_commit_ack(w, c, ev); break;
@@ -371,18 +428,18 @@ static bool processing(const struct consumer *c)
 
 uint64_t consumer_cursor(const struct world *w, uint32_t part)
 {
-    uint32_t k = broker_member_of(w, part);
-    const struct consumer *c = &w->consumers[k];
-    const struct node *n = &w->nodes[c->node];
-    if (!n->up && !n->restarting)
-        return UINT64_MAX; /* nobody will read this partition again */
-    if (n->up && processing(c) && c->batch_part == part)
-        return c->cur;
-    if (n->up && c->known[part])
-        return c->position[part];
+    uint8_t k = group_owner(w, part);
+    if (k != NO_MEMBER) {
+        const struct consumer *c = &w->consumers[k];
+        const struct node *n = &w->nodes[c->node];
+        if (n->up && processing(c) && c->batch_part == part)
+            return c->cur;
+        if (n->up && c->known[part])
+            return c->position[part];
+    }
     if (w->st->commit == COMMIT_WITH_LEDGER)
         return w->ledger.has_offset[part] ? w->ledger.offset[part] : 0;
-    return w->broker.parts[part].has_committed ? w->broker.parts[part].committed : 0;
+    return group_has_committed(w, part) ? w->broker.parts[part].committed : 0;
 }
 
 bool consumer_awaits_charge(const struct world *w, uint32_t payment)
@@ -396,17 +453,25 @@ bool consumer_awaits_charge(const struct world *w, uint32_t payment)
     return false;
 }
 
-/* Every live member is waiting on a fetch the broker holds for lack of records. */
+/* Nothing is left to do: every live member waits on a fetch the broker holds for lack
+ * of records, and no partition has records the group has yet to read. */
 bool consumer_idle(const struct world *w)
 {
+    bool anyone = false;
     for (uint32_t k = 0; k < w->sc->consumers; k++) {
         const struct consumer *c = &w->consumers[k];
-        if (!w->nodes[c->node].up || c->nparts == 0)
+        if (!w->nodes[c->node].up)
+            continue;
+        anyone = true;
+        if (c->nparts == 0 && c->state == CONS_POLL)
             continue;
         const struct parked_fetch *f = &w->broker.parked[k];
         if (c->state != CONS_POLL || !f->parked || f->request != c->request ||
             !w->nodes[NODE_BROKER].up)
             return false;
     }
+    for (uint32_t part = 0; anyone && part < w->sc->partitions; part++)
+        if (consumer_cursor(w, part) < broker_readable_end(w, part))
+            return false;
     return true;
 }

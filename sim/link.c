@@ -23,7 +23,7 @@ static bool message_holds(const struct world *w, const struct event *msg, uint32
         return broker_records_hold(w, msg->payment, msg->x, msg->y, payment);
     if (msg->kind == MSG_FETCH || msg->kind == MSG_OFFSET_FETCH || msg->kind == MSG_OFFSETS ||
         msg->kind == MSG_COMMIT || msg->kind == MSG_COMMIT_ACK || msg->kind == MSG_END_TXN ||
-        msg->kind == MSG_END_TXN_ACK)
+        msg->kind == MSG_END_TXN_ACK || msg->kind >= MSG_JOIN)
         return false; /* these name partitions or transactions, not payments */
     return msg->payment == payment;
 }

@@ -12,7 +12,8 @@ const char *const link_names[LINK_COUNT] = {
 
 const char *const msg_kind_names[MSG_KIND_COUNT] = {
     NULL, "produce", "ack", "end-txn", "end-txn-ack", "offset-fetch", "offsets",
-    "fetch", "records", "commit", "commit-ack", "charge", "response",
+    "fetch", "records", "commit", "commit-ack", "charge", "response", "join", "joined",
+    "heartbeat", "heartbeat-ack",
 };
 
 const char *const point_names[POINT_COUNT] = {
@@ -26,8 +27,11 @@ static enum link_id kind_link(enum msg_kind kind)
     switch (kind) {
     case MSG_PRODUCE: case MSG_END_TXN: return LINK_PRODUCER_BROKER;
     case MSG_ACK: case MSG_END_TXN_ACK: return LINK_BROKER_PRODUCER;
-    case MSG_OFFSET_FETCH: case MSG_FETCH: case MSG_COMMIT: return LINK_CONSUMER_BROKER;
-    case MSG_OFFSETS: case MSG_RECORDS: case MSG_COMMIT_ACK: return LINK_BROKER_CONSUMER;
+    case MSG_OFFSET_FETCH: case MSG_FETCH: case MSG_COMMIT: case MSG_JOIN: case MSG_HEARTBEAT:
+        return LINK_CONSUMER_BROKER;
+    case MSG_OFFSETS: case MSG_RECORDS: case MSG_COMMIT_ACK: case MSG_JOINED:
+    case MSG_HEARTBEAT_ACK:
+        return LINK_BROKER_CONSUMER;
     case MSG_CHARGE: return LINK_CONSUMER_GATEWAY;
     default: return LINK_GATEWAY_CONSUMER;
     }

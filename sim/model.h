@@ -42,6 +42,10 @@ enum msg_kind {
     MSG_COMMIT_ACK,    /* broker -> consumer */
     MSG_CHARGE,        /* consumer -> gateway */
     MSG_RESPONSE,      /* gateway -> consumer */
+    MSG_JOIN,          /* consumer -> broker: JoinGroup */
+    MSG_JOINED,        /* broker -> consumer: generation and assignment */
+    MSG_HEARTBEAT,     /* consumer -> broker */
+    MSG_HEARTBEAT_ACK, /* broker -> consumer: fine, or rejoin */
     MSG_KIND_COUNT
 };
 

@@ -10,6 +10,10 @@ const struct params params_defaults = {
     .producer_txn_max_records = 100,
     .broker_transaction_timeout = 60 * SIM_SEC, /* transaction.timeout.ms */
     .consumer_request_timeout = 30 * SIM_SEC,
+    .consumer_session_timeout = 45 * SIM_SEC,     /* session.timeout.ms */
+    .consumer_heartbeat_interval = 3 * SIM_SEC,   /* heartbeat.interval.ms */
+    .consumer_max_poll_interval = 300 * SIM_SEC,  /* max.poll.interval.ms */
+    .broker_offsets_retention = 7 * 24 * 3600 * SIM_SEC, /* offsets.retention.minutes */
     .consumer_max_poll_records = 500,           /* max.poll.records */
     .consumer_gateway_timeout = 2 * SIM_SEC,
     .consumer_retry_backoff = 100 * SIM_MS,
@@ -42,6 +46,14 @@ const struct setting params_table[] = {
           "an open transaction older than this is aborted by the coordinator (60s)"),
     PARAM("consumer.request-timeout", SETTING_DURATION, consumer_request_timeout, NULL, 0, 0,
           "how long a consumer waits for a fetch, offset or commit answer (30s)"),
+    PARAM("consumer.session-timeout", SETTING_DURATION, consumer_session_timeout, NULL, 0, 0,
+          "a member whose heartbeats stop this long is removed from the group (45s)"),
+    PARAM("consumer.heartbeat-interval", SETTING_DURATION, consumer_heartbeat_interval, NULL,
+          0, 0, "how often a member heartbeats to the group coordinator (3s)"),
+    PARAM("consumer.max-poll-interval", SETTING_DURATION, consumer_max_poll_interval, NULL, 0, 0,
+          "a member that does not poll for this long is removed from the group (5m)"),
+    PARAM("broker.offsets-retention", SETTING_DURATION, broker_offsets_retention, NULL, 0, 0,
+          "committed offsets of a group left empty this long are dropped (7 days)"),
     PARAM("consumer.max-poll-records", SETTING_COUNT, consumer_max_poll_records, NULL, 1, 100000,
           "records one poll returns at most (500)"),
     PARAM("consumer.gateway-timeout", SETTING_DURATION, consumer_gateway_timeout, NULL, 0, 0,

@@ -17,6 +17,10 @@ struct params {
     uint32_t producer_txn_max_records;
     sim_time broker_transaction_timeout;
     sim_time consumer_request_timeout;
+    sim_time consumer_session_timeout;
+    sim_time consumer_heartbeat_interval;
+    sim_time consumer_max_poll_interval;
+    sim_time broker_offsets_retention;
     uint32_t consumer_max_poll_records;
     sim_time consumer_gateway_timeout;
     sim_time consumer_retry_backoff;

@@ -28,11 +28,17 @@ enum timer_kind {
     TIMER_STEP,          /* consumer: go on with the current step (after a pause) */
     TIMER_ROW,           /* relay: change data capture hands it a new outbox row */
     TIMER_FLUSH,         /* relay: persist the position it has published up to */
+    TIMER_HEARTBEAT,     /* consumer: time to heartbeat */
+    TIMER_SESSIONS,      /* broker: look for members whose session or poll interval ran out */
 };
 
 /* Answers carried in a reply's y field (produce acks put the transaction number above
  * the low byte). */
-enum ack_status { ACK_OK, ACK_DUPLICATE, ACK_OUT_OF_ORDER, ACK_FENCED, ACK_ABORTED };
+enum ack_status {
+    ACK_OK, ACK_DUPLICATE, ACK_OUT_OF_ORDER, ACK_FENCED, ACK_ABORTED,
+    ACK_REBALANCE,          /* heartbeat: the group moved on; join again */
+    ACK_ILLEGAL_GENERATION, /* commit: from a member of an older generation */
+};
 enum charge_status {
     CHARGE_DONE,         /* charged now */
     CHARGE_SAVED,        /* the key's saved success: no new charge */
@@ -132,7 +138,20 @@ struct parked_fetch {
     uint16_t incarnation;
 };
 
+/* The group coordinator's view of the consumer group. */
+#define NO_MEMBER 0xffu
+struct group {
+    uint32_t generation;
+    bool member[CONSUMERS_MAX];             /* in the group now */
+    sim_time last_heartbeat[CONSUMERS_MAX];
+    sim_time last_poll[CONSUMERS_MAX];
+    uint8_t owner[PARTITIONS_MAX];          /* member a partition is assigned to */
+    sim_time empty_since;                   /* when the last member left */
+    bool empty;
+};
+
 struct broker {
+    struct group group;
     struct partition *parts;
     struct txn_coordinator_entry txns[PRODUCER_IDS_MAX];
     uint32_t ntxns;
@@ -143,6 +162,7 @@ struct broker {
 /* ---- consumer ---- */
 enum consumer_state {
     CONS_DOWN,
+    CONS_JOIN,           /* waiting for the coordinator's assignment */
     CONS_OFFSETS,        /* waiting for the group's committed offsets */
     CONS_POLL,           /* a fetch is out */
     CONS_POLLED,         /* records arrived; step decides what comes first */
@@ -166,6 +186,8 @@ struct consumer {
     uint64_t position[PARTITIONS_MAX];/* next offset to fetch, by partition id */
     bool known[PARTITIONS_MAX];       /* position fetched since the last start */
     uint32_t rotation;                /* next assigned partition a fetch prefers */
+    uint32_t generation;              /* the group generation it joined */
+    bool rejoin;                      /* a heartbeat said the group moved on */
     uint32_t request;                 /* id of the request the consumer waits on */
     event_handle request_timer;       /* its timeout */
     uint32_t batch_part;
@@ -270,7 +292,19 @@ void broker_restart(struct world *w);
 void broker_init_producer(struct world *w, uint32_t transactional_id, uint32_t *pid,
                           uint16_t *epoch);
 uint32_t broker_partition_of(const struct world *w, uint32_t payment);
-uint8_t broker_member_of(const struct world *w, uint32_t partition);
+/* The end of what a consumer may read: the log end, or the last stable offset. */
+uint64_t broker_readable_end(const struct world *w, uint32_t part);
+/* Answers a member's fetch if one of the partitions it believes it owns has records. */
+void broker_answer_fetch(struct world *w, uint32_t k);
+
+/* group.c: the group coordinator, inside the broker */
+void group_init(struct world *w);
+void group_on_event(struct world *w, const struct event *ev);
+void group_on_fetch(struct world *w, uint32_t k);
+/* The member the coordinator assigned a partition to, or NO_MEMBER. */
+uint8_t group_owner(const struct world *w, uint32_t partition);
+/* Committed offsets survive offsets-retention after the group emptied. */
+bool group_has_committed(const struct world *w, uint32_t partition);
 void broker_reset_offsets(struct world *w, const struct fault *f);
 bool broker_records_hold(const struct world *w, uint32_t part, uint64_t from, uint64_t to,
                          uint32_t payment);
@@ -280,7 +314,7 @@ void consumer_fini(struct world *w, uint32_t k);
 void consumer_start(struct world *w, uint32_t k);
 void consumer_on_event(struct world *w, uint32_t k, const struct event *ev);
 void consumer_crash(struct world *w, uint32_t k);
-/* Offset in partition part below which this member has finished with every record. */
+/* Offset in partition part below which the group has finished with every record. */
 uint64_t consumer_cursor(const struct world *w, uint32_t part);
 bool consumer_awaits_charge(const struct world *w, uint32_t payment);
 bool consumer_idle(const struct world *w);

@@ -327,6 +327,60 @@ static void test_outbox_relay_crash_republishes(void)
     CHECK_EQ(dedup.charges, 100);
 }
 
+static void test_group_gc_pause_past_session_timeout(void)
+{
+    /* consumer-1 reads partition 0 (the even payments) and pauses for 60s right after
+     * charging payment 6, its fourth record. After the 45s session timeout consumer-2
+     * takes partition 0 from the last committed offset; when consumer-1 wakes it goes
+     * on with its batch, then its commit is refused (illegal generation). */
+    const char *body = "payments 40 every 1us\npartitions 2\nconsumers 2\n"
+                       "pause consumer on after-effect payment 6 for 60s\n"
+                       "pause consumer-2 at 0s for 500ms\n";
+    /* 4 charged before the pause, charged again by consumer-2; 16 charged by both */
+    CHECK_EQ(outcome(body, "at-least-once").duplicated, 20);
+    struct run_result idem = outcome(body, "idempotent");
+    CHECK_EQ(idem.duplicated, 0);
+    /* the zombie's dedup check ran before the pause: payment 6 gets a second row */
+    CHECK_EQ(idem.ledger_rows, 41);
+    CHECK_EQ(outcome(body, "at-most-once").duplicated, 0); /* it had committed first */
+    /* offsets in the ledger: consumer-2 resumes after payment 4; the zombie, never
+     * fenced by the database, redoes 6 and charges 8..38 too */
+    CHECK_EQ(outcome(body, "transactional").duplicated, 17);
+}
+
+static void test_group_short_pause_keeps_membership(void)
+{
+    const char *body = "payments 40 every 1us\npartitions 2\nconsumers 2\n"
+                       "pause consumer on after-effect payment 6 for 10s\n";
+    CHECK_EQ(outcome(body, "at-least-once").duplicated, 0);
+}
+
+static void test_group_dead_member_partitions_move(void)
+{
+    /* consumer-2 dies for good; after the session timeout its partition goes to
+     * consumer-1 and nothing is lost. */
+    const char *body = "payments 40 every 10ms\npartitions 2\nconsumers 2\n"
+                       "crash consumer-2 at 50ms restart never\n";
+    struct run_result r = outcome(body, "at-least-once");
+    CHECK_EQ(r.lost, 0);
+    CHECK_EQ(r.pending, 0);
+    CHECK(r.latency_max > 45000000000ull);
+}
+
+static void test_group_offsets_expire(void)
+{
+    /* The only member dies; 45s later the group is empty. Seven days after that its
+     * committed offsets are gone, and a member back after eight days starts again
+     * from auto.offset.reset = earliest: every payment is charged again. */
+    const char *fmt = "payments 10 every 1ms\nset run.max-time 300h\n"
+                      "crash consumer at 1s restart after %s\n";
+    char body[256];
+    snprintf(body, sizeof body, fmt, "192h");
+    CHECK_EQ(outcome(body, "at-least-once").duplicated, 10);
+    snprintf(body, sizeof body, fmt, "167h");
+    CHECK_EQ(outcome(body, "at-least-once").duplicated, 0);
+}
+
 const struct test model_tests[] = {
     { "model_clean_run_charges_once", test_model_clean_run_charges_once },
     { "model_lost_ack_duplicates_only_without_idempotence", test_model_lost_ack_duplicates_only_without_idempotence },
@@ -351,5 +405,9 @@ const struct test model_tests[] = {
     { "ledger_unique_clean_but_charged_twice", test_ledger_unique_clean_but_charged_twice },
     { "outbox_closes_the_dual_write", test_outbox_closes_the_dual_write },
     { "outbox_relay_crash_republishes", test_outbox_relay_crash_republishes },
+    { "group_gc_pause_past_session_timeout", test_group_gc_pause_past_session_timeout },
+    { "group_short_pause_keeps_membership", test_group_short_pause_keeps_membership },
+    { "group_dead_member_partitions_move", test_group_dead_member_partitions_move },
+    { "group_offsets_expire", test_group_offsets_expire },
     { NULL, NULL },
 };
