@@ -105,20 +105,26 @@ static void wake(struct world *w, uint32_t part)
 }
 
 /* Idempotence: decides whether a produce (pid, epoch, seq) is new, a duplicate of one
- * of the last five batches, out of order, or from a fenced epoch. */
-static enum ack_status check_sequence(struct partition *p, uint32_t pid, uint16_t epoch,
-                                      int32_t seq, uint64_t *offset, struct seq_window **win)
+ * of the last five batches, out of order, or from a fenced epoch. A producer id the
+ * broker does not know, or has forgotten after producer.id.expiration, starts afresh
+ * at whatever sequence it sends. */
+static enum ack_status check_sequence(struct world *w, struct partition *p, uint32_t pid,
+                                      uint16_t epoch, int32_t seq, uint64_t *offset,
+                                      struct seq_window **win)
 {
     struct seq_window *s = NULL;
     for (uint32_t i = 0; i < p->nwindows; i++)
         if (p->windows[i].pid == pid)
             s = &p->windows[i];
+    if (s && w->eng.now - s->last_used >= w->pm->broker_producer_id_expiration)
+        *s = (struct seq_window){ .pid = pid, .epoch = epoch, .last_seq = seq - 1 };
     if (!s) {
         if (p->nwindows == PRODUCER_IDS_MAX) /* forget the oldest producer id */
             memmove(p->windows, p->windows + 1, sizeof p->windows[0] * --p->nwindows);
         s = &p->windows[p->nwindows++];
-        *s = (struct seq_window){ .pid = pid, .epoch = epoch, .last_seq = -1 };
+        *s = (struct seq_window){ .pid = pid, .epoch = epoch, .last_seq = seq - 1 };
     }
+    s->last_used = w->eng.now;
     *win = s;
     if (epoch < s->epoch)
         return ACK_FENCED;
@@ -179,7 +185,7 @@ static void on_produce(struct world *w, const struct event *ev)
     if (ev->stage == 0) {
         struct seq_window *win = NULL;
         if (pid)
-            status = check_sequence(p, pid, epoch, seq, &offset, &win);
+            status = check_sequence(w, p, pid, epoch, seq, &offset, &win);
         if (status == ACK_OK && txn_no)
             status = join_transaction(w, pid, epoch, txn_no, part, offset);
         if (status == ACK_OK) {

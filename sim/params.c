@@ -9,6 +9,7 @@ const struct params params_defaults = {
     .producer_max_in_flight = 5,                /* max.in.flight.requests.per.connection */
     .producer_txn_max_records = 100,
     .broker_transaction_timeout = 60 * SIM_SEC, /* transaction.timeout.ms */
+    .broker_producer_id_expiration = 24 * 3600 * SIM_SEC, /* producer.id.expiration.ms */
     .consumer_request_timeout = 30 * SIM_SEC,
     .consumer_session_timeout = 45 * SIM_SEC,     /* session.timeout.ms */
     .consumer_heartbeat_interval = 3 * SIM_SEC,   /* heartbeat.interval.ms */
@@ -44,6 +45,8 @@ const struct setting params_table[] = {
           "records a transactional producer puts in one transaction at most (100)"),
     PARAM("broker.transaction-timeout", SETTING_DURATION, broker_transaction_timeout, NULL, 0, 0,
           "an open transaction older than this is aborted by the coordinator (60s)"),
+    PARAM("broker.producer-id-expiration", SETTING_DURATION, broker_producer_id_expiration,
+          NULL, 0, 0, "the broker forgets an idle producer id's sequence numbers after this (24h)"),
     PARAM("consumer.request-timeout", SETTING_DURATION, consumer_request_timeout, NULL, 0, 0,
           "how long a consumer waits for a fetch, offset or commit answer (30s)"),
     PARAM("consumer.session-timeout", SETTING_DURATION, consumer_session_timeout, NULL, 0, 0,

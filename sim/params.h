@@ -16,6 +16,7 @@ struct params {
     uint32_t producer_max_in_flight;
     uint32_t producer_txn_max_records;
     sim_time broker_transaction_timeout;
+    sim_time broker_producer_id_expiration;
     sim_time consumer_request_timeout;
     sim_time consumer_session_timeout;
     sim_time consumer_heartbeat_interval;

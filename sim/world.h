@@ -104,6 +104,7 @@ struct seq_window {          /* idempotence state of one producer id on one part
     uint32_t pid;
     uint16_t epoch;
     int32_t last_seq;
+    sim_time last_used;      /* producer.id.expiration counts from here */
     uint32_t nbatches;       /* batches remembered, at most SEQUENCE_WINDOW */
     int32_t batch_seq[SEQUENCE_WINDOW];
     uint64_t batch_offset[SEQUENCE_WINDOW];

@@ -381,6 +381,21 @@ static void test_group_offsets_expire(void)
     CHECK_EQ(outcome(body, "at-least-once").duplicated, 0);
 }
 
+static void test_producer_id_expiration_lets_a_late_retry_in(void)
+{
+    /* The only ack is lost and the retry comes two hours later: if the broker has
+     * forgotten the producer id by then, the retry is a new record. */
+    const char *fmt = "payments 1 every 1ms\n"
+                      "drop broker->producer on ack payment 0\n"
+                      "set producer.request-timeout 2h\n"
+                      "set broker.producer-id-expiration %s\n";
+    char body[256];
+    snprintf(body, sizeof body, fmt, "1h");
+    CHECK_EQ(outcome(body, "idempotent").log_copies, 2);
+    snprintf(body, sizeof body, fmt, "3h");
+    CHECK_EQ(outcome(body, "idempotent").log_copies, 1);
+}
+
 const struct test model_tests[] = {
     { "model_clean_run_charges_once", test_model_clean_run_charges_once },
     { "model_lost_ack_duplicates_only_without_idempotence", test_model_lost_ack_duplicates_only_without_idempotence },
@@ -409,5 +424,6 @@ const struct test model_tests[] = {
     { "group_short_pause_keeps_membership", test_group_short_pause_keeps_membership },
     { "group_dead_member_partitions_move", test_group_dead_member_partitions_move },
     { "group_offsets_expire", test_group_offsets_expire },
+    { "producer_id_expiration_lets_a_late_retry_in", test_producer_id_expiration_lets_a_late_retry_in },
     { NULL, NULL },
 };
