@@ -51,10 +51,22 @@ static sim_time median_of(const struct scenario_results *res, uint32_t s, size_t
     return m;
 }
 
+/* The strategy column fits the longest name run (at least "strategy"). */
+static int name_width(const struct scenario_results *res)
+{
+    size_t width = 13;
+    for (uint32_t s = 0; s < res->nstrategies; s++) {
+        size_t n = strlen(res->sc->strategies[res->strategies[s]].name);
+        if (n > width)
+            width = n;
+    }
+    return (int)width;
+}
+
 /* Reconciliation: what was meant, what the gateway took, what the ledger says. */
 static void money_table(FILE *out, const struct scenario_results *res)
 {
-    fprintf(out, "  %-16s %14s %14s %14s %14s %14s %13s\n", "money", "intended",
+    fprintf(out, "  %-*s %14s %14s %14s %14s %14s %13s\n", name_width(res), "money", "intended",
             "charged", "in ledger", "charged twice", "never charged", "disagreeing");
     for (uint32_t s = 0; s < res->nstrategies; s++) {
         uint64_t v[6] = { 0 };
@@ -67,8 +79,8 @@ static void money_table(FILE *out, const struct scenario_results *res)
             v[4] += r->amount_lost;
             v[5] += r->disagreements;
         }
-        fprintf(out, "  %-16s %14llu %14llu %14llu %14llu %14llu %13llu\n",
-                res->sc->strategies[res->strategies[s]].name, (unsigned long long)v[0],
+        fprintf(out, "  %-*s %14llu %14llu %14llu %14llu %14llu %13llu\n",
+                name_width(res), res->sc->strategies[res->strategies[s]].name, (unsigned long long)v[0],
                 (unsigned long long)v[1], (unsigned long long)v[2], (unsigned long long)v[3],
                 (unsigned long long)v[4], (unsigned long long)v[5]);
     }
@@ -81,7 +93,7 @@ void report_table(FILE *out, const struct scenario_results *res)
             res->nseeds == 1 ? "" : "s");
     if (sc->about[0])
         fprintf(out, " - %s", sc->about);
-    fprintf(out, "\n  %-16s %9s %10s %8s %10s %10s %11s %9s %9s %9s %9s\n", "strategy",
+    fprintf(out, "\n  %-*s %9s %10s %8s %10s %10s %11s %9s %9s %9s %9s\n", name_width(res), "strategy",
             "lost", "duplicated", "pending", "log-copies", "deliveries", "ledger-rows",
             "charges", "p50", "p99", "max");
     for (uint32_t s = 0; s < res->nstrategies; s++) {
@@ -90,8 +102,8 @@ void report_table(FILE *out, const struct scenario_results *res)
             if (run_of(res, s, i)->latency_max > worst)
                 worst = run_of(res, s, i)->latency_max;
         char p50[24], p99[24], max[24];
-        fprintf(out, "  %-16s %9llu %10llu %8llu %10llu %10llu %11llu %9llu %9s %9s %9s\n",
-                sc->strategies[res->strategies[s]].name,
+        fprintf(out, "  %-*s %9llu %10llu %8llu %10llu %10llu %11llu %9llu %9s %9s %9s\n",
+                name_width(res), sc->strategies[res->strategies[s]].name,
                 (unsigned long long)report_metric(res, s, METRIC_LOST),
                 (unsigned long long)report_metric(res, s, METRIC_DUPLICATED),
                 (unsigned long long)report_metric(res, s, METRIC_PENDING),
