@@ -224,6 +224,7 @@ static bool next_record(struct world *w, struct consumer *c)
         return true;
     }
     w->tally.deliveries[e->payment]++;
+    w->broker.parts[c->batch_part].log[c->cur].delivered = 1;
     if (w->st->dedup != DEDUP_NONE && seen_before(w, c, e->payment)) {
         w->tally.absorbed++;
         ledger_commit(w, c, false);

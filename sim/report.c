@@ -54,7 +54,7 @@ static sim_time median_of(const struct scenario_results *res, uint32_t s, size_t
 /* The strategy column fits the longest name run (at least "strategy"). */
 static int name_width(const struct scenario_results *res)
 {
-    size_t width = 13;
+    size_t width = 15; /* "kafka anomalies" */
     for (uint32_t s = 0; s < res->nstrategies; s++) {
         size_t n = strlen(res->sc->strategies[res->strategies[s]].name);
         if (n > width)
@@ -84,6 +84,31 @@ static void money_table(FILE *out, const struct scenario_results *res)
                 (unsigned long long)v[1], (unsigned long long)v[2], (unsigned long long)v[3],
                 (unsigned long long)v[4], (unsigned long long)v[5]);
     }
+}
+
+/* Kafka-side anomalies, printed only when a run had any. */
+static void anomaly_table(FILE *out, const struct scenario_results *res)
+{
+    uint64_t v[STRATEGIES_MAX][5] = { { 0 } }, any = 0;
+    for (uint32_t s = 0; s < res->nstrategies; s++)
+        for (uint32_t i = 0; i < res->nseeds; i++) {
+            const struct run_result *r = run_of(res, s, i);
+            const uint64_t row[5] = { r->duplicates_in_log, r->aborted_reads,
+                                      r->skipped_offsets, r->hanging, r->lost_writes };
+            for (int c = 0; c < 5; c++) {
+                v[s][c] += row[c];
+                any |= row[c];
+            }
+        }
+    if (!any)
+        return;
+    fprintf(out, "  %-*s %17s %13s %15s %15s %11s\n", name_width(res), "kafka anomalies",
+            "duplicate-in-log", "aborted-read", "skipped-offset", "hanging-txn", "lost-write");
+    for (uint32_t s = 0; s < res->nstrategies; s++)
+        fprintf(out, "  %-*s %17llu %13llu %15llu %15llu %11llu\n", name_width(res),
+                res->sc->strategies[res->strategies[s]].name, (unsigned long long)v[s][0],
+                (unsigned long long)v[s][1], (unsigned long long)v[s][2],
+                (unsigned long long)v[s][3], (unsigned long long)v[s][4]);
 }
 
 void report_table(FILE *out, const struct scenario_results *res)
@@ -118,6 +143,7 @@ void report_table(FILE *out, const struct scenario_results *res)
                 value_format_duration(worst, max, sizeof max));
     }
     money_table(out, res);
+    anomaly_table(out, res);
 }
 
 static bool holds(uint64_t got, enum compare_op op, uint64_t want)
@@ -158,7 +184,8 @@ static const char csv_header[] =
     "scenario,strategy,seed,payments,lost,duplicated,pending,log_copies,log_aborted,"
     "deliveries,ledger_rows,charges,absorbed,amount_intended,amount_charged,"
     "amount_duplicated,amount_lost,latency_p50_ns,latency_p99_ns,latency_max_ns,"
-    "messages,events,end_time_ns,stopped_at_horizon,amount_ledger,disagreements\r\n";
+    "messages,events,end_time_ns,stopped_at_horizon,amount_ledger,disagreements,"
+    "duplicates_in_log,aborted_reads,skipped_offsets,hanging,lost_writes\r\n";
 
 void report_csv(FILE *out, const struct scenario_results *res)
 {
@@ -175,6 +202,8 @@ void report_csv(FILE *out, const struct scenario_results *res)
                 r->amount_intended, r->amount_charged, r->amount_duplicated, r->amount_lost,
                 r->latency_p50, r->latency_p99, r->latency_max, r->messages, r->events,
                 r->end_time, r->horizon, r->amount_ledger, r->disagreements,
+                r->duplicates_in_log, r->aborted_reads, r->skipped_offsets, r->hanging,
+                r->lost_writes,
             };
             for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++)
                 fprintf(out, ",%llu", (unsigned long long)cols[c]);

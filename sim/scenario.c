@@ -33,6 +33,7 @@ struct parser {
     uint32_t line;
     uint32_t scenario_line, payments_line, strategies_line;
     uint32_t fault_col[FAULTS_MAX]; /* column of each fault's node, for late checks */
+    uint32_t payment_col[FAULTS_MAX]; /* column of each fault's `payment K` number */
     char msg[VALUE_ERR_LEN];
 };
 
@@ -49,6 +50,68 @@ static bool fail(struct parser *p, unsigned col, const char *fmt, ...)
 
 static bool at_end(const struct parser *p) { return p->i >= p->n; }
 
+/* Appends to a list being built for a message; a full buffer keeps what fits. */
+static void append(char *buf, size_t size, size_t *used, const char *fmt, ...)
+{
+    if (*used >= size)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf + *used, size - *used, fmt, ap);
+    va_end(ap);
+    *used += n > 0 ? (size_t)n : 0;
+}
+
+/* " a b c": the names of a table, skipping empty slots, for "unknown X (Xs: ...)". */
+static const char *name_list(char *buf, size_t size, const char *const *names, int count)
+{
+    size_t used = 0;
+    buf[0] = 0;
+    for (int i = 0; i < count; i++)
+        if (names[i])
+            append(buf, size, &used, " %s", names[i]);
+    return buf;
+}
+
+/* Edit distance between two words, for "did you mean"; long words count as far apart. */
+static unsigned distance(const char *a, unsigned alen, const char *b, unsigned blen)
+{
+    unsigned row[NAME_MAX_LEN + 2];
+    if (alen > NAME_MAX_LEN || blen > NAME_MAX_LEN)
+        return NAME_MAX_LEN;
+    for (unsigned j = 0; j <= blen; j++)
+        row[j] = j;
+    for (unsigned i = 1; i <= alen; i++) {
+        unsigned diag = row[0];
+        row[0] = i;
+        for (unsigned j = 1; j <= blen; j++) {
+            unsigned up = row[j], best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[blen];
+}
+
+/* The name in a settings table at most two edits from s, or NULL. */
+static const char *closest_setting(const struct setting *table, const char *s, unsigned len)
+{
+    const char *best = NULL;
+    unsigned best_distance = 3;
+    for (; table->name; table++) {
+        unsigned d = distance(s, len, table->name, (unsigned)strlen(table->name));
+        if (d < best_distance) {
+            best_distance = d;
+            best = table->name;
+        }
+    }
+    return best;
+}
+
 /* The next word, or an error naming what was expected there. */
 static const struct token *next(struct parser *p, const char *what)
 {
@@ -62,6 +125,14 @@ static const struct token *next(struct parser *p, const char *what)
 static bool is(const struct token *t, const char *w)
 {
     return t->len == strlen(w) && memcmp(t->s, w, t->len) == 0;
+}
+
+static bool has_any(const struct token *t, const char *chars)
+{
+    for (unsigned i = 0; i < t->len; i++)
+        if (strchr(chars, t->s[i]))
+            return true;
+    return false;
 }
 
 static bool peek(const struct parser *p, const char *w)
@@ -93,7 +164,7 @@ static bool count(struct parser *p, const char *what, uint64_t lo, uint64_t hi, 
     if (!t)
         return false;
     if (!value_count(t->s, t->len, out, p->msg))
-        return fail(p, t->col, "%s: %s", what, p->msg);
+        return fail(p, t->col, "%s %s", what, p->msg);
     if (*out < lo || *out > hi)
         return fail(p, t->col, "%s must be between %llu and %llu, got %.*s", what,
                     (unsigned long long)lo, (unsigned long long)hi, (int)t->len, t->s);
@@ -105,27 +176,31 @@ static bool duration(struct parser *p, const char *what, sim_time *out)
     const struct token *t = next(p, what);
     if (!t)
         return false;
-    return value_duration(t->s, t->len, out, p->msg) || fail(p, t->col, "%s: %s", what, p->msg);
+    return value_duration(t->s, t->len, out, p->msg) || fail(p, t->col, "%s %s", what, p->msg);
 }
 
 static bool probability(struct parser *p, const char *what, uint32_t *ppm)
 {
+    if (at_end(p))
+        return fail(p, p->eol_col, "expected the %s probability, like 2%% or 0.02", what);
     const struct token *t = next(p, what);
-    if (!t)
-        return false;
     return value_probability(t->s, t->len, ppm, p->msg) ||
            fail(p, t->col, "%s %s", what, p->msg);
 }
 
 static bool node(struct parser *p, uint8_t *out)
 {
-    const struct token *t = next(p, "a node (producer, broker, gateway, consumer, consumer-K)");
+    char list[160], buf[16];
+    size_t used = 0;
+    for (int i = 0; i < NODE_FIXED; i++)
+        append(list, sizeof list, &used, "%s ", node_name(i, buf));
+    append(list, sizeof list, &used, "consumer consumer-K");
+    const struct token *t = next(p, "a node");
     if (!t)
-        return false;
+        return fail(p, p->eol_col, "expected a node (%s)", list);
     int n = node_by_name(t->s, t->len);
     if (n < 0)
-        return fail(p, t->col, "unknown node '%.*s' (nodes: producer broker gateway consumer "
-                    "consumer-K)", (int)t->len, t->s);
+        return fail(p, t->col, "unknown node '%.*s' (nodes: %s)", (int)t->len, t->s, list);
     if (p->sc->nfaults < FAULTS_MAX)
         p->fault_col[p->sc->nfaults] = t->col;
     *out = (uint8_t)n;
@@ -138,10 +213,10 @@ static bool link(struct parser *p, uint8_t *out)
     if (!t)
         return false;
     int l = link_by_name(t->s, t->len);
+    char list[200];
     if (l < 0)
-        return fail(p, t->col, "unknown link '%.*s' (links: producer->broker broker->producer "
-                    "consumer->broker broker->consumer consumer->gateway gateway->consumer)",
-                    (int)t->len, t->s);
+        return fail(p, t->col, "unknown link '%.*s' (links:%s)", (int)t->len, t->s,
+                    name_list(list, sizeof list, link_names, LINK_COUNT));
     *out = (uint8_t)l;
     return true;
 }
@@ -149,7 +224,7 @@ static bool link(struct parser *p, uint8_t *out)
 static struct fault *new_fault(struct parser *p, enum fault_kind kind)
 {
     if (p->sc->nfaults >= FAULTS_MAX) {
-        fail(p, 1, "too many faults (limit is %u)", FAULTS_MAX);
+        fail(p, p->tok[0].col, "too many faults (limit is %u)", FAULTS_MAX);
         return NULL;
     }
     struct fault *f = &p->sc->faults[p->sc->nfaults];
@@ -166,10 +241,14 @@ static bool name_word(struct parser *p, const struct token *t, const char *what)
         return fail(p, t->col, "%s must be 1 to %u characters long", what, NAME_MAX_LEN);
     for (unsigned i = 0; i < t->len; i++) {
         char c = t->s[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '-'))
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+            c == '-')
+            continue;
+        if (c > ' ' && c < 127)
             return fail(p, t->col + i, "%s may hold letters, digits and '-' only, not '%c'",
                         what, c);
+        return fail(p, t->col + i, "%s may hold letters, digits and '-' only, not byte 0x%02x",
+                    what, (unsigned)(unsigned char)c);
     }
     return true;
 }
@@ -195,7 +274,7 @@ static bool st_about(struct parser *p)
     if (!t)
         return false;
     if (t->len < 2 || t->s[0] != '"')
-        return fail(p, t->col, "about takes one \"quoted\" line");
+        return fail(p, t->col, "about takes one \"quoted\" line, got '%.*s'", (int)t->len, t->s);
     if (t->len - 2 > ABOUT_MAX_LEN)
         return fail(p, t->col, "about is longer than %u characters", ABOUT_MAX_LEN);
     memcpy(p->sc->about, t->s + 1, t->len - 2);
@@ -205,13 +284,13 @@ static bool st_about(struct parser *p)
 
 static bool st_seed(struct parser *p)
 {
-    return count(p, "seed", 0, UINT64_MAX, &p->sc->seed) && finish(p);
+    return count(p, "the seed", 0, UINT64_MAX, &p->sc->seed) && finish(p);
 }
 
 static bool st_runs(struct parser *p)
 {
     uint64_t n;
-    if (!count(p, "runs", 1, RUNS_MAX, &n))
+    if (!count(p, "the number of runs", 1, RUNS_MAX, &n))
         return false;
     p->sc->runs = (uint32_t)n;
     return finish(p);
@@ -240,9 +319,10 @@ static bool st_payments(struct parser *p)
         if (!t)
             return false;
         if (!value_count_range(t->s, t->len, &sc->amount_min, &sc->amount_max, p->msg))
-            return fail(p, t->col, "amount: %s", p->msg);
+            return fail(p, t->col, "the amount %s", p->msg);
         if (sc->amount_max > 1000000000000u)
-            return fail(p, t->col, "amount must be at most 1000000000000");
+            return fail(p, t->col, "the amount must be at most 1000000000000, got %.*s",
+                        (int)t->len, t->s);
     }
     return finish(p);
 }
@@ -280,7 +360,7 @@ static bool st_link(struct parser *p)
             if (!v)
                 return false;
             if (!value_duration_range(v->s, v->len, &c->delay_min, &c->delay_max, p->msg))
-                return fail(p, v->col, "delay: %s", p->msg);
+                return fail(p, v->col, "the delay %s", p->msg);
         } else if (is(t, "loss")) {
             if (!probability(p, "loss", &c->loss_ppm))
                 return false;
@@ -305,6 +385,21 @@ static bool st_cut(struct parser *p)
     return finish(p);
 }
 
+/* An optional `payment K`; K is checked against `payments` once the file is read. */
+static bool payment_number(struct parser *p, struct fault *f)
+{
+    if (!peek(p, "payment"))
+        return true;
+    p->i++;
+    uint64_t k;
+    if (p->sc->nfaults < FAULTS_MAX && !at_end(p))
+        p->payment_col[p->sc->nfaults] = p->tok[p->i].col;
+    if (!count(p, "the payment number", 0, PAYMENTS_MAX - 1, &k))
+        return false;
+    f->payment = (uint32_t)k;
+    return true;
+}
+
 /* `on POINT [payment K]` after the node of crash and pause; or `at T`. */
 static bool trigger(struct parser *p, struct fault *f)
 {
@@ -319,23 +414,12 @@ static bool trigger(struct parser *p, struct fault *f)
     if (!pt)
         return false;
     int point = point_by_name(pt->s, pt->len);
-    if (point < 0) {
-        char list[400];
-        size_t used = 0;
-        for (int i = 1; i < POINT_COUNT; i++)
-            used += (size_t)snprintf(list + used, sizeof list - used, " %s", point_names[i]);
+    char list[400];
+    if (point < 0)
         return fail(p, pt->col, "unknown protocol point '%.*s' (points:%s)", (int)pt->len,
-                    pt->s, list);
-    }
+                    pt->s, name_list(list, sizeof list, point_names, POINT_COUNT));
     f->point = (uint8_t)point;
-    if (peek(p, "payment")) {
-        p->i++;
-        uint64_t k;
-        if (!count(p, "the payment number", 0, PAYMENTS_MAX - 1, &k))
-            return false;
-        f->payment = (uint32_t)k;
-    }
-    return true;
+    return payment_number(p, f);
 }
 
 static bool st_crash(struct parser *p)
@@ -372,6 +456,13 @@ static bool st_pause(struct parser *p)
     return finish(p);
 }
 
+/* Whether `drop ... payment K` can match a message of this kind (see link.c). */
+static bool carries_payment(enum msg_kind kind)
+{
+    return kind == MSG_PRODUCE || kind == MSG_ACK || kind == MSG_RECORDS ||
+           kind == MSG_CHARGE || kind == MSG_RESPONSE;
+}
+
 static bool st_drop(struct parser *p)
 {
     struct fault *f = new_fault(p, FAULT_DROP);
@@ -381,21 +472,25 @@ static bool st_drop(struct parser *p)
     if (!t)
         return false;
     int kind = msg_kind_by_name(t->s, t->len);
+    char list[300];
     if (kind < 0)
-        return fail(p, t->col, "unknown message kind '%.*s' (kinds: produce ack end-txn "
-                    "end-txn-ack offset-fetch offsets fetch records commit commit-ack charge "
-                    "response)", (int)t->len, t->s);
-    if (!msg_kind_travels((enum msg_kind)kind, (enum link_id)f->link))
+        return fail(p, t->col, "unknown message kind '%.*s' (kinds:%s)", (int)t->len, t->s,
+                    name_list(list, sizeof list, msg_kind_names, MSG_KIND_COUNT));
+    if (!msg_kind_travels((enum msg_kind)kind, (enum link_id)f->link)) {
+        size_t used = 0;
+        for (int l = 0; l < LINK_COUNT; l++)
+            if (msg_kind_travels((enum msg_kind)kind, (enum link_id)l))
+                append(list, sizeof list, &used, "%s%s", used ? " or " : "", link_names[l]);
         return fail(p, t->col, "%.*s messages travel on %s, not on %s", (int)t->len, t->s,
-                    link_names[msg_link((enum msg_kind)kind, -1, -1)], link_names[f->link]);
-    f->msg_kind = (uint8_t)kind;
-    if (peek(p, "payment")) {
-        p->i++;
-        uint64_t k;
-        if (!count(p, "the payment number", 0, PAYMENTS_MAX - 1, &k))
-            return false;
-        f->payment = (uint32_t)k;
+                    list, link_names[f->link]);
     }
+    f->msg_kind = (uint8_t)kind;
+    if (peek(p, "payment") && !carries_payment((enum msg_kind)kind))
+        return fail(p, p->tok[p->i].col, "%.*s messages name partitions or transactions, not "
+                    "payments: drop the first one by leaving out `payment K`",
+                    (int)t->len, t->s);
+    if (!payment_number(p, f))
+        return false;
     p->sc->nfaults++;
     return finish(p);
 }
@@ -421,8 +516,8 @@ static bool st_reset_offsets(struct parser *p)
         unsigned skip = v->len > 0 && (v->s[0] == '-' || v->s[0] == '+');
         uint64_t k;
         if (!value_count(v->s + skip, v->len - skip, &k, p->msg) || k > PAYMENTS_MAX)
-            return fail(p, v->col, "expected a shift like -100 or +100, got '%.*s'",
-                        (int)v->len, v->s);
+            return fail(p, v->col, "the shift must be a number of records like -100 or +100, "
+                        "at most %u either way, got '%.*s'", PAYMENTS_MAX, (int)v->len, v->s);
         f->shift = neg ? -(int64_t)k : (int64_t)k;
     } else {
         return fail(p, t->col, "expected earliest, latest or shift, got '%.*s'", (int)t->len, t->s);
@@ -439,6 +534,13 @@ static bool st_set(struct parser *p)
     if (!t)
         return false;
     const struct setting *s = setting_find(params_table, t->s, t->len);
+    const char *near = closest_setting(params_table, t->s, t->len);
+    if (!s && setting_find(strategy_knobs, t->s, t->len))
+        return fail(p, t->col, "'%.*s' is a strategy knob, not a parameter: write "
+                    "`strategy NAME from BASE %.*s=VALUE`", (int)t->len, t->s, (int)t->len, t->s);
+    if (!s && near)
+        return fail(p, t->col, "unknown parameter '%.*s' (did you mean %s?)", (int)t->len, t->s,
+                    near);
     if (!s)
         return fail(p, t->col, "unknown parameter '%.*s' (the README lists them)",
                     (int)t->len, t->s);
@@ -448,6 +550,27 @@ static bool st_set(struct parser *p)
     if (!setting_apply(s, &p->sc->params, v->s, v->len, p->msg))
         return fail(p, v->col, "%s", p->msg);
     return finish(p);
+}
+
+static bool is_setting(const struct setting *s, const char *name)
+{
+    return strcmp(s->name, name) == 0;
+}
+
+/* A strategy defined so far: a preset or one from a `strategy` line above. */
+static bool strategy_ref(struct parser *p, const struct token *t, uint8_t *out)
+{
+    int s = scenario_strategy(p->sc, t->s, t->len);
+    if (s >= 0) {
+        *out = (uint8_t)s;
+        return true;
+    }
+    char list[200];
+    size_t used = 0;
+    for (uint32_t i = 0; i < p->sc->nstrategies; i++)
+        append(list, sizeof list, &used, " %s", p->sc->strategies[i].name);
+    return fail(p, t->col, "unknown strategy '%.*s' (strategies defined so far:%s)",
+                (int)t->len, t->s, list);
 }
 
 static bool st_strategy(struct parser *p)
@@ -466,11 +589,12 @@ static bool st_strategy(struct parser *p)
         const struct token *b = next(p, "a base strategy");
         if (!b)
             return false;
-        int base = scenario_strategy(sc, b->s, b->len);
-        if (base < 0)
-            return fail(p, b->col, "unknown strategy '%.*s'", (int)b->len, b->s);
+        uint8_t base;
+        if (!strategy_ref(p, b, &base))
+            return false;
         s = sc->strategies[base];
     }
+    unsigned conflict_col = t->col; /* the knob that last set transactions or idempotence */
     memcpy(s.name, t->s, t->len);
     s.name[t->len] = 0;
     while (!at_end(p)) {
@@ -480,32 +604,32 @@ static bool st_strategy(struct parser *p)
             return fail(p, k->col, "expected knob=value, got '%.*s'", (int)k->len, k->s);
         unsigned nlen = (unsigned)(eq - k->s);
         const struct setting *knob = setting_find(strategy_knobs, k->s, nlen);
+        const char *near = closest_setting(strategy_knobs, k->s, nlen);
+        if (!knob && setting_find(params_table, k->s, nlen))
+            return fail(p, k->col, "'%.*s' is a parameter, not a strategy knob: write "
+                        "`set %.*s VALUE` on its own line", (int)nlen, k->s, (int)nlen, k->s);
+        if (!knob && near)
+            return fail(p, k->col, "unknown knob '%.*s' (did you mean %s?)", (int)nlen, k->s,
+                        near);
         if (!knob)
             return fail(p, k->col, "unknown knob '%.*s' (the README lists them)", (int)nlen, k->s);
         if (!setting_apply(knob, &s, eq + 1, k->len - nlen - 1, p->msg))
             return fail(p, k->col + nlen + 1, "%s", p->msg);
+        if (is_setting(knob, "producer.transactions") || is_setting(knob, "producer.idempotence"))
+            conflict_col = k->col;
     }
     if (s.transactions && !s.idempotence)
-        return fail(p, t->col, "strategy '%s': producer.transactions=on needs "
+        return fail(p, conflict_col, "strategy '%s': producer.transactions=on needs "
                     "producer.idempotence=on (as in Kafka)", s.name);
     sc->strategies[sc->nstrategies++] = s;
-    return true;
-}
-
-static bool strategy_ref(struct parser *p, const struct token *t, uint8_t *out)
-{
-    int s = scenario_strategy(p->sc, t->s, t->len);
-    if (s < 0)
-        return fail(p, t->col, "unknown strategy '%.*s' (define it above with `strategy`)",
-                    (int)t->len, t->s);
-    *out = (uint8_t)s;
     return true;
 }
 
 static bool st_strategies(struct parser *p)
 {
     if (p->strategies_line)
-        return fail(p, 1, "strategies is already given on line %u", p->strategies_line);
+        return fail(p, p->tok[0].col, "strategies is already given on line %u",
+                    p->strategies_line);
     p->strategies_line = p->line;
     p->sc->nrun = 0;
     if (at_end(p))
@@ -540,9 +664,13 @@ static bool st_expect(struct parser *p)
         for (int i = 0; i < METRIC_COUNT; i++)
             if (is(m, metric_names[i]))
                 metric = i;
+        char list[200];
+        if (metric < 0 && has_any(m, "=!<>"))
+            return fail(p, m->col, "expected METRIC OP NUMBER separated by spaces, like "
+                        "'duplicated = 0', got '%.*s'", (int)m->len, m->s);
         if (metric < 0)
-            return fail(p, m->col, "unknown metric '%.*s' (metrics: lost duplicated pending "
-                        "charges ledger-rows log-copies deliveries)", (int)m->len, m->s);
+            return fail(p, m->col, "unknown metric '%.*s' (metrics:%s)", (int)m->len, m->s,
+                        name_list(list, sizeof list, metric_names, METRIC_COUNT));
         const struct token *o = next(p, "a comparison (= != < <= > >=)");
         if (!o)
             return false;
@@ -555,7 +683,7 @@ static bool st_expect(struct parser *p)
                         (int)o->len, o->s);
         *e = (struct expectation){ .strategy = s, .metric = (uint8_t)metric, .op = (uint8_t)op,
                                    .line = p->line, .col = t->col };
-        if (!count(p, "the expected number", 0, UINT64_MAX, &e->value))
+        if (!count(p, "the number to compare with", 0, UINT64_MAX, &e->value))
             return false;
         p->sc->nexpects++;
     }
@@ -595,7 +723,8 @@ static bool tokenize(struct parser *p, const char *line, unsigned len)
             for (i++; i < len && line[i] != '"'; i++)
                 ;
             if (i >= len)
-                return fail(p, start + 1, "unterminated quoted string");
+                return fail(p, start + 1, "unterminated quoted string: the line ends before "
+                            "the closing \"");
             i++;
         } else {
             while (i < len && line[i] != ' ' && line[i] != '\t' && line[i] != '\r' &&
@@ -615,10 +744,14 @@ static bool parse_line(struct parser *p, const char *line, unsigned len)
     if (p->n == 0)
         return true;
     const struct token *t = next(p, "a statement");
-    for (size_t s = 0; s < sizeof statements / sizeof statements[0]; s++)
+    char list[300];
+    size_t used = 0;
+    for (size_t s = 0; s < sizeof statements / sizeof statements[0]; s++) {
         if (is(t, statements[s].word))
             return statements[s].parse(p);
-    return fail(p, t->col, "unknown statement '%.*s'", (int)t->len, t->s);
+        append(list, sizeof list, &used, " %s", statements[s].word);
+    }
+    return fail(p, t->col, "unknown statement '%.*s' (statements:%s)", (int)t->len, t->s, list);
 }
 
 static void defaults(struct scenario *sc, const char *file)
@@ -654,6 +787,12 @@ static bool check_whole(struct parser *p)
     }
     for (uint32_t f = 0; f < sc->nfaults; f++) {
         const struct fault *ft = &sc->faults[f];
+        if (ft->payment != ANY_PAYMENT && ft->payment >= sc->payments) {
+            p->line = ft->line;
+            return fail(p, p->payment_col[f], "payment %u does not exist: the scenario has %u "
+                        "payment%s (line %u), numbered 0 to %u", ft->payment, sc->payments,
+                        sc->payments == 1 ? "" : "s", p->payments_line, sc->payments - 1);
+        }
         if ((ft->kind == FAULT_CRASH || ft->kind == FAULT_PAUSE) &&
             ft->node >= NODE_CONSUMER(sc->consumers)) {
             p->line = ft->line;
@@ -668,8 +807,8 @@ static bool check_whole(struct parser *p)
             runs |= sc->run_list[r] == sc->expects[e].strategy;
         if (!runs) {
             p->line = sc->expects[e].line;
-            return fail(p, sc->expects[e].col, "strategy '%s' is expected here but not run "
-                        "(see `strategies` on line %u)",
+            return fail(p, sc->expects[e].col, "strategy '%s' is not run, so it cannot be "
+                        "expected: add it to `strategies` on line %u",
                         sc->strategies[sc->expects[e].strategy].name, p->strategies_line);
         }
     }

@@ -51,7 +51,7 @@ bool setting_apply(const struct setting *s, void *base, const char *v, unsigned 
                    char *err)
 {
     char *field = (char *)base + s->offset;
-    char expected[160];
+    char expected[160], msg[VALUE_ERR_LEN];
     switch (s->type) {
     case SETTING_BOOL:
     case SETTING_ENUM: {
@@ -62,26 +62,34 @@ bool setting_apply(const struct setting *s, void *base, const char *v, unsigned 
         return true;
     }
     case SETTING_DURATION:
-        return value_duration(v, len, (sim_time *)field, err);
+        if (value_duration(v, len, (sim_time *)field, msg))
+            return true;
+        goto named;
     case SETTING_DURATION_RANGE: {
         sim_time range[2];
-        if (!value_duration_range(v, len, &range[0], &range[1], err))
-            return false;
+        if (!value_duration_range(v, len, &range[0], &range[1], msg))
+            goto named;
         memcpy(field, range, sizeof range);
         return true;
     }
     case SETTING_COUNT: {
         uint64_t n;
-        if (!value_count(v, len, &n, err) || n < s->min || n > s->max)
+        if (!value_count(v, len, &n, msg) || n < s->min || n > s->max)
             break;
         *(uint32_t *)field = (uint32_t)n;
         return true;
     }
     case SETTING_PROBABILITY:
-        return value_probability(v, len, (uint32_t *)field, err);
+        if (value_probability(v, len, (uint32_t *)field, msg))
+            return true;
+        goto named;
     }
     snprintf(err, VALUE_ERR_LEN, "%s must be %s, got '%.*s'", s->name,
              setting_expected(s, expected, sizeof expected), (int)len, v);
+    return false;
+named: /* the value's own message, "must be ...", after the setting's name */
+    if (snprintf(err, VALUE_ERR_LEN, "%s %s", s->name, msg) >= VALUE_ERR_LEN)
+        memcpy(err + VALUE_ERR_LEN - 4, "...", 4); /* a very long value, cut */
     return false;
 }
 

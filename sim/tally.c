@@ -64,6 +64,33 @@ static uint8_t *alive_payments(const struct world *w)
     return alive;
 }
 
+/* Anomalies read off the final log: duplicates the log kept, aborted records some
+ * consumer read, readable records below the group's position that nobody read,
+ * records still open when the run stopped at quiescence (a hanging transaction), and
+ * payments the producer was told were written that have no readable copy. */
+static void log_anomalies(const struct world *w, bool stopped_early, struct run_result *r)
+{
+    uint32_t n = w->tally.payments;
+    uint8_t *readable = sim_alloc(n, 1);
+    for (uint32_t part = 0; part < w->sc->partitions; part++) {
+        const struct partition *p = &w->broker.parts[part];
+        uint64_t cursor = consumer_cursor(w, part);
+        for (uint64_t o = 0; o < p->len; o++) {
+            const struct log_entry *e = &p->log[o];
+            bool aborted = e->state == ENTRY_ABORTED;
+            r->aborted_reads += aborted && e->delivered;
+            r->hanging += e->state == ENTRY_OPEN && !stopped_early;
+            r->skipped_offsets += !aborted && !e->delivered && o < cursor &&
+                                  e->state != ENTRY_OPEN;
+            if (!aborted && e->state != ENTRY_OPEN)
+                r->duplicates_in_log += readable[e->payment]++ > 0;
+        }
+    }
+    for (uint32_t i = 0; i < n; i++)
+        r->lost_writes += w->producer.state[i] == PAY_ACKED && !readable[i];
+    free(readable);
+}
+
 static int cmp_time(const void *a, const void *b)
 {
     sim_time x = *(const sim_time *)a, y = *(const sim_time *)b;
@@ -120,6 +147,7 @@ void tally_result(const struct world *w, bool stopped_early, struct run_result *
     r->latency_max = nlat ? lat[nlat - 1] : 0;
     free(lat);
     free(alive);
+    log_anomalies(w, stopped_early, r);
     r->absorbed = t->absorbed;
     r->messages = t->messages;
     memcpy(r->link_messages, t->link_messages, sizeof r->link_messages);

@@ -32,6 +32,12 @@ struct run_result {
     uint64_t amount_intended, amount_charged, amount_duplicated, amount_lost;
     uint64_t amount_ledger;   /* what the ledger's rows add up to */
     uint64_t disagreements;   /* payments whose ledger rows and charges differ in number */
+    /* Kafka-side anomalies (see tally.c): */
+    uint64_t duplicates_in_log;   /* copies beyond one that were not aborted */
+    uint64_t aborted_reads;       /* aborted records handed to consumer code */
+    uint64_t skipped_offsets;     /* readable records the group moved past unread */
+    uint64_t hanging;             /* records left in a transaction nobody will end */
+    uint64_t lost_writes;         /* acknowledged payments with no readable copy */
     sim_time latency_p50, latency_p99, latency_max;
     uint64_t messages, events;
     sim_time end_time;

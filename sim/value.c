@@ -4,28 +4,41 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Every message written into err is a predicate ("must be ..., got 'x'") so that a
+ * caller can put the name of what it was parsing in front: "loss must be between 0% and
+ * 100%, got 200%". */
+
+enum decimal_result { DECIMAL_OK, DECIMAL_BAD, DECIMAL_TOO_LARGE };
+
 /* Splits "123.45" into mantissa 12345 and 2 decimal places. */
-static bool decimal(const char *s, unsigned len, uint64_t *mant, unsigned *places)
+static enum decimal_result decimal(const char *s, unsigned len, uint64_t *mant,
+                                   unsigned *places)
 {
     uint64_t m = 0;
     unsigned p = 0, digits = 0;
-    bool dot = false;
+    bool dot = false, big = false;
     for (unsigned i = 0; i < len; i++) {
         if (s[i] == '.' && !dot) {
             dot = true;
             continue;
         }
-        if (s[i] < '0' || s[i] > '9' || m > (UINT64_MAX - 9) / 10)
-            return false;
-        m = m * 10 + (uint64_t)(s[i] - '0');
+        if (s[i] < '0' || s[i] > '9')
+            return DECIMAL_BAD;
+        unsigned d = (unsigned)(s[i] - '0');
+        if (m > (UINT64_MAX - d) / 10)
+            big = true;
+        else
+            m = m * 10 + d;
         digits++;
         p += dot;
     }
     if (digits == 0 || (dot && p == 0))
-        return false;
+        return DECIMAL_BAD;
+    if (big)
+        return DECIMAL_TOO_LARGE;
     *mant = m;
     *places = p;
-    return true;
+    return DECIMAL_OK;
 }
 
 static uint64_t pow10u(unsigned n)
@@ -36,31 +49,43 @@ static uint64_t pow10u(unsigned n)
     return r;
 }
 
-/* mant / 10^places * scale, exactly; false if not a whole number or too large. */
-static bool scale_exact(uint64_t mant, unsigned places, uint64_t scale, uint64_t *out)
+enum scale_result { SCALE_OK, SCALE_INEXACT, SCALE_TOO_LARGE };
+
+/* mant / 10^places * scale, exactly. */
+static enum scale_result scale_exact(uint64_t mant, unsigned places, uint64_t scale,
+                                     uint64_t *out)
 {
+    while (places > 0 && mant % 10 == 0) { /* "1.50" is "1.5" */
+        mant /= 10;
+        places--;
+    }
     if (places > 18)
-        return false;
+        return SCALE_INEXACT;
     uint64_t div = pow10u(places);
     if (mant != 0 && scale > UINT64_MAX / mant)
-        return false;
+        return SCALE_TOO_LARGE;
     uint64_t v = mant * scale;
     if (v % div != 0)
-        return false;
+        return SCALE_INEXACT;
     *out = v / div;
-    return true;
+    return SCALE_OK;
 }
 
 bool value_count(const char *s, unsigned len, uint64_t *out, char *err)
 {
     uint64_t m;
-    unsigned p;
-    if (!decimal(s, len, &m, &p) || p != 0) {
-        snprintf(err, VALUE_ERR_LEN, "expected a whole number, got '%.*s'", (int)len, s);
-        return false;
+    unsigned p = 0;
+    enum decimal_result d = decimal(s, len, &m, &p);
+    if (d == DECIMAL_OK && p == 0) {
+        *out = m;
+        return true;
     }
-    *out = m;
-    return true;
+    if (d == DECIMAL_TOO_LARGE && !memchr(s, '.', len))
+        snprintf(err, VALUE_ERR_LEN, "must be at most %llu, got %.*s",
+                 (unsigned long long)UINT64_MAX, (int)len, s);
+    else
+        snprintf(err, VALUE_ERR_LEN, "must be a whole number, got '%.*s'", (int)len, s);
+    return false;
 }
 
 bool value_duration(const char *s, unsigned len, sim_time *out, char *err)
@@ -78,28 +103,46 @@ bool value_duration(const char *s, unsigned len, sim_time *out, char *err)
             continue;
         uint64_t m;
         unsigned p;
-        if (decimal(s, digits, &m, &p) && scale_exact(m, p, units[u].ns, out))
+        enum decimal_result d = decimal(s, digits, &m, &p);
+        enum scale_result r = d == DECIMAL_OK ? scale_exact(m, p, units[u].ns, out)
+                              : d == DECIMAL_TOO_LARGE ? SCALE_TOO_LARGE : SCALE_INEXACT;
+        if (r == SCALE_OK)
             return true;
-        break;
+        if (d == DECIMAL_BAD)
+            break;
+        if (r == SCALE_TOO_LARGE)
+            snprintf(err, VALUE_ERR_LEN, "must be at most 5124095h (about 584 years), got %.*s",
+                     (int)len, s);
+        else
+            snprintf(err, VALUE_ERR_LEN, "must be a whole number of nanoseconds, got %.*s",
+                     (int)len, s);
+        return false;
     }
     snprintf(err, VALUE_ERR_LEN,
-             "expected a duration with a unit (ns us ms s m h), got '%.*s'", (int)len, s);
+             "must be a duration with a unit (ns us ms s m h) like 30s or 1.5ms, got '%.*s'",
+             (int)len, s);
     return false;
 }
 
 bool value_probability(const char *s, unsigned len, uint32_t *ppm, char *err)
 {
     bool percent = len > 0 && s[len - 1] == '%';
-    uint64_t m, v;
+    uint64_t m, v = 0;
     unsigned p;
-    if (!decimal(s, len - percent, &m, &p) ||
-        !scale_exact(m, p, percent ? 10000 : 1000000, &v)) {
-        snprintf(err, VALUE_ERR_LEN,
-                 "expected a probability like 2%% or 0.02 (at most 6 decimals of a "
-                 "fraction), got '%.*s'", (int)len, s);
+    enum decimal_result d = decimal(s, len - percent, &m, &p);
+    enum scale_result r = d == DECIMAL_OK ? scale_exact(m, p, percent ? 10000 : 1000000, &v)
+                          : SCALE_TOO_LARGE;
+    if (d == DECIMAL_BAD) {
+        snprintf(err, VALUE_ERR_LEN, "must be a probability like 2%% or 0.02, got '%.*s'",
+                 (int)len, s);
         return false;
     }
-    if (v > 1000000) {
+    if (r == SCALE_INEXACT) {
+        snprintf(err, VALUE_ERR_LEN, "must be a whole number of parts per million (at most "
+                 "%s decimals), got %.*s", percent ? "4" : "6", (int)len, s);
+        return false;
+    }
+    if (r == SCALE_TOO_LARGE || v > 1000000) {
         snprintf(err, VALUE_ERR_LEN, "must be between 0%% and 100%%, got %.*s", (int)len, s);
         return false;
     }
@@ -125,7 +168,8 @@ bool value_duration_range(const char *s, unsigned len, sim_time *lo, sim_time *h
         !value_duration(dots + 2, len - left - 2, hi, err))
         return false;
     if (*lo > *hi) {
-        snprintf(err, VALUE_ERR_LEN, "range '%.*s' runs backwards", (int)len, s);
+        snprintf(err, VALUE_ERR_LEN, "must go from low to high like 20ms..80ms, got %.*s",
+                 (int)len, s);
         return false;
     }
     return true;
@@ -140,7 +184,8 @@ bool value_count_range(const char *s, unsigned len, uint64_t *lo, uint64_t *hi, 
     if (!value_count(s, left, lo, err) || !value_count(dots + 2, len - left - 2, hi, err))
         return false;
     if (*lo > *hi) {
-        snprintf(err, VALUE_ERR_LEN, "range '%.*s' runs backwards", (int)len, s);
+        snprintf(err, VALUE_ERR_LEN, "must go from low to high like 10..500, got %.*s",
+                 (int)len, s);
         return false;
     }
     return true;
@@ -152,6 +197,10 @@ const char *value_format_duration(sim_time t, char *buf, size_t size)
         { "h", 3600 * SIM_SEC }, { "m", 60 * SIM_SEC }, { "s", SIM_SEC },
         { "ms", SIM_MS }, { "us", SIM_US },
     };
+    if (t == 0) {
+        snprintf(buf, size, "0s");
+        return buf;
+    }
     for (size_t u = 0; u < sizeof units / sizeof units[0]; u++) {
         sim_time n = units[u].ns;
         if (t < n)

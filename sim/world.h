@@ -98,6 +98,7 @@ struct log_entry {
     uint32_t payment;
     uint32_t pid;
     uint8_t state;           /* enum entry_state */
+    uint8_t delivered;       /* handed to consumer code at least once */
 };
 
 struct seq_window {          /* idempotence state of one producer id on one partition */

@@ -48,6 +48,7 @@ static void test_model_lost_ack_duplicates_only_without_idempotence(void)
     struct run_result alo = outcome(body, "at-least-once");
     CHECK_EQ(alo.log_copies, 21);
     CHECK_EQ(alo.duplicated, 1);
+    CHECK_EQ(alo.duplicates_in_log, 1);
     struct run_result idem = outcome(body, "idempotent");
     CHECK_EQ(idem.log_copies, 20);
     CHECK_EQ(idem.duplicated, 0);
@@ -142,6 +143,9 @@ static void test_model_read_committed_skips_aborted(void)
     CHECK_EQ(clean.log_aborted, dirty.log_aborted);
     CHECK_EQ(clean.deliveries, clean.log_copies - clean.log_aborted);
     CHECK_EQ(dirty.deliveries, dirty.log_copies);    /* aborted reads */
+    CHECK_EQ(dirty.aborted_reads, dirty.log_aborted);
+    CHECK_EQ(clean.aborted_reads, 0);
+    CHECK_EQ(clean.hanging, 0);
     CHECK(dirty.charges > clean.charges);
     CHECK(clean.lost > 0); /* the aborted records died with the producer's memory */
 }
