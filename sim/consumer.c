@@ -71,19 +71,26 @@ static void heartbeat(struct world *w, struct consumer *c)
     sim_timer(w, c->node, TIMER_HEARTBEAT, w->pm->consumer_heartbeat_interval, 0, 0, 0, true);
 }
 
+/* Auto-commit, inside poll: commits, without waiting, the positions earlier polls
+ * returned, once every auto-commit interval. */
+static void auto_commit(struct world *w, struct consumer *c)
+{
+    if (w->st->commit != COMMIT_AUTO ||
+        w->eng.now - c->last_auto_commit < w->pm->consumer_auto_commit_interval)
+        return;
+    c->last_auto_commit = w->eng.now;
+    for (uint32_t i = 0; i < c->nparts; i++)
+        link_send(w, c->node, NODE_BROKER, MSG_COMMIT, c->parts[i], 0,
+                  c->position[c->parts[i]], c->generation);
+}
+
 static void poll(struct world *w, struct consumer *c)
 {
     if (c->rejoin) {
         join(w, c);
         return;
     }
-    if (w->st->commit == COMMIT_AUTO &&
-        w->eng.now - c->last_auto_commit >= w->pm->consumer_auto_commit_interval) {
-        c->last_auto_commit = w->eng.now; /* commits what earlier polls returned, async */
-        for (uint32_t i = 0; i < c->nparts; i++)
-            link_send(w, c->node, NODE_BROKER, MSG_COMMIT, c->parts[i], 0,
-                      c->position[c->parts[i]], c->generation);
-    }
+    auto_commit(w, c);
     c->state = CONS_POLL;
     expect_answer(w, c, w->pm->consumer_request_timeout, true);
     link_send(w, c->node, NODE_BROKER, MSG_FETCH, c->rotation, c->request, 0, 0);
@@ -317,6 +324,10 @@ static void on_records(struct world *w, struct consumer *c, const struct event *
         if (c->parts[i] == ev->payment)
             c->rotation = i + 1;
     c->state = CONS_POLLED;
+    /* Asynchronous processing hands the batch to a worker and polls again at once, so
+     * auto-commit covers the batch as soon as it is handed over, done or not. */
+    if (w->st->processing == PROCESSING_ASYNC)
+        auto_commit(w, c);
     if (at(w, c, POINT_POLL, UINT32_MAX))
         step(w, c);
 }

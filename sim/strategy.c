@@ -28,6 +28,7 @@ static const char *const isolations[] = { "read-committed", "read-uncommitted", 
 static const char *const txn_id_modes[] = { "stable", "random", NULL };
 static const char *const orders[] = { "charge-first", "record-first", NULL };
 static const char *const amounts[] = { "same", "plus-fee", NULL };
+static const char *const processings[] = { "sync", "async", NULL };
 
 #define KNOB(name, type, field, choices, help) \
     { name, type, offsetof(struct strategy, field), choices, 0, 0, help }
@@ -63,5 +64,8 @@ const struct setting strategy_knobs[] = {
     KNOB("producer.outbox", SETTING_BOOL, outbox, NULL,
          "the service writes each intent and an outbox row in one local transaction; a relay "
          "publishes the rows at least once"),
+    KNOB("consumer.processing", SETTING_ENUM, processing, processings,
+         "sync: records are processed inside the poll loop; async: handed to a worker while "
+         "the loop polls on (with auto-commit, committed before they are done)"),
     { NULL, 0, 0, NULL, 0, 0, NULL },
 };

@@ -17,6 +17,7 @@ enum isolation { READ_COMMITTED, READ_UNCOMMITTED };
 enum txn_id_mode { TXN_ID_STABLE, TXN_ID_RANDOM };
 enum effect_order { CHARGE_FIRST, RECORD_FIRST };
 enum retry_amount { AMOUNT_SAME, AMOUNT_PLUS_FEE };
+enum processing { PROCESSING_SYNC, PROCESSING_ASYNC };
 
 struct strategy {
     char name[NAME_MAX_LEN + 1];
@@ -33,6 +34,7 @@ struct strategy {
     uint8_t ledger_unique;        /* bool: a unique constraint on the ledger's payment id */
     uint8_t retry_amount;         /* enum retry_amount */
     uint8_t outbox;               /* bool: intents go through an outbox table and a relay */
+    uint8_t processing;           /* enum processing: in the poll loop, or handed off */
     sim_time dedup_ttl;           /* 0: entries never expire */
 };
 
