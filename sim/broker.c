@@ -15,6 +15,8 @@ void broker_init(struct world *w)
     struct broker *b = &w->broker;
     memset(b, 0, sizeof *b);
     b->parts = sim_alloc(w->sc->partitions, sizeof *b->parts);
+    for (uint32_t part = 0; part < w->sc->partitions; part++)
+        b->parts[part].hanging_first = NO_OFFSET;
     b->next_pid = 1;
     group_init(w);
 }
@@ -33,14 +35,15 @@ uint32_t broker_partition_of(const struct world *w, uint32_t payment)
 
 
 static uint64_t append(struct world *w, uint32_t part, uint32_t payment, uint32_t pid,
-                       uint8_t state)
+                       uint32_t txn, uint8_t state)
 {
     struct partition *p = &w->broker.parts[part];
     if (p->len == p->cap) {
         p->cap = p->cap ? p->cap * 2 : 256;
         p->log = sim_realloc(p->log, p->cap, sizeof *p->log);
     }
-    p->log[p->len] = (struct log_entry){ .payment = payment, .pid = pid, .state = state };
+    p->log[p->len] = (struct log_entry){ .payment = payment, .pid = pid, .txn = txn,
+                                         .state = state };
     w->tally.log_copies[payment]++;
     return p->len++;
 }
@@ -57,6 +60,8 @@ static struct txn_coordinator_entry *txn_by_pid(struct broker *b, uint32_t pid)
 static uint64_t last_stable_offset(const struct world *w, uint32_t part)
 {
     uint64_t lso = w->broker.parts[part].len;
+    if (w->broker.parts[part].hanging_first < lso)
+        lso = w->broker.parts[part].hanging_first;
     for (uint32_t i = 0; i < w->broker.ntxns; i++) {
         const struct txn_coordinator_entry *t = &w->broker.txns[i];
         if (t->state >= TXN_ONGOING && t->state <= TXN_PREPARE_ABORT && t->first[part] < lso)
@@ -151,13 +156,29 @@ static void remember_batch(struct seq_window *s, int32_t seq, uint64_t offset)
     s->last_seq = seq;
 }
 
-/* The transaction a transactional produce belongs to, begun on its first record. */
+/* Where a transactional record goes. With the defence on (Kafka 4), the producer's
+ * epoch is bumped at the end of every transaction, so a record from an earlier
+ * transaction carries an old epoch and is fenced. Without it (before KIP-890), the
+ * broker knows only (producer id, epoch): a late record joins whatever transaction is
+ * ongoing, and one that arrives when none is becomes a hanging transaction, since no
+ * marker will ever close it. A record with a transaction number the coordinator has
+ * not seen starts that transaction (AddPartitionsToTxn, folded into the produce). */
 static enum ack_status join_transaction(struct world *w, uint32_t pid, uint16_t epoch,
-                                        uint32_t txn_no, uint32_t part, uint64_t offset)
+                                        uint32_t txn_no, uint32_t part, uint64_t offset,
+                                        uint8_t *state)
 {
     struct txn_coordinator_entry *t = txn_by_pid(&w->broker, pid);
+    *state = ENTRY_OPEN;
     if (!t || epoch != t->epoch)
         return ACK_FENCED;
+    if (t->state != TXN_ONGOING && txn_no <= t->txn_no) {
+        if (w->pm->broker_transaction_defense)
+            return ACK_FENCED;
+        struct partition *p = &w->broker.parts[part];
+        if (offset < p->hanging_first)
+            p->hanging_first = offset;
+        return ACK_OK;
+    }
     if (t->state != TXN_ONGOING) {
         t->state = TXN_ONGOING;
         t->txn_no = txn_no;
@@ -186,10 +207,11 @@ static void on_produce(struct world *w, const struct event *ev)
         struct seq_window *win = NULL;
         if (pid)
             status = check_sequence(w, p, pid, epoch, seq, &offset, &win);
+        uint8_t state = ENTRY_PLAIN;
         if (status == ACK_OK && txn_no)
-            status = join_transaction(w, pid, epoch, txn_no, part, offset);
+            status = join_transaction(w, pid, epoch, txn_no, part, offset, &state);
         if (status == ACK_OK) {
-            append(w, part, payment, pid, txn_no ? ENTRY_OPEN : ENTRY_PLAIN);
+            append(w, part, payment, pid, txn_no, state);
             if (win)
                 remember_batch(win, seq, offset);
             wake(w, part);
@@ -231,38 +253,46 @@ static void abort_transaction(struct world *w, struct txn_coordinator_entry *t)
     write_markers(w, t, ENTRY_ABORTED);
 }
 
+/* EndTxn. With the defence on, completing a transaction bumps the epoch (returned in
+ * the answer), so a late or repeated EndTxn of an earlier transaction is recognised;
+ * without it, an EndTxn ends whatever transaction of its producer id is ongoing, even
+ * one begun after it was sent (KAFKA-17754). */
 static void on_end_txn(struct world *w, const struct event *ev)
 {
     struct txn_coordinator_entry *t = txn_by_pid(&w->broker, (uint32_t)(ev->x >> 16));
     uint16_t epoch = (uint16_t)ev->x;
+    bool defense = w->pm->broker_transaction_defense, commit = ev->y != 0;
     enum ack_status status = ACK_OK;
-    struct event resume = *ev;
     switch (ev->stage) {
     case 0:
+        if (t && defense && epoch + 1 == t->epoch && ev->id == t->txn_no)
+            break; /* a retry of the EndTxn that completed this transaction */
         if (!t || t->epoch != epoch) {
             status = ACK_FENCED;
             break;
         }
-        if (t->txn_no != ev->id || t->state == TXN_COMPLETE_ABORT) {
-            status = t->txn_no == ev->id ? ACK_ABORTED : ACK_OK;
+        if (t->state != TXN_ONGOING) {
+            status = t->state == TXN_COMPLETE_ABORT && commit && ev->id == t->txn_no
+                         ? ACK_ABORTED : ACK_OK;
             break;
         }
-        if (t->state != TXN_ONGOING)
-            break; /* a retried EndTxn of a transaction already committed */
-        t->state = TXN_PREPARE_COMMIT;
-        if (!sim_point(w, NODE_BROKER, POINT_TXN_COMMIT, UINT32_MAX, &resume, 1))
+        t->state = commit ? TXN_PREPARE_COMMIT : TXN_PREPARE_ABORT;
+        if (!sim_point(w, NODE_BROKER, POINT_TXN_COMMIT, UINT32_MAX, ev, 1))
             return;
         /* fall through */
     case 1:
-        if (t->state == TXN_PREPARE_COMMIT)
-            write_markers(w, t, ENTRY_COMMITTED);
-        if (!sim_point(w, NODE_BROKER, POINT_MARKER, UINT32_MAX, &resume, 2))
+        if (t->state == TXN_PREPARE_COMMIT || t->state == TXN_PREPARE_ABORT) {
+            write_markers(w, t, t->state == TXN_PREPARE_COMMIT ? ENTRY_COMMITTED : ENTRY_ABORTED);
+            if (defense)
+                t->epoch++;
+        }
+        if (!sim_point(w, NODE_BROKER, POINT_MARKER, UINT32_MAX, ev, 2))
             return;
         break;
     default:
         break;
     }
-    link_reply(w, ev, MSG_END_TXN_ACK, 0, status);
+    link_reply(w, ev, MSG_END_TXN_ACK, 0, (uint64_t)(t ? t->epoch : 0) << 8 | status);
 }
 
 /* InitProducerId: a producer without a transactional id gets a fresh id; one with a
@@ -343,12 +373,25 @@ void broker_crash(struct world *w)
     memset(w->broker.parked, 0, sizeof w->broker.parked);
 }
 
-/* A coordinator that decided to commit before it crashed finishes the commit. */
+/* A coordinator that had decided to commit or abort before it crashed finishes; the
+ * timers that died with the old process (transaction timeouts, session checks) are
+ * armed again. */
 void broker_restart(struct world *w)
 {
-    for (uint32_t i = 0; i < w->broker.ntxns; i++)
-        if (w->broker.txns[i].state == TXN_PREPARE_COMMIT)
-            write_markers(w, &w->broker.txns[i], ENTRY_COMMITTED);
+    group_restart(w);
+    for (uint32_t i = 0; i < w->broker.ntxns; i++) {
+        struct txn_coordinator_entry *t = &w->broker.txns[i];
+        if (t->state == TXN_ONGOING) {
+            sim_time due = t->started + w->pm->broker_transaction_timeout;
+            t->timeout = sim_timer(w, NODE_BROKER, TIMER_TXN_TIMEOUT,
+                                   due > w->eng.now ? due - w->eng.now : 0, i, t->txn_no, 0,
+                                   false);
+        }
+        if (t->state != TXN_PREPARE_COMMIT && t->state != TXN_PREPARE_ABORT)
+            continue;
+        write_markers(w, t, t->state == TXN_PREPARE_COMMIT ? ENTRY_COMMITTED : ENTRY_ABORTED);
+        t->epoch += w->pm->broker_transaction_defense;
+    }
 }
 
 void broker_reset_offsets(struct world *w, const struct fault *f)

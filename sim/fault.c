@@ -34,7 +34,7 @@ void fault_schedule_all(struct world *w)
 {
     for (uint32_t i = 0; i < w->sc->nfaults; i++) {
         const struct fault *f = &w->sc->faults[i];
-        if (f->kind == FAULT_CUT || f->kind == FAULT_DROP) {
+        if (f->kind == FAULT_CUT || f->kind == FAULT_DROP || f->kind == FAULT_DELAY) {
             w->link_has_faults[f->link] = true;
         } else if (f->point) {
             w->point_armed[f->point] = true;

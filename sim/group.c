@@ -45,6 +45,11 @@ void group_init(struct world *w)
     sessions_timer(w);
 }
 
+void group_restart(struct world *w)
+{
+    sessions_timer(w);
+}
+
 uint8_t group_owner(const struct world *w, uint32_t partition)
 {
     return w->broker.group.owner[partition];

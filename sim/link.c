@@ -1,5 +1,6 @@
 /* link.c: one-way lossy links. A message put on a link may be cut off by a network
- * partition, dropped by a targeted `drop`, lost by the link's loss draw, delayed by a
+ * partition, dropped by a targeted `drop` (or held back by a targeted `delay`), lost by
+ * the link's loss draw, delayed by a
  * draw from its delay range (so a spread reorders), and duplicated by its duplicate
  * draw (the copy takes its own delay). Every draw comes from the link's own stream. */
 #include "world.h"
@@ -28,18 +29,20 @@ static bool message_holds(const struct world *w, const struct event *msg, uint32
     return msg->payment == payment;
 }
 
-/* A targeted `drop` takes exactly one message: the first that matches. */
-static bool dropped_on_purpose(struct world *w, enum link_id l, const struct event *msg)
+/* A targeted `drop` or `delay` takes exactly one message: the first that matches.
+ * Returns the fault's index, or -1. */
+static int targeted(struct world *w, enum fault_kind kind, enum link_id l,
+                    const struct event *msg)
 {
     for (uint32_t f = 0; f < w->sc->nfaults; f++) {
         const struct fault *ft = &w->sc->faults[f];
-        if (ft->kind == FAULT_DROP && !w->fault_done[f] && ft->link == l &&
+        if (ft->kind == kind && !w->fault_done[f] && ft->link == l &&
             ft->msg_kind == msg->kind && message_holds(w, msg, ft->payment)) {
             w->fault_done[f] = true;
-            return true;
+            return (int)f;
         }
     }
-    return false;
+    return -1;
 }
 
 static void put(struct world *w, const struct event *msg)
@@ -49,11 +52,16 @@ static void put(struct world *w, const struct event *msg)
     struct rng *r = &w->link_rng[l];
     w->tally.messages++;
     w->tally.link_messages[l]++;
-    if (w->link_has_faults[l] && (cut_now(w, l) || dropped_on_purpose(w, l, msg)))
-        return;
+    sim_time held = 0;
+    if (w->link_has_faults[l]) {
+        if (cut_now(w, l) || targeted(w, FAULT_DROP, l, msg) >= 0)
+            return;
+        int d = targeted(w, FAULT_DELAY, l, msg);
+        held = d >= 0 ? w->sc->faults[d].duration : 0;
+    }
     if (rng_chance(r, c->loss_ppm))
         return;
-    sim_schedule(w, rng_range(r, c->delay_min, c->delay_max), msg);
+    sim_schedule(w, held + rng_range(r, c->delay_min, c->delay_max), msg);
     if (rng_chance(r, c->duplicate_ppm))
         sim_schedule(w, rng_range(r, c->delay_min, c->delay_max), msg);
 }

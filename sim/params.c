@@ -6,10 +6,12 @@
 const struct params params_defaults = {
     .producer_request_timeout = 30 * SIM_SEC,   /* request.timeout.ms */
     .producer_retry_backoff = 100 * SIM_MS,     /* retry.backoff.ms */
+    .producer_delivery_timeout = 120 * SIM_SEC, /* delivery.timeout.ms */
     .producer_max_in_flight = 5,                /* max.in.flight.requests.per.connection */
     .producer_txn_max_records = 100,
     .broker_transaction_timeout = 60 * SIM_SEC, /* transaction.timeout.ms */
     .broker_producer_id_expiration = 24 * 3600 * SIM_SEC, /* producer.id.expiration.ms */
+    .broker_transaction_defense = 1,          /* Kafka 4.0: KIP-890 part 2 */
     .consumer_request_timeout = 30 * SIM_SEC,
     .consumer_session_timeout = 45 * SIM_SEC,     /* session.timeout.ms */
     .consumer_heartbeat_interval = 3 * SIM_SEC,   /* heartbeat.interval.ms */
@@ -39,6 +41,9 @@ const struct setting params_table[] = {
           "how long the producer waits for an ack before retrying (30s)"),
     PARAM("producer.retry-backoff", SETTING_DURATION, producer_retry_backoff, NULL, 0, 0,
           "pause before re-sending a request the broker refused as out of order (100ms)"),
+    PARAM("producer.delivery-timeout", SETTING_DURATION, producer_delivery_timeout, NULL, 0, 0,
+          "a transactional producer whose records are not all acknowledged this long after "
+          "its transaction began aborts it and retries them in a new one (120s)"),
     PARAM("producer.max-in-flight", SETTING_COUNT, producer_max_in_flight, NULL, 1, 5,
           "unacknowledged requests per partition of an idempotent producer (5)"),
     PARAM("producer.transaction-records", SETTING_COUNT, producer_txn_max_records, NULL, 1, 100000,
@@ -47,6 +52,9 @@ const struct setting params_table[] = {
           "an open transaction older than this is aborted by the coordinator (60s)"),
     PARAM("broker.producer-id-expiration", SETTING_DURATION, broker_producer_id_expiration,
           NULL, 0, 0, "the broker forgets an idle producer id's sequence numbers after this (24h)"),
+    PARAM("broker.transaction-defense", SETTING_BOOL, broker_transaction_defense, NULL, 0, 0,
+          "on (Kafka 4): every transaction ends with an epoch bump and produce requests are "
+          "verified against the ongoing transaction; off: the pre-KIP-890 anomalies (on)"),
     PARAM("consumer.request-timeout", SETTING_DURATION, consumer_request_timeout, NULL, 0, 0,
           "how long a consumer waits for a fetch, offset or commit answer (30s)"),
     PARAM("consumer.session-timeout", SETTING_DURATION, consumer_session_timeout, NULL, 0, 0,

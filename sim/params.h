@@ -13,10 +13,12 @@ enum offset_reset { RESET_EARLIEST, RESET_LATEST };
 struct params {
     sim_time producer_request_timeout;
     sim_time producer_retry_backoff;
+    sim_time producer_delivery_timeout;
     uint32_t producer_max_in_flight;
     uint32_t producer_txn_max_records;
     sim_time broker_transaction_timeout;
     sim_time broker_producer_id_expiration;
+    uint8_t broker_transaction_defense;     /* bool: KIP-890's verification and epoch bumps */
     sim_time consumer_request_timeout;
     sim_time consumer_session_timeout;
     sim_time consumer_heartbeat_interval;

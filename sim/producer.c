@@ -71,6 +71,7 @@ void producer_init(struct world *w)
     p->flight = sim_alloc((size_t)parts * 5, sizeof *p->flight);
     p->nflight = sim_alloc(parts, sizeof *p->nflight);
     p->next_seq = sim_alloc(parts, sizeof *p->next_seq);
+    p->acked_seq = sim_alloc(parts, sizeof *p->acked_seq);
     p->txn_members = sim_alloc(w->pm->producer_txn_max_records, sizeof *p->txn_members);
     for (uint32_t part = 0; part < parts; part++)
         p->queue[part].head = NO_PAYMENT;
@@ -94,6 +95,7 @@ void producer_fini(struct world *w)
     free(p->flight);
     free(p->nflight);
     free(p->next_seq);
+    free(p->acked_seq);
     free(p->txn_members);
 }
 
@@ -159,6 +161,7 @@ static void begin_transaction(struct world *w)
     p->txn_open = true;
     p->txn_ending = false;
     p->txn_no++;
+    p->txn_started = w->eng.now;
     p->txn_len = p->txn_acked = 0;
     while (p->backlog.head != NO_PAYMENT && p->txn_len < w->pm->producer_txn_max_records) {
         uint32_t payment = fifo_pop(p, &p->backlog);
@@ -168,32 +171,37 @@ static void begin_transaction(struct world *w)
     pump_all(w);
 }
 
-static void end_transaction(struct world *w)
+/* EndTxn: commit once every record is acknowledged, or abort (see on_timer). */
+static void end_transaction(struct world *w, bool commit)
 {
     struct producer *p = &w->producer;
     p->txn_ending = true;
-    link_send(w, p->node, NODE_BROKER, MSG_END_TXN, 0, p->txn_no, identity(p), 0);
+    p->txn_commit = commit;
+    link_send(w, p->node, NODE_BROKER, MSG_END_TXN, 0, p->txn_no, identity(p), commit);
     engine_cancel(&w->eng, p->txn_timer);
     p->txn_timer = sim_timer(w, p->node, TIMER_END_TXN, w->pm->producer_request_timeout, 0,
                              p->txn_no, 0, false);
 }
 
-static void forget_sending_state(struct producer *p, uint32_t partitions)
+/* Forgets queues and flights; sequences restart at 0 (a new epoch) or, when the epoch
+ * stays, after the last acknowledged one. */
+static void forget_sending_state(struct producer *p, uint32_t partitions, bool new_epoch)
 {
     for (uint32_t part = 0; part < partitions; part++) {
         p->queue[part].head = NO_PAYMENT;
         p->nflight[part] = 0;
-        p->next_seq[part] = 0;
+        if (new_epoch)
+            p->acked_seq[part] = -1;
+        p->next_seq[part] = p->acked_seq[part] + 1;
     }
 }
 
-/* The transaction failed (aborted by the coordinator, or this producer was fenced):
- * get a fresh epoch and put its records back at the front of the backlog. */
-static void retry_transaction(struct world *w)
+/* The transaction is over without committing: its records go back to the front of the
+ * backlog, for the next transaction. */
+static void requeue_transaction(struct world *w, bool new_epoch)
 {
     struct producer *p = &w->producer;
-    broker_init_producer(w, p->transactional_id, &p->pid, &p->epoch);
-    forget_sending_state(p, w->sc->partitions);
+    forget_sending_state(p, w->sc->partitions, new_epoch);
     struct pay_fifo again = { NO_PAYMENT, NO_PAYMENT };
     for (uint32_t i = 0; i < p->txn_len; i++) {
         p->state[p->txn_members[i]] = PAY_QUEUED;
@@ -207,6 +215,14 @@ static void retry_transaction(struct world *w)
     }
     p->txn_open = false;
     begin_transaction(w);
+}
+
+/* Aborted by the coordinator, or fenced: a fresh epoch, then the records again. */
+static void retry_transaction(struct world *w)
+{
+    struct producer *p = &w->producer;
+    broker_init_producer(w, p->transactional_id, &p->pid, &p->epoch);
+    requeue_transaction(w, true);
 }
 
 /* The Kafka producer takes a record to send. */
@@ -309,8 +325,10 @@ static void on_ack(struct world *w, const struct event *ev)
     while (limited(w) && p->nflight[part] > 0 && p->seq[p->flight[part * 5]] < p->seq[payment])
         complete(w, p->flight[part * 5]);
     complete(w, payment);
+    if (p->seq[payment] > p->acked_seq[part])
+        p->acked_seq[part] = p->seq[payment];
     if (p->txn_open && !p->txn_ending && p->txn_acked == p->txn_len)
-        end_transaction(w);
+        end_transaction(w, true);
     /* Records refused behind this one may go now. */
     for (uint32_t i = 0; i < p->nflight[part]; i++) {
         uint32_t waiting = p->flight[part * 5 + i];
@@ -328,10 +346,18 @@ static void on_end_txn_ack(struct world *w, const struct event *ev)
     if (!p->txn_open || !p->txn_ending || ev->id != p->txn_no)
         return;
     engine_cancel(&w->eng, p->txn_timer);
-    if (ev->y != ACK_OK) {
+    if ((ev->y & 0xff) != ACK_OK) {
         retry_transaction(w);
         return;
     }
+    bool new_epoch = w->pm->broker_transaction_defense;
+    if (new_epoch)
+        p->epoch = (uint16_t)(ev->y >> 8); /* KIP-890: each transaction ends with a bump */
+    if (!p->txn_commit) {
+        requeue_transaction(w, new_epoch);
+        return;
+    }
+    forget_sending_state(p, w->sc->partitions, new_epoch);
     for (uint32_t i = 0; i < p->txn_len; i++)
         p->state[p->txn_members[i]] = PAY_ACKED;
     p->txn_open = false;
@@ -358,13 +384,18 @@ static void on_timer(struct world *w, const struct event *ev)
             pump_all(w);
             return;
         }
-        if ((p->state[ev->payment] == PAY_INFLIGHT || p->state[ev->payment] == PAY_REFUSED) &&
-            p->attempt[ev->payment] == ev->id)
+        if ((p->state[ev->payment] != PAY_INFLIGHT && p->state[ev->payment] != PAY_REFUSED) ||
+            p->attempt[ev->payment] != ev->id)
+            return;
+        if (w->st->transactions && p->txn_open && !p->txn_ending &&
+            w->eng.now - p->txn_started >= w->pm->producer_delivery_timeout)
+            end_transaction(w, false); /* undeliverable in time: abort, retry the lot */
+        else
             send(w, ev->payment);
         return;
     case TIMER_END_TXN:
         if (p->txn_open && p->txn_ending && ev->id == p->txn_no)
-            end_transaction(w);
+            end_transaction(w, p->txn_commit);
         return;
     case TIMER_ROW: accept(w, ev->payment); return;
     case TIMER_FLUSH: on_flush(w); return;
@@ -397,7 +428,7 @@ void producer_crash(struct world *w, uint8_t node)
         if (p->state[i] == PAY_QUEUED || p->state[i] == PAY_INFLIGHT ||
             p->state[i] == PAY_REFUSED || p->state[i] == PAY_TXN_ACKED)
             p->state[i] = fate;
-    forget_sending_state(p, w->sc->partitions);
+    forget_sending_state(p, w->sc->partitions, true);
     p->backlog.head = NO_PAYMENT;
     p->txn_open = false;
 }

@@ -463,10 +463,10 @@ static bool carries_payment(enum msg_kind kind)
            kind == MSG_CHARGE || kind == MSG_RESPONSE;
 }
 
-static bool st_drop(struct parser *p)
+/* `A->B on KIND [payment K]`: the one message a drop or a delay takes. */
+static bool message_target(struct parser *p, struct fault *f)
 {
-    struct fault *f = new_fault(p, FAULT_DROP);
-    if (!f || !link(p, &f->link) || !keyword(p, "on"))
+    if (!link(p, &f->link) || !keyword(p, "on"))
         return false;
     const struct token *t = next(p, "a message kind");
     if (!t)
@@ -487,9 +487,25 @@ static bool st_drop(struct parser *p)
     f->msg_kind = (uint8_t)kind;
     if (peek(p, "payment") && !carries_payment((enum msg_kind)kind))
         return fail(p, p->tok[p->i].col, "%.*s messages name partitions or transactions, not "
-                    "payments: drop the first one by leaving out `payment K`",
+                    "payments: leave out `payment K` to take the first one",
                     (int)t->len, t->s);
-    if (!payment_number(p, f))
+    return payment_number(p, f);
+}
+
+static bool st_drop(struct parser *p)
+{
+    struct fault *f = new_fault(p, FAULT_DROP);
+    if (!f || !message_target(p, f))
+        return false;
+    p->sc->nfaults++;
+    return finish(p);
+}
+
+static bool st_delay(struct parser *p)
+{
+    struct fault *f = new_fault(p, FAULT_DELAY);
+    if (!f || !message_target(p, f) || !keyword(p, "by") ||
+        !duration(p, "the extra delay", &f->duration))
         return false;
     p->sc->nfaults++;
     return finish(p);
@@ -698,6 +714,7 @@ static const struct statement {
     { "runs", st_runs }, { "until", st_until }, { "payments", st_payments },
     { "partitions", st_partitions }, { "consumers", st_consumers }, { "link", st_link },
     { "cut", st_cut }, { "crash", st_crash }, { "pause", st_pause }, { "drop", st_drop },
+    { "delay", st_delay },
     { "reset-offsets", st_reset_offsets }, { "set", st_set }, { "strategy", st_strategy },
     { "strategies", st_strategies }, { "expect", st_expect },
 };

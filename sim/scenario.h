@@ -20,7 +20,7 @@ struct link_config {
     uint32_t loss_ppm, duplicate_ppm;
 };
 
-enum fault_kind { FAULT_CRASH, FAULT_PAUSE, FAULT_CUT, FAULT_DROP, FAULT_RESET };
+enum fault_kind { FAULT_CRASH, FAULT_PAUSE, FAULT_CUT, FAULT_DROP, FAULT_RESET, FAULT_DELAY };
 enum reset_mode { RESET_TO_EARLIEST, RESET_TO_LATEST, RESET_SHIFT };
 #define ANY_PAYMENT UINT32_MAX
 

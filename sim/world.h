@@ -86,6 +86,9 @@ struct producer {
     uint16_t epoch;
     uint32_t transactional_id;
     bool txn_open, txn_ending;
+    bool txn_commit;         /* what the EndTxn in flight asks for */
+    sim_time txn_started;
+    int32_t *acked_seq;      /* per partition: the highest sequence acknowledged */
     uint32_t txn_no;
     uint32_t *txn_members;   /* payments in the open transaction */
     uint32_t txn_len, txn_acked;
@@ -97,6 +100,7 @@ enum entry_state { ENTRY_PLAIN, ENTRY_OPEN, ENTRY_COMMITTED, ENTRY_ABORTED };
 struct log_entry {
     uint32_t payment;
     uint32_t pid;
+    uint32_t txn;            /* the producer's transaction number, 0 outside transactions */
     uint8_t state;           /* enum entry_state */
     uint8_t delivered;       /* handed to consumer code at least once */
 };
@@ -114,6 +118,7 @@ struct seq_window {          /* idempotence state of one producer id on one part
 struct partition {
     struct log_entry *log;
     uint64_t len, cap;
+    uint64_t hanging_first;  /* first record of a transaction nobody will end, or UINT64_MAX */
     uint64_t committed;      /* the group's committed offset */
     bool has_committed;
     struct seq_window windows[PRODUCER_IDS_MAX];
@@ -301,6 +306,7 @@ void broker_answer_fetch(struct world *w, uint32_t k);
 
 /* group.c: the group coordinator, inside the broker */
 void group_init(struct world *w);
+void group_restart(struct world *w);
 void group_on_event(struct world *w, const struct event *ev);
 void group_on_fetch(struct world *w, uint32_t k);
 /* The member the coordinator assigned a partition to, or NO_MEMBER. */

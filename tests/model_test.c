@@ -420,6 +420,19 @@ static void test_auto_commit_async_is_at_most_once(void)
     CHECK_EQ(async.skipped_offsets, 69);
 }
 
+static void test_broker_restart_rearms_its_timers(void)
+{
+    /* The broker's session checks die with it; after its restart they must run again,
+     * or consumer-2's partition is never handed over. */
+    const char *body = "payments 200 every 10ms\npartitions 2\nconsumers 2\n"
+                       "crash broker at 1s restart after 100ms\n"
+                       "crash consumer-2 at 1500ms restart never\n";
+    struct run_result r = outcome(body, "at-least-once");
+    CHECK_EQ(r.lost, 0);
+    CHECK_EQ(r.pending, 0);
+    CHECK(!r.horizon);
+}
+
 const struct test model_tests[] = {
     { "model_clean_run_charges_once", test_model_clean_run_charges_once },
     { "model_lost_ack_duplicates_only_without_idempotence", test_model_lost_ack_duplicates_only_without_idempotence },
@@ -449,6 +462,7 @@ const struct test model_tests[] = {
     { "group_dead_member_partitions_move", test_group_dead_member_partitions_move },
     { "group_offsets_expire", test_group_offsets_expire },
     { "auto_commit_async_is_at_most_once", test_auto_commit_async_is_at_most_once },
+    { "broker_restart_rearms_its_timers", test_broker_restart_rearms_its_timers },
     { "producer_id_expiration_lets_a_late_retry_in", test_producer_id_expiration_lets_a_late_retry_in },
     { NULL, NULL },
 };

@@ -307,6 +307,22 @@ static void test_parser_accepts_pause_at_and_on(void)
     CHECK_EQ(f->duration, 60 * SIM_SEC);
 }
 
+static void test_parser_accepts_delay(void)
+{
+    CHECK(parse(HEAD
+                "delay producer->broker on end-txn by 130ms\n"
+                "delay gateway->consumer on response payment 4 by 1.5s\n"));
+    CHECK_EQ(sc.nfaults, 2);
+    CHECK_EQ(sc.faults[0].kind, FAULT_DELAY);
+    CHECK_EQ(sc.faults[0].msg_kind, MSG_END_TXN);
+    CHECK_EQ(sc.faults[0].payment, ANY_PAYMENT);
+    CHECK_EQ(sc.faults[0].duration, 130000000);
+    CHECK_EQ(sc.faults[1].link, LINK_GATEWAY_CONSUMER);
+    CHECK_EQ(sc.faults[1].payment, 4);
+    CHECK_EQ(sc.faults[1].duration, 1500000000);
+    CHECK_REJECTS(HEAD "delay producer->broker on produce payment 3\n", 3, 44, "expected 'by'");
+}
+
 static void test_parser_accepts_drop(void)
 {
     CHECK(parse(HEAD
@@ -588,7 +604,7 @@ static void test_parser_rejects_unknown_statement(void)
 {
     CHECK_REJECTS(HEAD "  frobnicate 3\n", 3, 3,
                   "unknown statement 'frobnicate' (statements: scenario about seed runs until "
-                  "payments partitions consumers link cut crash pause drop reset-offsets set "
+                  "payments partitions consumers link cut crash pause drop delay reset-offsets set "
                   "strategy strategies expect)");
     CHECK_STR(err.file, "t.scn");
     CHECK_STR(err.text, "  frobnicate 3");
@@ -807,8 +823,8 @@ static void test_parser_rejects_drop_on_the_wrong_link(void)
     CHECK_REJECTS(HEAD "drop consumer->gateway on response\n", 3, 27,
                   "response messages travel on gateway->consumer, not on consumer->gateway");
     CHECK_REJECTS(HEAD "drop consumer->broker on fetch payment 3\n", 3, 32,
-                  "fetch messages name partitions or transactions, not payments: drop the first "
-                  "one by leaving out `payment K`");
+                  "fetch messages name partitions or transactions, not payments: leave out "
+                  "`payment K` to take the first one");
     char want[400];
     CHECK_REJECTS(HEAD "drop producer->consumer on produce\n", 3, 6,
                   list_message(want, sizeof want, "unknown link 'producer->consumer' (links:",
@@ -1033,6 +1049,7 @@ const struct test parser_tests[] = {
     TEST(parser_accepts_every_protocol_point),
     TEST(parser_accepts_pause_at_and_on),
     TEST(parser_accepts_drop),
+    TEST(parser_accepts_delay),
     TEST(parser_accepts_reset_offsets),
     TEST(parser_accepts_set_parameters),
     TEST(parser_accepts_every_parameter_at_its_default),
