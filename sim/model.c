@@ -65,6 +65,12 @@ int link_by_name(const char *s, unsigned len) { return find(link_names, LINK_COU
 int msg_kind_by_name(const char *s, unsigned len) { return find(msg_kind_names, MSG_KIND_COUNT, s, len); }
 int point_by_name(const char *s, unsigned len) { return find(point_names, POINT_COUNT, s, len); }
 
+bool point_has_payment(enum point_id point)
+{
+    return point != POINT_TXN_COMMIT && point != POINT_MARKER && point != POINT_POLL &&
+           point != POINT_BEFORE_COMMIT && point != POINT_AFTER_COMMIT;
+}
+
 int node_by_name(const char *s, unsigned len)
 {
     static const char *const fixed[NODE_FIXED] = { "producer", "broker", "gateway", "relay" };

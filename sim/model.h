@@ -82,6 +82,8 @@ bool msg_kind_travels(enum msg_kind kind, enum link_id link);
 int link_by_name(const char *s, unsigned len);
 int msg_kind_by_name(const char *s, unsigned len);
 int point_by_name(const char *s, unsigned len);
+/* Whether a point is reached for one payment (so `on POINT payment K` can match). */
+bool point_has_payment(enum point_id point);
 /* "producer", "broker", "gateway", "relay", "consumer" (= consumer-1), "consumer-K";
  * -1 if unknown. */
 int node_by_name(const char *s, unsigned len);

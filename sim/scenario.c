@@ -419,6 +419,9 @@ static bool trigger(struct parser *p, struct fault *f)
         return fail(p, pt->col, "unknown protocol point '%.*s' (points:%s)", (int)pt->len,
                     pt->s, name_list(list, sizeof list, point_names, POINT_COUNT));
     f->point = (uint8_t)point;
+    if (peek(p, "payment") && !point_has_payment((enum point_id)point))
+        return fail(p, p->tok[p->i].col, "the %s point concerns no single payment: leave out "
+                    "`payment K` to take its first occurrence", point_names[point]);
     return payment_number(p, f);
 }
 
