@@ -286,7 +286,7 @@ static void test_parser_accepts_pause_at_and_on(void)
 {
     CHECK(parse(HEAD
                 "pause gateway at 3s for 500ms\n"
-                "pause consumer on poll payment 4 for 10s\n"
+                "pause consumer on before-effect payment 4 for 10s\n"
                 "pause broker on marker for 1m\n"));
     CHECK_EQ(sc.nfaults, 3);
     const struct fault *f = &sc.faults[0];
@@ -297,7 +297,7 @@ static void test_parser_accepts_pause_at_and_on(void)
     CHECK_EQ(f->duration, 500 * SIM_MS);
     f = &sc.faults[1];
     CHECK_EQ(f->node, NODE_CONSUMER_1);
-    CHECK_EQ(f->point, POINT_POLL);
+    CHECK_EQ(f->point, POINT_BEFORE_EFFECT);
     CHECK_EQ(f->payment, 4);
     CHECK_EQ(f->duration, 10 * SIM_SEC);
     f = &sc.faults[2];
