@@ -433,6 +433,29 @@ static void test_broker_restart_rearms_its_timers(void)
     CHECK(!r.horizon);
 }
 
+static void test_ledger_atomic_at_every_crash_point(void)
+{
+    /* Offsets stored with the ledger row (transactional preset), one batch of 10, a
+     * crash on payment 5 at each consumer-side point. Whatever the point, the ledger
+     * holds exactly one row per payment afterwards and its stored offset is where the
+     * worker resumes: the row and the offset commit together or not at all. */
+    static const struct { const char *point; uint64_t duplicated; } cases[] = {
+        { "before-effect", 0 }, /* not charged yet: resumes at 5, charges it once */
+        { "after-effect", 1 },  /* charged, nothing recorded: charged again */
+        { "write", 1 },         /* row written, not committed: rolled back, charged again */
+        { "commit", 0 },        /* committed with its offset: resumes at 6 */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char body[256];
+        snprintf(body, sizeof body, "payments 10 every 1us\npause consumer at 0s for 1s\n"
+                 "crash consumer on %s payment 5 restart after 1s\n", cases[i].point);
+        struct run_result r = outcome(body, "transactional");
+        CHECK_EQ(r.ledger_rows, 10);
+        CHECK_EQ(r.duplicated, cases[i].duplicated);
+        CHECK_EQ(r.lost, 0);
+    }
+}
+
 const struct test model_tests[] = {
     { "model_clean_run_charges_once", test_model_clean_run_charges_once },
     { "model_lost_ack_duplicates_only_without_idempotence", test_model_lost_ack_duplicates_only_without_idempotence },
@@ -463,6 +486,7 @@ const struct test model_tests[] = {
     { "group_offsets_expire", test_group_offsets_expire },
     { "auto_commit_async_is_at_most_once", test_auto_commit_async_is_at_most_once },
     { "broker_restart_rearms_its_timers", test_broker_restart_rearms_its_timers },
+    { "ledger_atomic_at_every_crash_point", test_ledger_atomic_at_every_crash_point },
     { "producer_id_expiration_lets_a_late_retry_in", test_producer_id_expiration_lets_a_late_retry_in },
     { NULL, NULL },
 };
