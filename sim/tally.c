@@ -91,6 +91,47 @@ static void log_anomalies(const struct world *w, bool stopped_early, struct run_
     free(readable);
 }
 
+struct txn_record {
+    uint32_t pid, txn;
+    uint8_t state;
+};
+
+static int cmp_txn_record(const void *a, const void *b)
+{
+    const struct txn_record *x = a, *y = b;
+    if (x->pid != y->pid)
+        return (x->pid > y->pid) - (x->pid < y->pid);
+    return (x->txn > y->txn) - (x->txn < y->txn);
+}
+
+/* A torn transaction: one producer transaction some of whose records ended committed
+ * and others aborted or hanging (an EndTxn that ended the wrong transaction does it). */
+static uint64_t torn_transactions(const struct world *w)
+{
+    uint64_t n = 0, torn = 0;
+    for (uint32_t part = 0; part < w->sc->partitions; part++)
+        n += w->broker.parts[part].len;
+    struct txn_record *recs = sim_alloc(n, sizeof *recs);
+    n = 0;
+    for (uint32_t part = 0; part < w->sc->partitions; part++) {
+        const struct partition *p = &w->broker.parts[part];
+        for (uint64_t o = 0; o < p->len; o++)
+            if (p->log[o].txn)
+                recs[n++] = (struct txn_record){ p->log[o].pid, p->log[o].txn, p->log[o].state };
+    }
+    qsort(recs, n, sizeof *recs, cmp_txn_record);
+    for (uint64_t i = 0, j; i < n; i = j) {
+        bool committed = false, not_committed = false;
+        for (j = i; j < n && cmp_txn_record(&recs[i], &recs[j]) == 0; j++) {
+            committed |= recs[j].state == ENTRY_COMMITTED;
+            not_committed |= recs[j].state != ENTRY_COMMITTED;
+        }
+        torn += committed && not_committed;
+    }
+    free(recs);
+    return torn;
+}
+
 static int cmp_time(const void *a, const void *b)
 {
     sim_time x = *(const sim_time *)a, y = *(const sim_time *)b;
@@ -148,6 +189,8 @@ void tally_result(const struct world *w, bool stopped_early, struct run_result *
     free(lat);
     free(alive);
     log_anomalies(w, stopped_early, r);
+    if (w->st->transactions)
+        r->torn_transactions = torn_transactions(w);
     r->absorbed = t->absorbed;
     r->messages = t->messages;
     memcpy(r->link_messages, t->link_messages, sizeof r->link_messages);

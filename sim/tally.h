@@ -38,6 +38,7 @@ struct run_result {
     uint64_t skipped_offsets;     /* readable records the group moved past unread */
     uint64_t hanging;             /* records left in a transaction nobody will end */
     uint64_t lost_writes;         /* acknowledged payments with no readable copy */
+    uint64_t torn_transactions;   /* producer transactions partly committed, partly not */
     sim_time latency_p50, latency_p99, latency_max;
     uint64_t messages, events;
     sim_time end_time;

@@ -456,6 +456,31 @@ static void test_ledger_atomic_at_every_crash_point(void)
     }
 }
 
+static void test_kip890_late_end_txn(void)
+{
+    /* The first EndTxn is held on the wire past its retry and the start of the next
+     * transaction. Without the defence it commits that next transaction half-way: its
+     * later records hang (pinning the last stable offset), the transaction is torn, and
+     * the producer believes the hanging records written. */
+    const char *fmt = "payments 400 every 1ms\n"
+                      "link producer->broker delay 2ms\nlink broker->producer delay 2ms\n"
+                      "set producer.request-timeout 100ms\n"
+                      "set producer.transaction-records 50\n"
+                      "set broker.transaction-defense %s\n"
+                      "delay producer->broker on end-txn by 130ms\n";
+    char body[512];
+    snprintf(body, sizeof body, fmt, "off");
+    struct run_result off = outcome(body, "transactional");
+    CHECK(off.hanging > 0);
+    CHECK_EQ(off.torn_transactions, 1);
+    CHECK_EQ(off.lost_writes, off.hanging);
+    CHECK(off.lost > off.hanging); /* everything behind the last stable offset too */
+    snprintf(body, sizeof body, fmt, "on");
+    struct run_result on = outcome(body, "transactional");
+    CHECK_EQ(on.hanging + on.torn_transactions + on.lost_writes + on.lost, 0);
+    CHECK_EQ(on.charges, 400);
+}
+
 const struct test model_tests[] = {
     { "model_clean_run_charges_once", test_model_clean_run_charges_once },
     { "model_lost_ack_duplicates_only_without_idempotence", test_model_lost_ack_duplicates_only_without_idempotence },
@@ -487,6 +512,7 @@ const struct test model_tests[] = {
     { "auto_commit_async_is_at_most_once", test_auto_commit_async_is_at_most_once },
     { "broker_restart_rearms_its_timers", test_broker_restart_rearms_its_timers },
     { "ledger_atomic_at_every_crash_point", test_ledger_atomic_at_every_crash_point },
+    { "kip890_late_end_txn", test_kip890_late_end_txn },
     { "producer_id_expiration_lets_a_late_retry_in", test_producer_id_expiration_lets_a_late_retry_in },
     { NULL, NULL },
 };
