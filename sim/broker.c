@@ -45,6 +45,7 @@ static uint64_t append(struct world *w, uint32_t part, uint32_t payment, uint32_
     p->log[p->len] = (struct log_entry){ .payment = payment, .pid = pid, .txn = txn,
                                          .state = state };
     w->tally.log_copies[payment]++;
+    sim_note(w, TRACE_APPEND, NODE_BROKER, payment, pid, p->len);
     return p->len++;
 }
 

@@ -196,6 +196,7 @@ static bool ledger_commit(struct world *w, struct consumer *c, bool row)
     bool refused = row && w->st->ledger_unique && w->tally.ledger_rows[payment] > 0;
     if (row && !refused) {
         w->tally.ledger_rows[payment]++;
+        sim_note(w, TRACE_ROW, c->node, payment, 0, 0);
         if (w->st->dedup == DEDUP_LEDGER)
             w->ledger.processed_at[payment] = w->eng.now + 1;
         if (w->st->dedup == DEDUP_MEMORY)
@@ -234,6 +235,7 @@ static bool next_record(struct world *w, struct consumer *c)
     w->broker.parts[c->batch_part].log[c->cur].delivered = 1;
     if (w->st->dedup != DEDUP_NONE && seen_before(w, c, e->payment)) {
         w->tally.absorbed++;
+        sim_note(w, TRACE_SKIP, c->node, e->payment, w->st->dedup, 0);
         ledger_commit(w, c, false);
         c->cur++;
         return true;

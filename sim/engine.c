@@ -24,6 +24,7 @@ void engine_fini(struct engine *e)
     free(e->heap);
     free(e->slab);
     free(e->generation);
+    free(e->cause);
     free(e->free_slots);
     memset(e, 0, sizeof *e);
 }
@@ -37,6 +38,7 @@ static void grow(struct engine *e)
     e->heap = sim_realloc(e->heap, cap, sizeof *e->heap);
     e->slab = sim_realloc(e->slab, cap, sizeof *e->slab);
     e->generation = sim_realloc(e->generation, cap, sizeof *e->generation);
+    e->cause = sim_realloc(e->cause, cap, sizeof *e->cause);
     memset(e->generation + e->cap, 0, (cap - e->cap) * sizeof *e->generation);
     e->free_slots = sim_realloc(e->free_slots, cap, sizeof *e->free_slots);
     for (uint32_t s = cap; s > e->cap; s--)
@@ -51,6 +53,7 @@ event_handle engine_schedule(struct engine *e, sim_time at, const struct event *
         grow(e);
     uint32_t slot = e->free_slots[--e->nfree];
     e->slab[slot] = *ev;
+    e->cause[slot] = e->current;
     if (!(ev->flags & EV_WEAK))
         e->strong++;
     struct event_key key = { at, (e->sequence++ << SLOT_BITS) | slot };
@@ -85,6 +88,8 @@ static sim_time remove_top(struct engine *e, struct event *out)
     struct event_key top = e->heap[0];
     uint32_t slot = (uint32_t)(top.order & SLOT_MASK);
     *out = e->slab[slot];
+    e->current = (top.order >> SLOT_BITS) + 1;
+    e->current_cause = e->cause[slot];
     e->generation[slot]++;
     e->free_slots[e->nfree++] = slot;
     struct event_key last = e->heap[--e->len];

@@ -56,13 +56,19 @@ struct event_key {
     uint64_t order; /* insertion sequence << 24 | slot */
 };
 
+/* Every event has an id, 1, 2, 3... in the order it was scheduled, and remembers the
+ * id of the event being handled when it was scheduled: its cause (0: the run's set-up).
+ * Following causes back from any event tells the story that led to it. */
 struct engine {
     sim_time now;
-    uint64_t sequence;   /* events ever scheduled */
+    uint64_t sequence;   /* events ever scheduled: the last id given */
     uint64_t executed;   /* events ever popped */
+    uint64_t current;    /* id of the event being handled, 0 during set-up */
+    uint64_t current_cause;
     struct event_key *heap;
     struct event *slab;
     uint32_t *generation; /* per slot: bumped each time the slot is freed */
+    uint64_t *cause;      /* per slot: the cause of the event in it */
     uint32_t *free_slots;
     uint32_t len, cap, nfree;
     uint32_t strong;     /* pending events without EV_WEAK */

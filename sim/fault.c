@@ -19,6 +19,8 @@ void fault_fire(struct world *w, uint32_t index)
 {
     const struct fault *f = &w->sc->faults[index];
     w->fault_done[index] = true;
+    sim_note(w, TRACE_FAULT, f->kind == FAULT_RESET ? NODE_BROKER : f->node, UINT32_MAX, index,
+             f->kind);
     switch (f->kind) {
     case FAULT_CRASH:
         if (w->nodes[f->node].up)

@@ -55,6 +55,7 @@ static enum charge_status check_key(struct world *w, const struct event *ev)
         return CHARGE_CONFLICT;
     if (g->key_state[p] == KEY_SAVED) {
         w->tally.absorbed++;
+        sim_note(w, TRACE_SAVED, NODE_GATEWAY, p, ev->id, ev->x);
         return g->key_result[p] == CHARGE_DONE ? CHARGE_SAVED : CHARGE_SAVED_FAILED;
     }
     g->key_state[p] = KEY_EXECUTING;
@@ -85,8 +86,10 @@ static void on_execute(struct world *w, const struct event *ev)
     bool failed = false;
     if (ev->stage == 0) {
         failed = rng_chance(&w->gateway_rng, w->pm->gateway_error_ppm);
-        if (!failed)
+        if (!failed) {
             tally_charge(&w->tally, ev->payment, w->eng.now);
+            sim_note(w, TRACE_CHARGE, NODE_GATEWAY, ev->payment, ev->id, ev->x);
+        }
         if (PER_PAYMENT_KEY(ev->x)) {
             w->gateway.key_state[ev->payment] = KEY_SAVED;
             w->gateway.key_result[ev->payment] = failed ? CHARGE_FAILED : CHARGE_DONE;

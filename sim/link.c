@@ -45,6 +45,12 @@ static int targeted(struct world *w, enum fault_kind kind, enum link_id l,
     return -1;
 }
 
+static void note(struct world *w, enum trace_what what, const struct event *msg, uint64_t x)
+{
+    uint64_t id = what == TRACE_SEND || what == TRACE_DUPLICATE ? w->eng.sequence : 0;
+    sim_trace(w, what, id, msg->node, msg, event_payment(msg), x);
+}
+
 static void put(struct world *w, const struct event *msg)
 {
     enum link_id l = msg_link((enum msg_kind)msg->kind, msg->from, msg->node);
@@ -54,16 +60,29 @@ static void put(struct world *w, const struct event *msg)
     w->tally.link_messages[l]++;
     sim_time held = 0;
     if (w->link_has_faults[l]) {
-        if (cut_now(w, l) || targeted(w, FAULT_DROP, l, msg) >= 0)
+        if (cut_now(w, l) || targeted(w, FAULT_DROP, l, msg) >= 0) {
+            if (w->trace)
+                note(w, cut_now(w, l) ? TRACE_CUT : TRACE_DROP, msg, 0);
             return;
+        }
         int d = targeted(w, FAULT_DELAY, l, msg);
         held = d >= 0 ? w->sc->faults[d].duration : 0;
+        if (w->trace && d >= 0)
+            note(w, TRACE_HOLD, msg, held);
     }
-    if (rng_chance(r, c->loss_ppm))
+    if (rng_chance(r, c->loss_ppm)) {
+        if (w->trace)
+            note(w, TRACE_LOSS, msg, c->loss_ppm);
         return;
+    }
     sim_schedule(w, held + rng_range(r, c->delay_min, c->delay_max), msg);
-    if (rng_chance(r, c->duplicate_ppm))
+    if (w->trace)
+        note(w, TRACE_SEND, msg, 0);
+    if (rng_chance(r, c->duplicate_ppm)) {
         sim_schedule(w, rng_range(r, c->delay_min, c->delay_max), msg);
+        if (w->trace)
+            note(w, TRACE_DUPLICATE, msg, c->duplicate_ppm);
+    }
 }
 
 void link_send(struct world *w, uint8_t from, uint8_t to, uint8_t kind, uint32_t payment,

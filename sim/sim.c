@@ -27,6 +27,38 @@ event_handle sim_timer(struct world *w, uint8_t node, uint8_t kind, sim_time del
     return engine_schedule(&w->eng, w->eng.now + delay, &ev);
 }
 
+uint32_t event_payment(const struct event *ev)
+{
+    switch (ev->type == EV_INTENT ? MSG_PRODUCE : ev->kind) {
+    case MSG_PRODUCE: case MSG_ACK: case MSG_CHARGE: case MSG_RESPONSE:
+    case TIMER_PRODUCE: case TIMER_RESEND: case TIMER_EXECUTE: case TIMER_ROW:
+        return ev->type == EV_FAULT || ev->type == EV_RESTART ? UINT32_MAX : ev->payment;
+    default:
+        return UINT32_MAX;
+    }
+}
+
+void sim_trace(struct world *w, enum trace_what what, uint64_t id, uint8_t node,
+               const struct event *about, uint32_t payment, uint64_t x)
+{
+    struct trace_record r = {
+        .id = id, .cause = what == TRACE_EVENT ? w->eng.current_cause : w->eng.current,
+        .t = w->eng.now, .x = x, .payment = payment, .req = about->id, .what = what,
+        .node = node, .from = about->from, .type = about->type, .kind = about->kind,
+        .link = (uint8_t)msg_link((enum msg_kind)about->kind, about->from, about->node),
+    };
+    trace_add(w->trace, &r);
+}
+
+void sim_note(struct world *w, enum trace_what what, uint8_t node, uint32_t payment,
+              uint32_t req, uint64_t x)
+{
+    if (!w->trace)
+        return;
+    struct event about = { .type = EV_TIMER, .node = node, .from = node, .id = req };
+    sim_trace(w, what, 0, node, &about, payment, x);
+}
+
 uint32_t sim_request_id(struct world *w)
 {
     return ++w->next_request;
@@ -96,6 +128,8 @@ static void world_fini(struct world *w)
 
 static void dispatch(struct world *w, const struct event *ev)
 {
+    if (w->trace)
+        sim_trace(w, TRACE_EVENT, w->eng.current, ev->node, ev, event_payment(ev), 0);
     switch (ev->type) {
     case EV_FAULT: fault_fire(w, ev->id); return;
     case EV_RESTART: node_restart(w, ev->node); return;
@@ -103,8 +137,11 @@ static void dispatch(struct world *w, const struct event *ev)
     default: break;
     }
     struct node *n = &w->nodes[ev->node];
-    if (!n->up)
-        return; /* a message to a dead node is lost; its timers died with it */
+    if (!n->up) { /* a message to a dead node is lost; its timers died with it */
+        if (w->trace && ev->type == EV_MSG)
+            sim_trace(w, TRACE_DEAD, 0, ev->node, ev, event_payment(ev), 0);
+        return;
+    }
     if (ev->type != EV_MSG && ev->incarnation != n->incarnation)
         return; /* a timer or resume of an earlier incarnation */
     if (n->paused_until > w->eng.now) {
@@ -123,8 +160,15 @@ static void dispatch(struct world *w, const struct event *ev)
 
 void sim_run(const struct scenario *sc, uint32_t strategy, uint64_t seed, struct run_result *r)
 {
+    sim_run_traced(sc, strategy, seed, NULL, r);
+}
+
+void sim_run_traced(const struct scenario *sc, uint32_t strategy, uint64_t seed,
+                    struct trace *trace, struct run_result *r)
+{
     struct world *w = sim_alloc(1, sizeof *w);
     world_init(w, sc, strategy, seed);
+    w->trace = trace;
     fault_schedule_all(w);
     struct event intent = { .type = EV_INTENT, .payment = 0 };
     engine_schedule(&w->eng, 0, &intent);

@@ -14,6 +14,7 @@
 #include "rng.h"
 #include "scenario.h"
 #include "tally.h"
+#include "trace.h"
 
 /* Timer kinds share the event's kind byte with message kinds, above them. */
 enum timer_kind {
@@ -247,6 +248,7 @@ struct world {
     struct gateway gateway;
     struct ledger ledger;
     struct tally tally;
+    struct trace *trace;     /* NULL: nothing is recorded */
     uint32_t next_request;
 };
 
@@ -257,6 +259,15 @@ void sim_schedule(struct world *w, sim_time delay, const struct event *ev);
 event_handle sim_timer(struct world *w, uint8_t node, uint8_t kind, sim_time delay,
                        uint32_t payment, uint32_t id, uint64_t x, bool weak);
 uint32_t sim_request_id(struct world *w);
+/* Records something that happened now, caused by the event being handled. Call only
+ * when w->trace is set. */
+void sim_trace(struct world *w, enum trace_what what, uint64_t id, uint8_t node,
+               const struct event *about, uint32_t payment, uint64_t x);
+/* Records an effect at a node (a charge, a ledger row...): a no-op without a trace. */
+void sim_note(struct world *w, enum trace_what what, uint8_t node, uint32_t payment,
+              uint32_t req, uint64_t x);
+/* The payment an event concerns, or UINT32_MAX (some kinds carry a partition there). */
+uint32_t event_payment(const struct event *ev);
 /* The executing node reached protocol point pt (for payment, or UINT32_MAX). Fires the
  * faults waiting for it. True if the node may go on; false if it crashed (its work is
  * gone) or was paused, in which case `resume` (if not NULL) is re-delivered with

@@ -48,5 +48,6 @@ extern const struct test engine_tests[];
 extern const struct test parser_tests[];
 extern const struct test model_tests[];
 extern const struct test closed_form_tests[];
+extern const struct test trace_tests[];
 
 #endif

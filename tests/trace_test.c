@@ -1,0 +1,121 @@
+/* trace_test.c: a run's trace holds every event once, each cause points back in time,
+ * the JSON Lines output parses, and recording does not change the run. */
+#include <stdlib.h>
+
+#include "scenario.h"
+#include "sim.h"
+#include "test.h"
+#include "trace.h"
+
+static const char *const text =
+    "scenario traced\n"
+    "payments 200 every 1ms\n"
+    "link gateway->consumer loss 5%\n"
+    "link producer->broker duplicate 5% delay 1ms..4ms\n"
+    "set consumer.gateway-timeout 50ms\n"
+    "set gateway.latency 1ms\n"
+    "crash consumer on after-effect payment 50 restart after 1s\n"
+    "drop broker->producer on ack payment 7\n"
+    "set producer.request-timeout 100ms\n";
+
+static bool load(struct scenario *sc)
+{
+    struct parse_error err;
+    bool ok = scenario_parse("traced.scn", text, sc, &err);
+    CHECK(ok);
+    return ok;
+}
+
+static void test_trace_holds_every_event_once(void)
+{
+    static struct scenario sc;
+    if (!load(&sc))
+        return;
+    struct trace t = { .keep = true };
+    struct run_result traced, plain;
+    sim_run_traced(&sc, 1, sc.seed, &t, &traced);
+    sim_run(&sc, 1, sc.seed, &plain);
+    CHECK(memcmp(&traced, &plain, sizeof traced) == 0);
+    uint64_t events = 0, charges = 0, bad_cause = 0, repeated = 0;
+    uint8_t *seen = calloc(traced.events * 4 + 1024, 1);
+    for (size_t i = 0; i < t.len; i++) {
+        const struct trace_record *r = &t.recs[i];
+        if (r->what == TRACE_EVENT) {
+            events++;
+            bad_cause += r->cause >= r->id; /* a cause is scheduled before its effect */
+            if (seen && r->id < traced.events * 4 + 1024)
+                repeated += seen[r->id]++ > 0;
+        }
+        charges += r->what == TRACE_CHARGE;
+    }
+    free(seen);
+    CHECK_EQ(bad_cause, 0);
+    CHECK_EQ(repeated, 0);
+    CHECK_EQ(events, traced.events);
+    CHECK_EQ(charges, traced.charges);
+    trace_fini(&t);
+}
+
+/* A small validator for the flat objects eosim writes: {"key":value,...} with string or
+ * unsigned integer values. */
+static bool json_object(const char *s)
+{
+    if (*s++ != '{')
+        return false;
+    for (;;) {
+        if (*s++ != '"')
+            return false;
+        while (*s && *s != '"')
+            s++;
+        if (*s++ != '"' || *s++ != ':')
+            return false;
+        if (*s == '"') {
+            for (s++; *s && *s != '"'; s++)
+                if (*s == '\\' || (unsigned char)*s < 0x20)
+                    return false;
+            if (*s++ != '"')
+                return false;
+        } else {
+            if (*s < '0' || *s > '9')
+                return false;
+            while (*s >= '0' && *s <= '9')
+                s++;
+        }
+        if (*s == '}')
+            return s[1] == '\n' && s[2] == 0;
+        if (*s++ != ',')
+            return false;
+    }
+}
+
+static void test_trace_jsonl_parses(void)
+{
+    static struct scenario sc;
+    if (!load(&sc))
+        return;
+    FILE *f = tmpfile();
+    CHECK(f != NULL);
+    if (!f)
+        return;
+    struct trace t = { .jsonl = f, .keep = true };
+    struct run_result r;
+    sim_run_traced(&sc, 0, sc.seed, &t, &r);
+    rewind(f);
+    char line[1024];
+    size_t lines = 0, bad = 0;
+    while (fgets(line, sizeof line, f)) {
+        lines++;
+        bad += !json_object(line);
+    }
+    fclose(f);
+    CHECK_EQ(bad, 0);
+    CHECK_EQ(lines, t.len);
+    CHECK(lines > r.events);
+    trace_fini(&t);
+}
+
+const struct test trace_tests[] = {
+    { "trace_holds_every_event_once", test_trace_holds_every_event_once },
+    { "trace_jsonl_parses", test_trace_jsonl_parses },
+    { NULL, NULL },
+};
