@@ -5,15 +5,16 @@
  * draw (the copy takes its own delay). Every draw comes from the link's own stream. */
 #include "world.h"
 
-static bool cut_now(const struct world *w, enum link_id l)
+/* The index of a cut in force on the link now, or -1. */
+static int cut_now(const struct world *w, enum link_id l)
 {
     for (uint32_t f = 0; f < w->sc->nfaults; f++) {
         const struct fault *ft = &w->sc->faults[f];
         if (ft->kind == FAULT_CUT && ft->link == l && w->eng.now >= ft->at &&
             w->eng.now - ft->at < ft->duration)
-            return true;
+            return (int)f;
     }
-    return false;
+    return -1;
 }
 
 static bool message_holds(const struct world *w, const struct event *msg, uint32_t payment)
@@ -60,17 +61,19 @@ static void put(struct world *w, const struct event *msg)
     w->tally.link_messages[l]++;
     sim_time held = 0;
     if (w->link_has_faults[l]) {
-        if (cut_now(w, l) || targeted(w, FAULT_DROP, l, msg) >= 0) {
-            if (w->trace)
-                note(w, cut_now(w, l) ? TRACE_CUT : TRACE_DROP, msg, 0);
+        int cut = cut_now(w, l), drop = cut < 0 ? targeted(w, FAULT_DROP, l, msg) : -1;
+        if (cut >= 0 || drop >= 0) {
+            if (w->trace) /* x: the fault's index */
+                note(w, cut >= 0 ? TRACE_CUT : TRACE_DROP, msg, (uint64_t)(cut >= 0 ? cut : drop));
             return;
         }
         int d = targeted(w, FAULT_DELAY, l, msg);
         held = d >= 0 ? w->sc->faults[d].duration : 0;
         if (w->trace && d >= 0)
-            note(w, TRACE_HOLD, msg, held);
+            note(w, TRACE_HOLD, msg, (uint64_t)d);
     }
-    if (rng_chance(r, c->loss_ppm)) {
+    if (rng_chance(r, c->loss_ppm) &&
+        !((int)l == w->spare_link && w->tally.link_messages[l] == w->spare_message)) {
         if (w->trace)
             note(w, TRACE_LOSS, msg, c->loss_ppm);
         return;

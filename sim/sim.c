@@ -41,11 +41,12 @@ uint32_t event_payment(const struct event *ev)
 void sim_trace(struct world *w, enum trace_what what, uint64_t id, uint8_t node,
                const struct event *about, uint32_t payment, uint64_t x)
 {
+    enum link_id l = msg_link((enum msg_kind)about->kind, about->from, about->node);
     struct trace_record r = {
         .id = id, .cause = what == TRACE_EVENT ? w->eng.current_cause : w->eng.current,
         .t = w->eng.now, .x = x, .payment = payment, .req = about->id, .what = what,
         .node = node, .from = about->from, .type = about->type, .kind = about->kind,
-        .link = (uint8_t)msg_link((enum msg_kind)about->kind, about->from, about->node),
+        .link = (uint8_t)l, .n = w->tally.link_messages[l],
     };
     trace_add(w->trace, &r);
 }
@@ -129,7 +130,7 @@ static void world_fini(struct world *w)
 static void dispatch(struct world *w, const struct event *ev)
 {
     if (w->trace)
-        sim_trace(w, TRACE_EVENT, w->eng.current, ev->node, ev, event_payment(ev), 0);
+        sim_trace(w, TRACE_EVENT, w->eng.current, ev->node, ev, event_payment(ev), ev->x);
     switch (ev->type) {
     case EV_FAULT: fault_fire(w, ev->id); return;
     case EV_RESTART: node_restart(w, ev->node); return;
@@ -160,15 +161,20 @@ static void dispatch(struct world *w, const struct event *ev)
 
 void sim_run(const struct scenario *sc, uint32_t strategy, uint64_t seed, struct run_result *r)
 {
-    sim_run_traced(sc, strategy, seed, NULL, r);
+    sim_run_with(sc, strategy, seed, NULL, r);
 }
 
-void sim_run_traced(const struct scenario *sc, uint32_t strategy, uint64_t seed,
-                    struct trace *trace, struct run_result *r)
+void sim_run_with(const struct scenario *sc, uint32_t strategy, uint64_t seed,
+                  const struct sim_options *options, struct run_result *r)
 {
     struct world *w = sim_alloc(1, sizeof *w);
     world_init(w, sc, strategy, seed);
-    w->trace = trace;
+    w->spare_link = -1;
+    if (options) {
+        w->trace = options->trace;
+        w->spare_link = options->spare_link;
+        w->spare_message = options->spare_message;
+    }
     fault_schedule_all(w);
     struct event intent = { .type = EV_INTENT, .payment = 0 };
     engine_schedule(&w->eng, 0, &intent);

@@ -11,8 +11,14 @@
 
 /* Runs to quiescence or the horizon and fills r. A pure function of its arguments. */
 void sim_run(const struct scenario *sc, uint32_t strategy, uint64_t seed, struct run_result *r);
-/* The same, recording every event into trace (which does not change the run). */
-void sim_run_traced(const struct scenario *sc, uint32_t strategy, uint64_t seed,
-                    struct trace *trace, struct run_result *r);
+struct sim_options {
+    struct trace *trace;     /* record every event (which does not change the run), or NULL */
+    int spare_link;          /* a counterfactual: the spare_message-th message put on this */
+    uint64_t spare_message;  /* link is delivered even if its loss draw says lost; -1: none */
+};
+
+/* The same, with options (NULL: none). */
+void sim_run_with(const struct scenario *sc, uint32_t strategy, uint64_t seed,
+                  const struct sim_options *options, struct run_result *r);
 
 #endif

@@ -17,10 +17,10 @@ enum trace_what {
     TRACE_EVENT,      /* an event was handled by its node */
     TRACE_SEND,       /* a message was put on a link; id is its delivery event */
     TRACE_DUPLICATE,  /* the link duplicated it; id is the copy's delivery event */
-    TRACE_LOSS,       /* the link's loss draw took it */
-    TRACE_CUT,        /* a network partition took it */
-    TRACE_DROP,       /* a scripted `drop` took it */
-    TRACE_HOLD,       /* a scripted `delay` held it back (x: extra ns) */
+    TRACE_LOSS,       /* the link's loss draw took it (x: the loss in ppm) */
+    TRACE_CUT,        /* a network partition took it (x: the cut's fault index) */
+    TRACE_DROP,       /* a scripted `drop` took it (x: its fault index) */
+    TRACE_HOLD,       /* a scripted `delay` held it back (x: its fault index) */
     TRACE_DEAD,       /* it reached a node that was down */
     TRACE_APPEND,     /* the broker appended a record (x: offset) */
     TRACE_CHARGE,     /* the gateway charged */
@@ -36,6 +36,7 @@ struct trace_record {
     uint64_t cause;     /* the id of the event that led to it (0: the set-up) */
     sim_time t;
     uint64_t x;
+    uint64_t n;         /* messages put on its link so far, this one included */
     uint32_t payment;   /* UINT32_MAX when none */
     uint32_t req;       /* request id, fault index */
     uint8_t what;       /* enum trace_what */

@@ -249,6 +249,8 @@ struct world {
     struct ledger ledger;
     struct tally tally;
     struct trace *trace;     /* NULL: nothing is recorded */
+    int spare_link;          /* see struct sim_options */
+    uint64_t spare_message;
     uint32_t next_request;
 };
 

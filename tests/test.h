@@ -49,5 +49,6 @@ extern const struct test parser_tests[];
 extern const struct test model_tests[];
 extern const struct test closed_form_tests[];
 extern const struct test trace_tests[];
+extern const struct test explain_tests[];
 
 #endif

@@ -33,7 +33,7 @@ static void test_trace_holds_every_event_once(void)
         return;
     struct trace t = { .keep = true };
     struct run_result traced, plain;
-    sim_run_traced(&sc, 1, sc.seed, &t, &traced);
+    sim_run_with(&sc, 1, sc.seed, &(struct sim_options){ .trace = &t, .spare_link = -1 }, &traced);
     sim_run(&sc, 1, sc.seed, &plain);
     CHECK(memcmp(&traced, &plain, sizeof traced) == 0);
     uint64_t events = 0, charges = 0, bad_cause = 0, repeated = 0;
@@ -99,7 +99,7 @@ static void test_trace_jsonl_parses(void)
         return;
     struct trace t = { .jsonl = f, .keep = true };
     struct run_result r;
-    sim_run_traced(&sc, 0, sc.seed, &t, &r);
+    sim_run_with(&sc, 0, sc.seed, &(struct sim_options){ .trace = &t, .spare_link = -1 }, &r);
     rewind(f);
     char line[1024];
     size_t lines = 0, bad = 0;

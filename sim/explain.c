@@ -1,0 +1,379 @@
+/* explain.c: turns a trace into plain-language stories.
+ *
+ * A duplicate charge is explained by walking its causes back (each event remembers the
+ * event that scheduled it) and keeping the steps a person needs: the fault at the
+ * root, timeouts (with the fate of the message they waited for), restarts, redelivered
+ * batches and the charges. A payment never charged is explained by its own trail and
+ * the faults that cut it short. A payment charged once is checked for a duplicate that
+ * something absorbed. */
+#include "explain.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "value.h"
+#include "world.h"
+
+struct story {
+    FILE *out;
+    const struct scenario *sc;
+    const struct strategy *st;
+    const struct trace *t;
+    uint32_t payment;
+    uint32_t *by_id;   /* event id -> index of its TRACE_EVENT record, or UINT32_MAX */
+    uint64_t max_id;
+    struct explain_root root; /* the first fault the story tells */
+};
+
+static void found_root(struct story *s, int fault, const struct trace_record *loss)
+{
+    if (s->root.fault < 0 && s->root.link < 0) {
+        s->root.fault = fault;
+        s->root.link = loss ? loss->link : -1;
+        s->root.message = loss ? loss->n : 0;
+    }
+}
+
+static void say(const struct story *s, sim_time t, const char *fmt, ...)
+{
+    char when[32];
+    va_list ap;
+    fprintf(s->out, "  t=%-10s ", value_format_duration(t, when, sizeof when));
+    va_start(ap, fmt);
+    vfprintf(s->out, fmt, ap);
+    va_end(ap);
+    fputc('\n', s->out);
+}
+
+static void index_events(struct story *s)
+{
+    for (size_t i = 0; i < s->t->len; i++)
+        if (s->t->recs[i].id > s->max_id)
+            s->max_id = s->t->recs[i].id;
+    s->by_id = sim_alloc(s->max_id + 1, sizeof *s->by_id);
+    memset(s->by_id, 0xff, (s->max_id + 1) * sizeof *s->by_id);
+    for (size_t i = 0; i < s->t->len; i++)
+        if (s->t->recs[i].what == TRACE_EVENT)
+            s->by_id[s->t->recs[i].id] = (uint32_t)i;
+}
+
+static const struct trace_record *event_of(const struct story *s, uint64_t id)
+{
+    if (id == 0 || id > s->max_id || s->by_id[id] == UINT32_MAX)
+        return NULL;
+    return &s->t->recs[s->by_id[id]];
+}
+
+static const char *name(uint8_t node, char *buf)
+{
+    return node_name(node, buf);
+}
+
+/* What became, before `until`, of the messages of request `req` (or, when payment is
+ * not UINT32_MAX, of the produce requests and acks of that payment): the loss, cut,
+ * drop, delay or dead end that explains a timeout. */
+static void tell_fate(struct story *s, uint32_t req, uint32_t payment, sim_time until)
+{
+    for (size_t i = 0; i < s->t->len && s->t->recs[i].t <= until; i++) {
+        const struct trace_record *r = &s->t->recs[i];
+        bool about = payment == UINT32_MAX ? r->req == req
+                     : r->payment == payment && (r->kind == MSG_PRODUCE || r->kind == MSG_ACK);
+        if (!about || r->what < TRACE_LOSS || r->what > TRACE_DEAD)
+            continue;
+        char a[16], b[16];
+        const char *what = trace_kind_name(EV_MSG, r->kind);
+        const char *link = link_names[r->link];
+        if (r->what == TRACE_LOSS)
+            found_root(s, -1, r);
+        else if (r->what != TRACE_DEAD)
+            found_root(s, (int)r->x, NULL);
+        switch (r->what) {
+        case TRACE_LOSS:
+            say(s, r->t, "%s: the %s #%u was lost (the link loses %llu.%02llu%%)",
+                link, what, r->req, (unsigned long long)r->x / 10000,
+                (unsigned long long)r->x % 10000 / 100);
+            break;
+        case TRACE_CUT:
+            say(s, r->t, "%s: the %s #%u was lost: the link was cut", link, what, r->req);
+            break;
+        case TRACE_DROP:
+            say(s, r->t, "%s: the %s #%u was dropped (scripted `drop`)", link, what, r->req);
+            break;
+        case TRACE_HOLD:
+            say(s, r->t, "%s: the %s #%u was held back (scripted `delay`)", link, what, r->req);
+            break;
+        default:
+            say(s, r->t, "%s: the %s #%u reached %s while it was down", link, what, r->req,
+                name(r->node, a));
+            (void)b;
+        }
+    }
+}
+
+static void tell_fault(struct story *s, uint64_t cause)
+{
+    static const char *const kinds[] = { "crash", "pause", "cut", "drop", "reset-offsets",
+                                         "delay" };
+    for (size_t i = 0; i < s->t->len; i++) {
+        const struct trace_record *r = &s->t->recs[i];
+        if (r->what != TRACE_FAULT || r->cause != cause)
+            continue;
+        const struct fault *f = &s->sc->faults[r->req];
+        char a[16];
+        found_root(s, (int)r->req, NULL);
+        say(s, r->t, "fault: %s %s (%s line %u)", kinds[f->kind],
+            f->kind == FAULT_RESET ? "of the group's offsets" : name(f->node, a), s->sc->file,
+            f->line);
+    }
+}
+
+/* When the chain holds no fault (a pause or a crash acts on timers, not by scheduling
+ * events), the story names the last fault that fired before the anomaly. */
+static void tell_fault_before(struct story *s, sim_time t)
+{
+    if (s->root.fault >= 0 || s->root.link >= 0)
+        return;
+    const struct trace_record *last = NULL;
+    for (size_t i = 0; i < s->t->len && s->t->recs[i].t <= t; i++)
+        if (s->t->recs[i].what == TRACE_FAULT)
+            last = &s->t->recs[i];
+    if (!last)
+        return;
+    fprintf(s->out, "  the fault before it:\n");
+    tell_fault(s, last->cause);
+}
+
+/* The last scripted fault (a crash, pause, reset, cut, drop or delay, whichever payment
+ * it touched) before t, for a story whose own trail names none. */
+static void tell_scripted_before(struct story *s, sim_time t)
+{
+    const struct trace_record *last = NULL;
+    for (size_t i = 0; i < s->t->len && s->t->recs[i].t <= t; i++) {
+        uint8_t what = s->t->recs[i].what;
+        if (what == TRACE_FAULT || what == TRACE_CUT || what == TRACE_DROP || what == TRACE_HOLD)
+            last = &s->t->recs[i];
+    }
+    if (!last)
+        return;
+    fprintf(s->out, "  the scripted fault before that:\n");
+    if (last->what == TRACE_FAULT)
+        tell_fault(s, last->cause);
+    else
+        tell_fate(s, last->req, UINT32_MAX, last->t);
+}
+
+static const char *key_words(const struct strategy *st)
+{
+    return st->gateway_key == KEY_PER_PAYMENT ? "with the payment's idempotency key"
+           : st->gateway_key == KEY_PER_ATTEMPT ? "with a new idempotency key"
+                                                : "without an idempotency key";
+}
+
+/* One step of a causal chain, if it is worth a line. */
+static void tell_step(struct story *s, const struct trace_record *e)
+{
+    char a[16], b[16];
+    const char *node = name(e->node, a);
+    tell_fault(s, e->cause);
+    if (e->type == EV_INTENT) {
+        if (e->payment == s->payment)
+            say(s, e->t, "producer: payment %u arrives", e->payment);
+    } else if (e->type == EV_RESTART) {
+        say(s, e->t, "%s: restarts", node);
+    } else if (e->type == EV_MSG && e->kind == MSG_RECORDS) {
+        say(s, e->t, "%s: a poll returns the batch from offset %llu on", node,
+            (unsigned long long)e->x);
+    } else if (e->type == EV_MSG && e->kind == MSG_JOINED) {
+        say(s, e->t, "%s: joins the group and is given its partitions", node);
+    } else if (e->kind == TIMER_REQUEST) {
+        tell_fate(s, e->req, UINT32_MAX, e->t);
+        say(s, e->t, "%s: no answer to request #%u in time: its timeout fires", node, e->req);
+    } else if (e->kind == TIMER_PRODUCE) {
+        tell_fate(s, 0, e->payment, e->t);
+        say(s, e->t, "%s: no ack for payment %u in time: it sends the record again", node,
+            e->payment);
+    } else if (e->type == EV_MSG && e->kind == MSG_CHARGE && e->payment == s->payment) {
+        say(s, e->t, "%s: receives charge request #%u from %s, %s", node, e->req,
+            name(e->from, b), key_words(s->st));
+    }
+}
+
+/* Prints the steps from the root of `cause`'s chain down to it, in time order. */
+static void tell_chain(struct story *s, uint64_t cause)
+{
+    size_t n = 0, cap = 64;
+    const struct trace_record **chain = sim_alloc(cap, sizeof *chain);
+    for (const struct trace_record *e = event_of(s, cause); e; e = event_of(s, e->cause)) {
+        if (n == cap)
+            chain = sim_realloc(chain, cap *= 2, sizeof *chain);
+        chain[n++] = e;
+    }
+    while (n > 0)
+        tell_step(s, chain[--n]);
+    free(chain);
+}
+
+/* The nth copy of the payment appended to the log, or NULL. */
+static const struct trace_record *nth_append(const struct story *s, int nth)
+{
+    for (size_t i = 0; i < s->t->len; i++)
+        if (s->t->recs[i].what == TRACE_APPEND && s->t->recs[i].payment == s->payment &&
+            --nth == 0)
+            return &s->t->recs[i];
+    return NULL;
+}
+
+static void tell_duplicates(struct story *s)
+{
+    int nth = 0;
+    for (size_t i = 0; i < s->t->len; i++) {
+        const struct trace_record *r = &s->t->recs[i];
+        if (r->what != TRACE_CHARGE || r->payment != s->payment)
+            continue;
+        if (++nth == 1) {
+            say(s, r->t, "gateway: charges payment %u (request #%u)", s->payment, r->req);
+            continue;
+        }
+        const struct trace_record *copy = nth_append(s, nth);
+        if (copy) { /* the second charge came with a second copy in the log */
+            fprintf(s->out, "  why the log holds it %s:\n", nth == 2 ? "twice" : "again");
+            tell_chain(s, copy->cause);
+            say(s, copy->t, "broker: appends payment %u again, at offset %llu", s->payment,
+                (unsigned long long)copy->x);
+        }
+        fprintf(s->out, "  why it was charged again:\n");
+        tell_chain(s, r->cause);
+        tell_fault_before(s, r->t);
+        say(s, r->t, "gateway: charges payment %u a second time (request #%u)", s->payment,
+            r->req);
+    }
+}
+
+static void tell_trail(struct story *s)
+{
+    static const char *const verbs[TRACE_WHAT_COUNT] = {
+        [TRACE_SEND] = "%s: the %s for payment %u is on the wire to %s",
+        [TRACE_LOSS] = "%s: the %s for payment %u was lost (loss draw)%s",
+        [TRACE_CUT] = "%s: the %s for payment %u was lost: the link was cut%s",
+        [TRACE_DROP] = "%s: the %s for payment %u was dropped (scripted `drop`)%s",
+        [TRACE_DEAD] = "%s: the %s for payment %u reached a node that was down%s",
+        [TRACE_APPEND] = "%s: the %s log holds payment %u%s",
+        [TRACE_SKIP] = "%s: %s skips payment %u as already processed%s",
+    };
+    char a[16];
+    sim_time last = 0;
+    uint8_t last_what = TRACE_EVENT, last_kind = 0;
+    for (size_t i = 0; i < s->t->len; i++) {
+        const struct trace_record *r = &s->t->recs[i];
+        if (r->payment != s->payment || !verbs[r->what])
+            continue;
+        const char *where = r->what == TRACE_APPEND || r->what == TRACE_SKIP
+                                ? name(r->node, a) : link_names[r->link];
+        const char *what = r->what == TRACE_APPEND ? "broker's"
+                           : r->what == TRACE_SKIP ? "the dedup store"
+                                                   : trace_kind_name(EV_MSG, r->kind);
+        say(s, r->t, verbs[r->what], where, what, s->payment,
+            r->what == TRACE_SEND ? name(r->node, a) : "");
+        if (r->what == TRACE_LOSS)
+            found_root(s, -1, r);
+        else if (r->what == TRACE_CUT || r->what == TRACE_DROP)
+            found_root(s, (int)r->x, NULL);
+        last = r->t;
+        last_what = r->what;
+        last_kind = r->kind;
+    }
+    bool lost_on_wire = last_what >= TRACE_LOSS && last_what <= TRACE_DEAD;
+    if (lost_on_wire && last_kind == MSG_PRODUCE && !s->st->producer_retries)
+        fprintf(s->out, "  nobody sent it again: %s does not retry (producer.retries=off)\n",
+                s->st->name);
+    else if (lost_on_wire && last_kind == MSG_CHARGE && !s->st->gateway_retries)
+        fprintf(s->out, "  nobody charged it again: %s gives a charge up after a timeout "
+                "(consumer.gateway-retries=off)\n", s->st->name);
+    bool faults = false;
+    for (size_t i = 0; i < s->t->len; i++)
+        faults |= s->t->recs[i].what == TRACE_FAULT && s->t->recs[i].t >= last;
+    if (faults)
+        fprintf(s->out, "  then, before anything charged it:\n");
+    for (size_t i = 0; i < s->t->len; i++)
+        if (s->t->recs[i].what == TRACE_FAULT && s->t->recs[i].t >= last)
+            tell_fault(s, s->t->recs[i].cause);
+    if (!faults && s->st->commit == COMMIT_BEFORE && last_what == TRACE_APPEND)
+        fprintf(s->out, "  its offset was committed before it was processed\n");
+    if (s->root.fault < 0 && s->root.link < 0)
+        tell_scripted_before(s, last);
+}
+
+static void tell_absorbed(const struct story *s)
+{
+    for (size_t i = 0; i < s->t->len; i++) {
+        const struct trace_record *r = &s->t->recs[i];
+        if (r->payment != s->payment)
+            continue;
+        if (r->what == TRACE_SAVED)
+            say(s, r->t, "gateway: request #%u carries key pay-%u, already used: it returns "
+                "the saved result and charges nothing", r->req, s->payment);
+        else if (r->what == TRACE_SKIP)
+            say(s, r->t, "consumer: the %s dedup store already holds payment %u: the "
+                "delivery is skipped", r->req == DEDUP_MEMORY ? "in-memory" : "ledger's",
+                s->payment);
+    }
+}
+
+static int count(const struct trace *t, enum trace_what what, uint32_t payment)
+{
+    int n = 0;
+    for (size_t i = 0; i < t->len; i++)
+        n += t->recs[i].what == what && t->recs[i].payment == payment;
+    return n;
+}
+
+enum explain_verdict explain_payment(FILE *out, const struct scenario *sc, uint32_t strategy,
+                                     const struct trace *t, uint32_t payment,
+                                     struct explain_root *root)
+{
+    struct story s = { .out = out, .sc = sc, .st = &sc->strategies[strategy], .t = t,
+                       .payment = payment, .root = { -1, -1, 0 } };
+    int charges = count(t, TRACE_CHARGE, payment);
+    int absorbed = count(t, TRACE_SAVED, payment) + count(t, TRACE_SKIP, payment);
+    fprintf(out, "payment %u under %s: ", payment, s.st->name);
+    enum explain_verdict v;
+    index_events(&s);
+    if (charges > 1) {
+        fprintf(out, "charged %d times\n", charges);
+        tell_duplicates(&s);
+        v = EXPLAIN_DUPLICATED;
+    } else if (charges == 0) {
+        fprintf(out, "never charged\n");
+        tell_trail(&s);
+        v = EXPLAIN_LOST;
+    } else if (absorbed > 0) {
+        fprintf(out, "charged once; a duplicate was absorbed\n");
+        tell_duplicates(&s);
+        tell_absorbed(&s);
+        v = EXPLAIN_ABSORBED;
+    } else {
+        fprintf(out, "charged once, and nothing tried to charge it again\n");
+        tell_duplicates(&s);
+        v = EXPLAIN_CLEAN;
+    }
+    free(s.by_id);
+    if (root)
+        *root = s.root;
+    return v;
+}
+
+uint32_t explain_first_anomaly(const struct trace *t, uint32_t payments)
+{
+    uint32_t *charges = sim_alloc(payments, sizeof *charges);
+    for (size_t i = 0; i < t->len; i++)
+        if (t->recs[i].what == TRACE_CHARGE)
+            charges[t->recs[i].payment]++;
+    uint32_t first = UINT32_MAX;
+    for (uint32_t p = 0; p < payments && first == UINT32_MAX; p++)
+        if (charges[p] != 1)
+            first = p;
+    free(charges);
+    return first;
+}

@@ -1,0 +1,31 @@
+/* explain.h: the story of a payment, told from a run's trace. For a payment charged
+ * twice or never, the chain of events from the root fault (a link's loss draw, a
+ * scripted drop or crash, a timeout) to the anomalous effect; for a payment charged
+ * once, which mechanism (if any) absorbed a duplicate. */
+#ifndef EOSIM_EXPLAIN_H
+#define EOSIM_EXPLAIN_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "scenario.h"
+#include "trace.h"
+
+enum explain_verdict { EXPLAIN_CLEAN, EXPLAIN_ABSORBED, EXPLAIN_DUPLICATED, EXPLAIN_LOST };
+
+/* Where a story starts: a scripted fault of the scenario, or one loss draw of a link. */
+struct explain_root {
+    int fault;          /* index into the scenario's faults, or -1 */
+    int link;           /* the link whose loss draw it was, or -1 */
+    uint64_t message;   /* which message on that link (see struct sim_options) */
+};
+
+/* Prints the story of `payment` in the run traced by t (kept in memory); fills root
+ * (if not NULL) with the fault the story starts from. */
+enum explain_verdict explain_payment(FILE *out, const struct scenario *sc, uint32_t strategy,
+                                     const struct trace *t, uint32_t payment,
+                                     struct explain_root *root);
+/* The first payment with an anomaly (duplicated or lost), or UINT32_MAX. */
+uint32_t explain_first_anomaly(const struct trace *t, uint32_t payments);
+
+#endif

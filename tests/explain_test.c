@@ -1,0 +1,173 @@
+/* explain_test.c: the stories. Golden explanations for catalogue scenarios, and for
+ * every anomaly in the catalogue: its story starts from a fault which, removed from the
+ * scenario, makes that anomaly go away. */
+#define _POSIX_C_SOURCE 200809L
+#include <dirent.h>
+#include <stdlib.h>
+
+#include "explain.h"
+#include "scenario.h"
+#include "sim.h"
+#include "test.h"
+
+static char *read_all(FILE *f)
+{
+    size_t cap = 4096, len = 0;
+    char *buf = malloc(cap);
+    for (size_t got; buf && (got = fread(buf + len, 1, cap - len - 1, f)) > 0;) {
+        len += got;
+        if (len + 1 == cap)
+            buf = realloc(buf, cap *= 2);
+    }
+    if (buf)
+        buf[len] = 0;
+    return buf;
+}
+
+/* Charges per payment in a traced run. */
+static uint32_t charges_of(const struct trace *t, uint32_t payment)
+{
+    uint32_t n = 0;
+    for (size_t i = 0; i < t->len; i++)
+        n += t->recs[i].what == TRACE_CHARGE && t->recs[i].payment == payment;
+    return n;
+}
+
+static bool load(const char *path, struct scenario *sc)
+{
+    struct parse_error err;
+    if (scenario_load(path, sc, &err))
+        return true;
+    fprintf(stderr, "  %s: %s\n", path, err.message);
+    test_failures++;
+    return false;
+}
+
+/* Explains the first anomaly of (file, strategy) into `out`; returns the payment. */
+static uint32_t explain_first(const struct scenario *sc, uint32_t strategy, FILE *out,
+                              struct explain_root *root, uint32_t *charges)
+{
+    struct trace t = { .keep = true };
+    struct run_result r;
+    sim_run_with(sc, strategy, sc->seed, &(struct sim_options){ .trace = &t, .spare_link = -1 },
+                 &r);
+    uint32_t p = explain_first_anomaly(&t, sc->payments);
+    if (p != UINT32_MAX) {
+        explain_payment(out, sc, strategy, &t, p, root);
+        *charges = charges_of(&t, p);
+    }
+    trace_fini(&t);
+    return p;
+}
+
+static void check_golden(const char *scenario, const char *strategy, const char *golden)
+{
+    static struct scenario sc;
+    if (!load(scenario, &sc))
+        return;
+    int s = scenario_strategy(&sc, strategy, (unsigned)strlen(strategy));
+    CHECK(s >= 0);
+    FILE *out = tmpfile(), *want = fopen(golden, "rb");
+    CHECK(out != NULL);
+    CHECK(want != NULL);
+    if (!out || !want || s < 0)
+        return;
+    struct explain_root root;
+    uint32_t charges = 0;
+    explain_first(&sc, (uint32_t)s, out, &root, &charges);
+    rewind(out);
+    char *got = read_all(out), *expected = read_all(want);
+    CHECK_STR(got ? got : "", expected ? expected : "");
+    free(got);
+    free(expected);
+    fclose(out);
+    fclose(want);
+}
+
+static void test_explain_golden_stories(void)
+{
+    check_golden("scenarios/gateway-response-lost.scn", "at-least-once",
+                 "tests/golden/explain-gateway-response-lost.txt");
+    check_golden("scenarios/crash-after-charge-before-commit.scn", "transactional",
+                 "tests/golden/explain-crash-after-charge-before-commit.txt");
+    check_golden("scenarios/produce-lost.scn", "at-most-once",
+                 "tests/golden/explain-produce-lost.txt");
+}
+
+/* Removes a scripted root from the scenario (a loss draw is spared at run time). */
+static void remove_root(struct scenario *sc, struct explain_root root)
+{
+    if (root.link >= 0)
+        return;
+    memmove(&sc->faults[root.fault], &sc->faults[root.fault + 1],
+            (sc->nfaults - (uint32_t)root.fault - 1) * sizeof sc->faults[0]);
+    sc->nfaults--;
+}
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void test_explain_roots_are_the_causes(void)
+{
+    DIR *d = opendir("scenarios");
+    CHECK(d != NULL);
+    if (!d)
+        return;
+    char *names[256];
+    size_t n = 0;
+    for (struct dirent *e; (e = readdir(d)) && n < 256;)
+        if (strstr(e->d_name, ".scn"))
+            names[n++] = strdup(e->d_name);
+    closedir(d);
+    qsort(names, n, sizeof *names, by_name);
+    static struct scenario sc;
+    int explained = 0;
+    for (size_t i = 0; i < n; i++) {
+        char path[512];
+        snprintf(path, sizeof path, "scenarios/%s", names[i]);
+        for (uint32_t r = 0; load(path, &sc) && r < sc.nrun; r++) {
+            uint32_t s = sc.run_list[r], before = 0, after = 0;
+            struct explain_root root = { -1, -1, 0 };
+            FILE *sink = fopen("/dev/null", "w");
+            uint32_t p = explain_first(&sc, s, sink, &root, &before);
+            if (p == UINT32_MAX) {
+                fclose(sink);
+                continue;
+            }
+            explained++;
+            if (root.fault < 0 && root.link < 0) {
+                fprintf(stderr, "  %s %s payment %u: no root found\n", names[i],
+                        sc.strategies[s].name, p);
+                test_failures++;
+                fclose(sink);
+                continue;
+            }
+            remove_root(&sc, root);
+            struct explain_root again;
+            struct trace t = { .keep = true };
+            struct run_result res;
+            struct sim_options o = { .trace = &t, .spare_link = root.link,
+                                     .spare_message = root.message };
+            sim_run_with(&sc, s, sc.seed, &o, &res);
+            after = charges_of(&t, p);
+            trace_fini(&t);
+            fclose(sink);
+            (void)again;
+            if (after != 1) {
+                fprintf(stderr, "  %s %s payment %u: %u charges, %u without its root\n",
+                        names[i], sc.strategies[s].name, p, before, after);
+                test_failures++;
+            }
+        }
+        free(names[i]);
+    }
+    CHECK(explained > 20);
+}
+
+const struct test explain_tests[] = {
+    { "explain_golden_stories", test_explain_golden_stories },
+    { "explain_roots_are_the_causes", test_explain_roots_are_the_causes },
+    { NULL, NULL },
+};
