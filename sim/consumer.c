@@ -232,6 +232,7 @@ static bool next_record(struct world *w, struct consumer *c)
         return true;
     }
     w->tally.deliveries[e->payment]++;
+    sim_note(w, TRACE_DELIVER, c->node, e->payment, 0, c->cur);
     w->broker.parts[c->batch_part].log[c->cur].delivered = 1;
     if (w->st->dedup != DEDUP_NONE && seen_before(w, c, e->payment)) {
         w->tally.absorbed++;

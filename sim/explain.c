@@ -377,3 +377,170 @@ uint32_t explain_first_anomaly(const struct trace *t, uint32_t payments)
     free(charges);
     return first;
 }
+
+/* ---- sequence diagrams ---- */
+
+enum { LANE_LEDGER = 0xfe, LANES_MAX = 8, LANE_WIDTH = 14, LANE_LEFT = 10, COLUMNS = 100 };
+
+struct lanes {
+    uint8_t node[LANES_MAX];
+    uint32_t n;
+};
+
+static int lane_of(const struct lanes *l, uint8_t node)
+{
+    for (uint32_t i = 0; i < l->n; i++)
+        if (l->node[i] == node)
+            return (int)i;
+    return -1;
+}
+
+static void lane_add(struct lanes *l, uint8_t node)
+{
+    if (lane_of(l, node) < 0 && l->n < LANES_MAX)
+        l->node[l->n++] = node;
+}
+
+static bool in_diagram(const struct trace_record *r, uint32_t payment)
+{
+    return r->what == TRACE_FAULT ||
+           (r->payment == payment && r->what != TRACE_EVENT && r->what != TRACE_DUPLICATE &&
+            r->what != TRACE_HOLD);
+}
+
+/* The participants, in pipeline order: the service (or relay), the broker, the
+ * consumers that touched the payment, the gateway, the ledger. */
+static void collect_lanes(const struct trace *t, uint32_t payment, struct lanes *l)
+{
+    bool relay = false, consumer[CONSUMERS_MAX] = { false };
+    for (size_t i = 0; i < t->len; i++) {
+        const struct trace_record *r = &t->recs[i];
+        if (!in_diagram(r, payment) || r->what == TRACE_FAULT)
+            continue;
+        relay |= r->from == NODE_RELAY || r->node == NODE_RELAY;
+        if (r->node >= NODE_CONSUMER_1)
+            consumer[r->node - NODE_CONSUMER_1] = true;
+        if (r->from >= NODE_CONSUMER_1 && r->what != TRACE_APPEND)
+            consumer[r->from - NODE_CONSUMER_1] = true;
+    }
+    l->n = 0;
+    lane_add(l, relay ? NODE_RELAY : NODE_PRODUCER);
+    lane_add(l, NODE_BROKER);
+    for (uint8_t k = 0; k < CONSUMERS_MAX && l->n < LANES_MAX - 2; k++)
+        if (consumer[k])
+            lane_add(l, NODE_CONSUMER(k));
+    lane_add(l, NODE_GATEWAY);
+    lane_add(l, LANE_LEDGER);
+}
+
+static const char *lane_name(uint8_t node, char *buf)
+{
+    return node == LANE_LEDGER ? "ledger" : node_name(node, buf);
+}
+
+/* A step of the diagram: an arrow (from != to), or a note over one lane. */
+struct step {
+    sim_time t;
+    uint8_t from, to;
+    bool lost;
+    char label[48];
+};
+
+static bool diagram_step(const struct trace_record *r, struct step *st)
+{
+    const char *kind = trace_kind_name(EV_MSG, r->kind);
+    *st = (struct step){ .t = r->t, .from = r->from, .to = r->node };
+    switch (r->what) {
+    case TRACE_SEND: snprintf(st->label, sizeof st->label, "%s #%u", kind, r->req); break;
+    case TRACE_LOSS: case TRACE_CUT: case TRACE_DROP: case TRACE_DEAD:
+        st->lost = true;
+        snprintf(st->label, sizeof st->label, "%s #%u (lost: %s)", kind, r->req,
+                 trace_what_names[r->what]);
+        break;
+    case TRACE_APPEND: snprintf(st->label, sizeof st->label, "append @%llu",
+                                (unsigned long long)r->x); st->from = st->to = NODE_BROKER; break;
+    case TRACE_DELIVER: snprintf(st->label, sizeof st->label, "records @%llu",
+                                 (unsigned long long)r->x); st->from = NODE_BROKER; break;
+    case TRACE_CHARGE: snprintf(st->label, sizeof st->label, "CHARGED"); break;
+    case TRACE_SAVED: snprintf(st->label, sizeof st->label, "saved result, no charge"); break;
+    case TRACE_SKIP: snprintf(st->label, sizeof st->label, "dedup: skip"); break;
+    case TRACE_ROW: snprintf(st->label, sizeof st->label, "ledger row"); st->to = LANE_LEDGER;
+        break;
+    case TRACE_FAULT: {
+        static const char *const faults[] = { "CRASH", "PAUSE", "CUT", "DROP", "OFFSET RESET",
+                                              "DELAY" };
+        snprintf(st->label, sizeof st->label, "%s", faults[r->x]);
+        break;
+    }
+    default: return false;
+    }
+    return true;
+}
+
+static void ascii_row(FILE *out, const struct lanes *l, const struct step *st)
+{
+    if (lane_of(l, st->to) < 0)
+        return;
+    char row[LANE_LEFT + LANES_MAX * LANE_WIDTH + 1], when[32];
+    size_t width = LANE_LEFT + (l->n - 1) * LANE_WIDTH + 1;
+    memset(row, ' ', width);
+    row[width] = 0;
+    snprintf(row, LANE_LEFT, "%s", value_format_duration(st->t, when, sizeof when));
+    row[strlen(row)] = ' ';
+    for (uint32_t i = 0; i < l->n; i++)
+        row[LANE_LEFT + i * LANE_WIDTH] = '|';
+    int a = lane_of(l, st->from), b = lane_of(l, st->to);
+    if (a >= 0 && b >= 0 && a != b) {
+        int lo = a < b ? a : b, hi = a < b ? b : a;
+        size_t x0 = LANE_LEFT + (size_t)lo * LANE_WIDTH + 1, x1 = LANE_LEFT + (size_t)hi * LANE_WIDTH;
+        for (size_t x = x0; x < x1; x++)
+            row[x] = '-';
+        if (st->lost)
+            row[(x0 + x1) / 2] = 'x';
+        else
+            row[a < b ? x1 - 1 : x0] = a < b ? '>' : '<';
+    } else if (b >= 0) {
+        row[LANE_LEFT + (size_t)b * LANE_WIDTH] = '*';
+    }
+    int room = COLUMNS - (int)width - 2; /* the label fits in 100 columns, cut if need be */
+    fprintf(out, "%s  %.*s\n", row, room > 0 ? room : 0, st->label);
+}
+
+static void mermaid_row(FILE *out, const struct lanes *l, const struct step *st)
+{
+    char when[32];
+    int a = lane_of(l, st->from), b = lane_of(l, st->to);
+    if (b < 0)
+        return;
+    value_format_duration(st->t, when, sizeof when);
+    if (a >= 0 && a != b)
+        fprintf(out, "    L%d%sL%d: %s (t=%s)\n", a, st->lost ? "-x" : "->>", b, st->label, when);
+    else
+        fprintf(out, "    Note over L%d: %s (t=%s)\n", b, st->label, when);
+}
+
+void explain_diagram(FILE *out, const struct trace *t, uint32_t payment, bool mermaid)
+{
+    struct lanes l;
+    char a[16];
+    collect_lanes(t, payment, &l);
+    if (mermaid) {
+        fprintf(out, "sequenceDiagram\n");
+        for (uint32_t i = 0; i < l.n; i++)
+            fprintf(out, "    participant L%u as %s\n", i, lane_name(l.node[i], a));
+    } else {
+        fprintf(out, "%-*s", LANE_LEFT, "t");
+        for (uint32_t i = 0; i < l.n; i++)
+            fprintf(out, "%-*s", i + 1 < l.n ? LANE_WIDTH : 1, lane_name(l.node[i], a));
+        fputc('\n', out);
+    }
+    for (size_t i = 0; i < t->len; i++) {
+        struct step st;
+        if (!in_diagram(&t->recs[i], payment) || !diagram_step(&t->recs[i], &st))
+            continue;
+        if (mermaid)
+            mermaid_row(out, &l, &st);
+        else
+            ascii_row(out, &l, &st);
+    }
+}

@@ -5,6 +5,7 @@
 #ifndef EOSIM_EXPLAIN_H
 #define EOSIM_EXPLAIN_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -25,6 +26,10 @@ struct explain_root {
 enum explain_verdict explain_payment(FILE *out, const struct scenario *sc, uint32_t strategy,
                                      const struct trace *t, uint32_t payment,
                                      struct explain_root *root);
+/* One payment's messages and effects as a sequence diagram: ASCII for a terminal (at
+ * most 100 columns with five lanes) or a Mermaid sequenceDiagram. Lost messages are
+ * drawn as lost. */
+void explain_diagram(FILE *out, const struct trace *t, uint32_t payment, bool mermaid);
 /* The first payment with an anomaly (duplicated or lost), or UINT32_MAX. */
 uint32_t explain_first_anomaly(const struct trace *t, uint32_t payments);
 

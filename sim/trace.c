@@ -10,7 +10,7 @@
 
 const char *const trace_what_names[TRACE_WHAT_COUNT] = {
     "event", "send", "duplicate", "loss", "cut", "drop", "hold", "dead", "append",
-    "charge", "saved", "skip", "row", "fault",
+    "charge", "saved", "skip", "row", "fault", "deliver",
 };
 
 _Static_assert(TIMER_SESSIONS - TIMER_PRODUCE + 1 == 13, "one name per timer kind");
@@ -50,10 +50,43 @@ static void write_json(FILE *out, const struct trace_record *r)
     fprintf(out, ",\"req\":%u,\"x\":%llu}\n", r->req, (unsigned long long)r->x);
 }
 
+/* Chrome's trace-event format: an instant event on the track (tid) of its node, time
+ * in microseconds. The first line opens the array; trace_end closes it. */
+static void write_chrome(struct trace *t, const struct trace_record *r)
+{
+    FILE *out = t->perfetto;
+    char a[16];
+    if (!t->perfetto_started) {
+        fputs("[\n", out);
+        for (uint8_t n = 0; n < NODE_FIXED + CONSUMERS_MAX; n++)
+            fprintf(out, "%s{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":1,\"tid\":%u,"
+                    "\"args\":{\"name\":\"%s\"}}", n ? ",\n" : "", n, node_name(n, a));
+        t->perfetto_started = true;
+    }
+    fprintf(out, ",\n{\"name\":\"%s %s\",\"ph\":\"i\",\"s\":\"t\",\"pid\":1,\"tid\":%u,"
+            "\"ts\":%llu.%03llu,\"args\":{\"id\":%llu,\"cause\":%llu",
+            trace_what_names[r->what], trace_kind_name(r->type, r->kind), r->node,
+            (unsigned long long)r->t / 1000, (unsigned long long)r->t % 1000,
+            (unsigned long long)r->id, (unsigned long long)r->cause);
+    if (r->payment != UINT32_MAX)
+        fprintf(out, ",\"payment\":%u", r->payment);
+    fputs("}}", out);
+}
+
+void trace_end(struct trace *t)
+{
+    if (t->perfetto && t->perfetto_started)
+        fputs("\n]\n", t->perfetto);
+    else if (t->perfetto)
+        fputs("[]\n", t->perfetto);
+}
+
 void trace_add(struct trace *t, const struct trace_record *r)
 {
     if (t->jsonl)
         write_json(t->jsonl, r);
+    if (t->perfetto)
+        write_chrome(t, r);
     if (!t->keep)
         return;
     if (t->len == t->cap) {

@@ -28,6 +28,7 @@ enum trace_what {
     TRACE_SKIP,       /* the consumer's dedup store skipped a delivery */
     TRACE_ROW,        /* a ledger row committed */
     TRACE_FAULT,      /* a scripted fault or operator action fired (req: its index) */
+    TRACE_DELIVER,    /* a record was handed to consumer code (x: its offset) */
     TRACE_WHAT_COUNT
 };
 
@@ -49,12 +50,16 @@ struct trace_record {
 
 struct trace {
     FILE *jsonl;                /* where records stream, or NULL */
+    FILE *perfetto;             /* Chrome trace-event JSON, one track per node, or NULL */
+    bool perfetto_started;
     bool keep;                  /* keep them in memory too */
     struct trace_record *recs;
     size_t len, cap;
 };
 
 void trace_add(struct trace *t, const struct trace_record *r);
+/* Ends the streams (the Chrome trace's closing bracket); does not close the files. */
+void trace_end(struct trace *t);
 void trace_fini(struct trace *t);
 extern const char *const trace_what_names[TRACE_WHAT_COUNT];
 /* "charge", "request-timeout", "intent"...: what an event or message kind is called. */

@@ -60,6 +60,21 @@ static uint32_t explain_first(const struct scenario *sc, uint32_t strategy, FILE
     return p;
 }
 
+static void compare_file(FILE *out, const char *golden)
+{
+    FILE *want = fopen(golden, "rb");
+    CHECK(want != NULL);
+    if (!want)
+        return;
+    rewind(out);
+    char *got = read_all(out), *expected = read_all(want);
+    CHECK_STR(got ? got : "", expected ? expected : "");
+    free(got);
+    free(expected);
+    fclose(want);
+}
+
+/* The story (golden.txt) and the Mermaid diagram (golden.mmd) of the first anomaly. */
 static void check_golden(const char *scenario, const char *strategy, const char *golden)
 {
     static struct scenario sc;
@@ -67,31 +82,38 @@ static void check_golden(const char *scenario, const char *strategy, const char 
         return;
     int s = scenario_strategy(&sc, strategy, (unsigned)strlen(strategy));
     CHECK(s >= 0);
-    FILE *out = tmpfile(), *want = fopen(golden, "rb");
-    CHECK(out != NULL);
-    CHECK(want != NULL);
-    if (!out || !want || s < 0)
-        return;
-    struct explain_root root;
-    uint32_t charges = 0;
-    explain_first(&sc, (uint32_t)s, out, &root, &charges);
-    rewind(out);
-    char *got = read_all(out), *expected = read_all(want);
-    CHECK_STR(got ? got : "", expected ? expected : "");
-    free(got);
-    free(expected);
-    fclose(out);
-    fclose(want);
+    struct trace t = { .keep = true };
+    struct run_result r;
+    sim_run_with(&sc, (uint32_t)s, sc.seed, &(struct sim_options){ .trace = &t, .spare_link = -1 },
+                 &r);
+    uint32_t p = explain_first_anomaly(&t, sc.payments);
+    CHECK(p != UINT32_MAX);
+    FILE *story = tmpfile(), *mermaid = tmpfile();
+    CHECK(story && mermaid && s >= 0);
+    if (story && mermaid && s >= 0 && p != UINT32_MAX) {
+        char path[256];
+        explain_payment(story, &sc, (uint32_t)s, &t, p, NULL);
+        explain_diagram(mermaid, &t, p, true);
+        snprintf(path, sizeof path, "%s.txt", golden);
+        compare_file(story, path);
+        snprintf(path, sizeof path, "%s.mmd", golden);
+        compare_file(mermaid, path);
+    }
+    if (story)
+        fclose(story);
+    if (mermaid)
+        fclose(mermaid);
+    trace_fini(&t);
 }
 
 static void test_explain_golden_stories(void)
 {
     check_golden("scenarios/gateway-response-lost.scn", "at-least-once",
-                 "tests/golden/explain-gateway-response-lost.txt");
+                 "tests/golden/explain-gateway-response-lost");
     check_golden("scenarios/crash-after-charge-before-commit.scn", "transactional",
-                 "tests/golden/explain-crash-after-charge-before-commit.txt");
+                 "tests/golden/explain-crash-after-charge-before-commit");
     check_golden("scenarios/produce-lost.scn", "at-most-once",
-                 "tests/golden/explain-produce-lost.txt");
+                 "tests/golden/explain-produce-lost");
 }
 
 /* Removes a scripted root from the scenario (a loss draw is spared at run time). */
