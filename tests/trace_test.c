@@ -114,7 +114,95 @@ static void test_trace_jsonl_parses(void)
     trace_fini(&t);
 }
 
+/* A recursive-descent JSON checker: objects, arrays, strings without escapes, and
+ * non-negative numbers with an optional fraction (all the Chrome trace uses). */
+static const char *json_value(const char *s);
+
+static const char *skip_ws(const char *s)
+{
+    while (*s == ' ' || *s == '\n' || *s == '\r' || *s == '\t')
+        s++;
+    return s;
+}
+
+static const char *json_string(const char *s)
+{
+    if (*s++ != '"')
+        return NULL;
+    while (*s && *s != '"' && *s != '\\' && (unsigned char)*s >= 0x20)
+        s++;
+    return *s == '"' ? s + 1 : NULL;
+}
+
+static const char *json_list(const char *s, char close, bool keyed)
+{
+    s = skip_ws(s + 1);
+    if (*s == close)
+        return s + 1;
+    for (;;) {
+        if (keyed) {
+            if (!(s = json_string(skip_ws(s))) || *(s = skip_ws(s)) != ':')
+                return NULL;
+            s++;
+        }
+        if (!(s = json_value(skip_ws(s))))
+            return NULL;
+        s = skip_ws(s);
+        if (*s == close)
+            return s + 1;
+        if (*s++ != ',')
+            return NULL;
+    }
+}
+
+static const char *json_value(const char *s)
+{
+    if (*s == '{')
+        return json_list(s, '}', true);
+    if (*s == '[')
+        return json_list(s, ']', false);
+    if (*s == '"')
+        return json_string(s);
+    if (*s < '0' || *s > '9')
+        return NULL;
+    while ((*s >= '0' && *s <= '9') || *s == '.')
+        s++;
+    return s;
+}
+
+static void test_trace_chrome_json_parses(void)
+{
+    static struct scenario sc;
+    if (!load(&sc))
+        return;
+    FILE *f = tmpfile();
+    CHECK(f != NULL);
+    if (!f)
+        return;
+    struct trace t = { .perfetto = f, .keep = true };
+    struct run_result r;
+    sim_run_with(&sc, 2, sc.seed, &(struct sim_options){ .trace = &t, .spare_link = -1 }, &r);
+    trace_end(&t);
+    long size = ftell(f);
+    rewind(f);
+    char *json = malloc((size_t)size + 1);
+    CHECK(json && fread(json, 1, (size_t)size, f) == (size_t)size);
+    if (json) {
+        json[size] = 0;
+        const char *end = json_value(skip_ws(json));
+        CHECK(end != NULL && *skip_ws(end) == 0);
+        size_t instants = 0;
+        for (const char *p = json; (p = strstr(p, "\"ph\":\"i\"")); p++)
+            instants++;
+        CHECK_EQ(instants, t.len); /* every record once */
+    }
+    free(json);
+    fclose(f);
+    trace_fini(&t);
+}
+
 const struct test trace_tests[] = {
+    { "trace_chrome_json_parses", test_trace_chrome_json_parses },
     { "trace_holds_every_event_once", test_trace_holds_every_event_once },
     { "trace_jsonl_parses", test_trace_jsonl_parses },
     { NULL, NULL },
