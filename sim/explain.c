@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "sim.h"
 #include "value.h"
 #include "world.h"
 
@@ -543,4 +544,105 @@ void explain_diagram(FILE *out, const struct trace *t, uint32_t payment, bool me
         else
             ascii_row(out, &l, &st);
     }
+}
+
+/* ---- the explain command ---- */
+
+/* Opens path's temporary sibling; finish_file renames it over path, or removes it. */
+static FILE *start_file(const char *path, char *tmp, size_t size)
+{
+    snprintf(tmp, size, "%s.tmp", path);
+    return fopen(tmp, "wb");
+}
+
+static bool finish_file(FILE *f, const char *tmp, const char *path, bool ok)
+{
+    ok = !ferror(f) && ok;
+    ok = fclose(f) == 0 && ok;
+    if (ok && rename(tmp, path) == 0)
+        return true;
+    remove(tmp);
+    return false;
+}
+
+static uint32_t first_absorbed(const struct trace *t)
+{
+    for (size_t i = 0; i < t->len; i++)
+        if (t->recs[i].what == TRACE_SAVED || t->recs[i].what == TRACE_SKIP)
+            return t->recs[i].payment;
+    return UINT32_MAX;
+}
+
+static void tell(FILE *out, const struct scenario *sc, uint32_t strategy, const struct trace *t,
+                 uint32_t payment)
+{
+    explain_payment(out, sc, strategy, t, payment, NULL);
+    fputc('\n', out);
+    explain_diagram(out, t, payment, false);
+    fputc('\n', out);
+}
+
+/* Which payments to tell: the one asked for, every anomaly, or the first; with no
+ * anomaly, the first duplicate something absorbed (teaching mode). */
+static uint32_t tell_selected(FILE *out, const struct scenario *sc, const struct explain_request *rq,
+                              const struct trace *t)
+{
+    if (rq->payment != UINT32_MAX) {
+        tell(out, sc, rq->strategy, t, rq->payment);
+        return rq->payment;
+    }
+    uint32_t first = explain_first_anomaly(t, sc->payments);
+    if (first == UINT32_MAX) {
+        uint32_t absorbed = first_absorbed(t);
+        fprintf(out, "no payment was lost or charged twice under %s (seed %llu)",
+                sc->strategies[rq->strategy].name, (unsigned long long)rq->seed);
+        if (absorbed == UINT32_MAX) {
+            fprintf(out, ", and nothing tried to charge one twice.\n");
+            return UINT32_MAX;
+        }
+        fprintf(out, ". A duplicate came, and this is what absorbed it:\n\n");
+        tell(out, sc, rq->strategy, t, absorbed);
+        return absorbed;
+    }
+    uint32_t *charges = sim_alloc(sc->payments, sizeof *charges);
+    for (size_t i = 0; rq->all && i < t->len; i++)
+        if (t->recs[i].what == TRACE_CHARGE)
+            charges[t->recs[i].payment]++;
+    for (uint32_t p = first; p < sc->payments; p++)
+        if (p == first || (rq->all && charges[p] != 1))
+            tell(out, sc, rq->strategy, t, p);
+    free(charges);
+    return first;
+}
+
+int explain_command(FILE *out, const struct scenario *sc, const struct explain_request *rq)
+{
+    char jsonl_tmp[1100], chrome_tmp[1100];
+    struct trace t = { .keep = true };
+    if (rq->trace && !(t.jsonl = start_file(rq->trace, jsonl_tmp, sizeof jsonl_tmp)))
+        return -1;
+    if (rq->perfetto && !(t.perfetto = start_file(rq->perfetto, chrome_tmp, sizeof chrome_tmp))) {
+        if (t.jsonl)
+            finish_file(t.jsonl, jsonl_tmp, rq->trace, false);
+        return -1;
+    }
+    struct run_result r;
+    sim_run_with(sc, rq->strategy, rq->seed,
+                 &(struct sim_options){ .trace = &t, .spare_link = -1 }, &r);
+    trace_end(&t);
+    bool ok = true;
+    if (t.jsonl)
+        ok = finish_file(t.jsonl, jsonl_tmp, rq->trace, true) && ok;
+    if (t.perfetto)
+        ok = finish_file(t.perfetto, chrome_tmp, rq->perfetto, true) && ok;
+    uint32_t told = tell_selected(out, sc, rq, &t);
+    if (rq->mermaid && told != UINT32_MAX) {
+        char tmp[1100];
+        FILE *f = start_file(rq->mermaid, tmp, sizeof tmp);
+        if (f)
+            explain_diagram(f, &t, told, true);
+        ok = f && finish_file(f, tmp, rq->mermaid, true) && ok;
+    }
+    trace_fini(&t);
+    return ok ? 0 : -1;
 }

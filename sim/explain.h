@@ -33,4 +33,17 @@ void explain_diagram(FILE *out, const struct trace *t, uint32_t payment, bool me
 /* The first payment with an anomaly (duplicated or lost), or UINT32_MAX. */
 uint32_t explain_first_anomaly(const struct trace *t, uint32_t payments);
 
+/* `eosim explain`: one run of one strategy and seed, traced; tells the payment asked
+ * for, every anomaly (all), or the first one; writes the Mermaid diagram of the payment
+ * told and the JSON Lines / Chrome traces if asked, each through a temporary file.
+ * Returns 0, or -1 when a file could not be written (errno set). */
+struct explain_request {
+    uint32_t strategy;
+    uint64_t seed;
+    uint32_t payment;      /* UINT32_MAX: the first anomaly (or every one, with all) */
+    bool all;
+    const char *mermaid, *trace, *perfetto; /* files to write, or NULL */
+};
+int explain_command(FILE *out, const struct scenario *sc, const struct explain_request *rq);
+
 #endif
