@@ -15,7 +15,7 @@ SRCS    := $(filter-out sim/main.c,$(wildcard sim/*.c))
 OBJS    := $(SRCS:sim/%.c=$(BUILD)/%.o)
 TESTS   := $(wildcard tests/*.c)
 
-.PHONY: all run test bench install clean
+.PHONY: all run report test bench install clean
 
 all: eosim
 
@@ -23,7 +23,7 @@ eosim: $(BUILD)/eosim
 	cp $< $@
 
 $(BUILD)/eosim: $(OBJS) $(BUILD)/main.o
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lm
 
 $(BUILD)/%.o: sim/%.c | $(BUILD)
 	$(CC) $(WARN) $(CFLAGS) -MMD -MP -c -o $@ $<
@@ -34,8 +34,20 @@ $(BUILD)/unit: $(OBJS) $(TESTS) | $(BUILD)
 $(BUILD):
 	mkdir -p $@
 
+# The whole catalogue through `eosim sweep` (a file without sweep lines is a grid of one
+# point): CSVs, charts and reports/index.html.
 run: eosim
-	./eosim run --out reports scenarios/*.scn
+	./eosim sweep --out reports scenarios/*.scn
+
+# Re-renders every chart from its gnuplot script, e.g. after editing reports/charts/style.gp;
+# each image is drawn under a hidden name and renamed once whole.
+report:
+	@test -d reports/charts || $(MAKE) run
+	cd reports/charts && for f in *.gp; do \
+	    [ "$$f" = style.gp ] && continue; \
+	    gnuplot -e "tmp='.tmp-'" "$$f" || exit 1; \
+	    for o in .tmp-*; do [ -e "$$o" ] && mv -f "$$o" "$${o#.tmp-}"; done; \
+	done
 
 test:
 	tests/run.sh

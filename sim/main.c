@@ -1,6 +1,8 @@
 /* main.c: the command line. Parses every scenario before running any, so bad input
- * produces an error and nothing else; then runs each scenario's strategies over its
- * seeds, prints the tables, checks expectations and writes CSVs. */
+ * produces an error and nothing else; then builds the batch of runs a command asks for
+ * (batch.c), runs it on --jobs processes or one --shard of it, and writes what it found:
+ * tables on stdout, failed expectations on stderr, and under --out the CSVs, charts and
+ * index.html. `merge` rebuilds the batch from shard files and writes the same. */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <stdio.h>
@@ -9,41 +11,64 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "batch.h"
+#include "chart.h"
 #include "check.h"
+#include "html.h"
+#include "jobs.h"
+#include "progress.h"
 #include "report.h"
 #include "scenario.h"
-#include "sim.h"
+#include "shard.h"
 #include "value.h"
+#include "version.h"
 
-#define EOSIM_VERSION "0.1.0"
+#define SHARDS_MAX 100000u
 
 struct options {
     const char *command;
     const char **files;
     int nfiles;
     const char *out_dir, *strategy;
-    uint64_t seed, runs;
-    bool has_seed, has_runs, stats, quiet;
+    uint64_t seed, runs, jobs, shard_k, shard_n;
+    bool has_seed, has_runs, has_jobs, stats, quiet;
+    int charts; /* -1: the command's default, 0: --no-charts, 1: --charts */
 };
 
 static void usage(FILE *out)
 {
-    fputs("usage: eosim run FILE... [--seed N] [--runs N] [--strategy S] [--out DIR] [--stats]\n"
+    fputs("usage: eosim run FILE... [options]     simulate each scenario's base point\n"
+          "       eosim sweep FILE... [options]   simulate every point of each scenario's sweep\n"
+          "       eosim merge SHARD... [--out DIR] [--jobs N] [--quiet] [--no-charts]\n"
           "       eosim validate FILE...\n"
           "       eosim --help | --version\n"
           "\n"
           "run       simulate each scenario under each of its strategies and seeds, print a\n"
-          "          table per scenario and check its `expect` lines\n"
+          "          table per scenario and check its `expect` lines; a file with `sweep`\n"
+          "          lines runs only its base point (the values its other lines give)\n"
+          "sweep     the same over the grid of the `sweep` lines (every point x strategy x\n"
+          "          seed), checking the expectations at every point\n"
+          "merge     join the shard files of a --shard run into the outputs of the unsharded\n"
+          "          command (the same bytes, whatever the order of the files)\n"
           "validate  parse the scenarios and report the first error of each\n"
           "\n"
           "--seed N      first seed (overrides the scenario's `seed`)\n"
           "--runs N      number of seeds, N, N+1, ... (overrides `runs`)\n"
           "--strategy S  run only strategy S (a preset or one the scenario defines)\n"
-          "--out DIR     write DIR/<scenario>.csv, one row per strategy and seed\n"
+          "--out DIR     write DIR/<scenario>.csv (one row per run) and DIR/<scenario>.agg.csv\n"
+          "              (mean, sd and 95% interval across seeds); with charts, also\n"
+          "              DIR/charts/ (gnuplot scripts, PNG, SVG) and DIR/index.html\n"
+          "--charts      write charts and index.html with --out (the default for sweep)\n"
+          "--no-charts   do not (the default for run)\n"
+          "--jobs N      run on N processes (default: the number of cores); the output is\n"
+          "              the same bytes whatever N is\n"
+          "--shard K/N   run only runs K-1, K-1+N, ... of each scenario and write\n"
+          "              DIR/<scenario>.K-of-N.shard (DIR: --out, default .) for `merge`\n"
           "--stats       print events, wall time and events per second on stderr\n"
-          "--quiet       print no tables, only failed expectations and errors\n"
+          "--quiet       print no tables, notes or progress, only failed expectations and errors\n"
           "\n"
-          "exit status: 0 every expectation held, 1 one failed, 2 bad usage or input\n",
+          "exit status: 0 every expectation held, 1 one failed, 2 bad usage or input,\n"
+          "             3 a worker process failed\n",
           out);
 }
 
@@ -63,30 +88,63 @@ static int number(const char *arg, uint64_t *out, const char *flag)
     return 0;
 }
 
-static int parse_args(int argc, char **argv, struct options *o)
+/* "K/N" with 1 <= K <= N <= SHARDS_MAX. */
+static int shard_arg(const char *arg, struct options *o)
 {
-    memset(o, 0, sizeof *o);
-    o->files = calloc((size_t)argc, sizeof *o->files);
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *next = i + 1 < argc ? argv[i + 1] : NULL;
-        int rc = 0;
-        if (strcmp(a, "--seed") == 0)
-            rc = number(next, &o->seed, a), o->has_seed = true, i++;
-        else if (strcmp(a, "--runs") == 0)
-            rc = number(next, &o->runs, a), o->has_runs = true, i++;
-        else if (strcmp(a, "--out") == 0 || strcmp(a, "--strategy") == 0) {
-            if (!next)
-                return usage_error("%s needs a value", a);
-            *(a[2] == 'o' ? &o->out_dir : &o->strategy) = next;
-            i++;
-        } else if (strcmp(a, "--stats") == 0)
+    const char *slash = arg ? strchr(arg, '/') : NULL;
+    char err[VALUE_ERR_LEN];
+    if (!slash || !value_count(arg, (unsigned)(slash - arg), &o->shard_k, err) ||
+        !value_count(slash + 1, (unsigned)strlen(slash + 1), &o->shard_n, err) ||
+        o->shard_n < 1 || o->shard_n > SHARDS_MAX || o->shard_k < 1 || o->shard_k > o->shard_n)
+        return usage_error("--shard needs K/N with 1 <= K <= N <= 100000, like 2/8, got '%s'",
+                           arg ? arg : "");
+    return 0;
+}
+
+static int option(int argc, char **argv, int *i, struct options *o)
+{
+    const char *a = argv[*i], *next = *i + 1 < argc ? argv[*i + 1] : NULL;
+    bool takes_value = true;
+    int rc = 0;
+    if (strcmp(a, "--seed") == 0)
+        rc = number(next, &o->seed, a), o->has_seed = true;
+    else if (strcmp(a, "--runs") == 0)
+        rc = number(next, &o->runs, a), o->has_runs = true;
+    else if (strcmp(a, "--jobs") == 0)
+        rc = number(next, &o->jobs, a), o->has_jobs = true;
+    else if (strcmp(a, "--shard") == 0)
+        rc = shard_arg(next, o);
+    else if (strcmp(a, "--out") == 0 || strcmp(a, "--strategy") == 0) {
+        if (!next)
+            return usage_error("%s needs a value", a);
+        *(a[2] == 'o' ? &o->out_dir : &o->strategy) = next;
+    } else {
+        takes_value = false;
+        if (strcmp(a, "--stats") == 0)
             o->stats = true;
         else if (strcmp(a, "--quiet") == 0)
             o->quiet = true;
-        else if ((strcmp(a, "--help") == 0 || strcmp(a, "--version") == 0) && !o->command)
+        else if (strcmp(a, "--charts") == 0 || strcmp(a, "--no-charts") == 0)
+            o->charts = a[2] == 'c';
+        else
+            return usage_error("unknown option %s", a);
+    }
+    *i += takes_value;
+    return rc;
+}
+
+static int parse_args(int argc, char **argv, struct options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->charts = -1;
+    o->files = calloc((size_t)argc, sizeof *o->files);
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        int rc = 0;
+        if ((strcmp(a, "--help") == 0 || strcmp(a, "--version") == 0) && !o->command)
             o->command = a;
         else if (a[0] == '-' && a[1])
-            return usage_error("unknown option %s", a);
+            rc = option(argc, argv, &i, o);
         else if (!o->command)
             o->command = a;
         else
@@ -96,21 +154,11 @@ static int parse_args(int argc, char **argv, struct options *o)
     }
     if (o->has_runs && (o->runs < 1 || o->runs > RUNS_MAX))
         return usage_error("--runs must be between 1 and %s", "100000");
+    if (o->has_jobs && (o->jobs < 1 || o->jobs > JOBS_MAX))
+        return usage_error("--jobs must be between 1 and %s", "256");
+    if (!o->has_jobs)
+        o->jobs = jobs_default();
     return 0;
-}
-
-/* Loads every file; prints each error. False if any failed. */
-static bool load_all(const struct options *o, struct scenario *scs)
-{
-    bool ok = true;
-    for (int f = 0; f < o->nfiles; f++) {
-        struct parse_error err;
-        if (!scenario_load(o->files[f], &scs[f], &err)) {
-            parse_error_print(&err, stderr);
-            ok = false;
-        }
-    }
-    return ok;
 }
 
 static double seconds_now(void)
@@ -120,90 +168,286 @@ static double seconds_now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Runs one scenario; returns the number of failed expectations, or -1 on an I/O error. */
-static int run_scenario(const struct options *o, struct scenario *sc)
+/* ---- building the batch ---- */
+
+/* Parses every file into an item; prints each error. False if any failed. */
+static bool load_all(const struct options *o, struct batch *b)
 {
-    struct scenario_results res = { .sc = sc };
-    if (o->has_seed)
-        sc->seed = o->seed;
-    if (o->has_runs)
-        sc->runs = (uint32_t)o->runs;
-    for (uint32_t r = 0; r < sc->nrun; r++)
-        if (!o->strategy || strcmp(sc->strategies[sc->run_list[r]].name, o->strategy) == 0)
-            res.strategies[res.nstrategies++] = sc->run_list[r];
-    res.nseeds = sc->runs;
-    res.runs = sim_alloc((size_t)res.nstrategies * res.nseeds, sizeof *res.runs);
-    double start = seconds_now();
-    uint64_t events = 0;
-    for (uint32_t s = 0; s < res.nstrategies; s++)
-        for (uint32_t i = 0; i < res.nseeds; i++) {
-            struct run_result *r = &res.runs[(size_t)s * res.nseeds + i];
-            sim_run(sc, res.strategies[s], sc->seed + i, r);
-            events += r->events;
+    bool ok = true;
+    for (int f = 0; f < o->nfiles; f++) {
+        struct parse_error err;
+        if (!scenario_load(o->files[f], &b->items[f].sc, &err)) {
+            parse_error_print(&err, stderr);
+            ok = false;
         }
-    double wall = seconds_now() - start;
-    if (o->stats)
-        fprintf(stderr, "stats: %s: %llu events in %.3f s, %.2f M events/s\n", sc->name,
-                (unsigned long long)events, wall, wall > 0 ? (double)events / wall / 1e6 : 0.0);
-    if (!o->quiet) {
-        report_table(stdout, &res);
-        fputc('\n', stdout);
     }
-    int failed = (int)report_expectations(stderr, &res);
-    if (o->out_dir && !report_write_csv(o->out_dir, &res)) {
-        fprintf(stderr, "eosim: cannot write %s/%s.csv: %s\n", o->out_dir, sc->name,
-                strerror(errno));
-        failed = -1;
+    return ok;
+}
+
+/* Applies the command line to each item; false (exit 2) for an unknown strategy. */
+static bool configure(const struct options *o, struct batch *b, bool swept)
+{
+    for (uint32_t i = 0; i < b->nitems; i++) {
+        struct scenario *sc = &b->items[i].sc;
+        if (o->has_seed)
+            sc->seed = o->seed;
+        if (o->has_runs)
+            sc->runs = (uint32_t)o->runs;
+        if (!batch_add_item(b, i, swept, o->strategy)) {
+            fprintf(stderr, "%s: error: no strategy named '%s' (presets: at-most-once "
+                    "at-least-once idempotent transactional)\n", sc->file, o->strategy);
+            return false;
+        }
+        if (!swept && sc->nsweeps > 0 && !o->quiet)
+            fprintf(stderr, "eosim: note: %s has %u sweep line%s (%u points); `eosim run` runs "
+                    "its base point only, `eosim sweep %s` runs the grid\n", sc->file,
+                    sc->nsweeps, sc->nsweeps == 1 ? "" : "s", sweep_points(sc), sc->file);
     }
-    free(res.runs);
+    return true;
+}
+
+static bool make_out_dir(const char *dir)
+{
+    if (!dir || mkdir(dir, 0777) == 0 || errno == EEXIST)
+        return true;
+    fprintf(stderr, "eosim: cannot create %s: %s\n", dir, strerror(errno));
+    return false;
+}
+
+/* ---- writing what a batch found ---- */
+
+/* Expectations of one item, printed on stderr and kept for the page. */
+static uint32_t check_item(const struct sweep_results *sr, char **failures)
+{
+    size_t len = 0;
+    FILE *mem = open_memstream(failures, &len);
+    if (!mem)
+        SIM_PANIC("open_memstream: %s", strerror(errno));
+    uint32_t failed = report_sweep_expectations(mem, sr);
+    fclose(mem);
+    fputs(*failures, stderr);
     return failed;
 }
 
-static int command_run(const struct options *o, struct scenario *scs)
+static bool charts_wanted(const struct options *o, const struct batch *b)
 {
-    for (int f = 0; f < o->nfiles; f++)
-        if (o->strategy && scenario_strategy(&scs[f], o->strategy,
-                                             (unsigned)strlen(o->strategy)) < 0) {
-            fprintf(stderr, "%s: error: no strategy named '%s' (presets: at-most-once "
-                    "at-least-once idempotent transactional)\n", o->files[f], o->strategy);
+    if (!o->out_dir || o->charts == 0)
+        return false;
+    if (o->charts == 1)
+        return true;
+    for (uint32_t i = 0; i < b->nitems; i++)
+        if (b->items[i].swept)
+            return true;
+    return false;
+}
+
+static bool write_page(const struct options *o, const struct batch *b, struct chart_set *sets,
+                       char **failures)
+{
+    const char *note = NULL;
+    if (chart_gnuplot_found()) {
+        chart_render(o->out_dir, sets, b->nitems, (unsigned)o->jobs);
+    } else {
+        for (uint32_t i = 0; i < b->nitems; i++)
+            chart_clear(o->out_dir, &sets[i]);
+        note = "gnuplot is not on PATH: the chart scripts are under charts/, but no image was "
+               "drawn. Install gnuplot and run `make report`.";
+        fprintf(stderr, "eosim: gnuplot is not on PATH: wrote the chart scripts under "
+                "%s/charts/ but no PNG or SVG (install gnuplot, then `make report`)\n",
+                o->out_dir);
+    }
+    struct sweep_results *srs = sim_alloc(b->nitems, sizeof *srs);
+    struct html_item *items = sim_alloc(b->nitems, sizeof *items);
+    for (uint32_t i = 0; i < b->nitems; i++) {
+        batch_results(b, i, &srs[i]);
+        items[i] = (struct html_item){ &srs[i], &sets[i], failures[i] };
+    }
+    bool ok = html_write_index(o->out_dir, items, b->nitems, note);
+    if (!ok)
+        fprintf(stderr, "eosim: cannot write %s/index.html: %s\n", o->out_dir, strerror(errno));
+    free(items);
+    free(srs);
+    return ok;
+}
+
+/* Files of one item under --out; false after printing what failed. */
+static bool write_item(const struct options *o, const struct sweep_results *sr, bool charts,
+                       struct chart_set *set)
+{
+    char failed[1200];
+    if (!report_write_csvs(o->out_dir, sr, failed, sizeof failed) ||
+        (charts && !chart_write(o->out_dir, sr, set, failed, sizeof failed))) {
+        fprintf(stderr, "eosim: cannot write %s: %s\n", failed, strerror(errno));
+        return false;
+    }
+    return true;
+}
+
+/* Tables, expectations and files; the exit status. */
+static int write_outputs(const struct options *o, const struct batch *b)
+{
+    bool charts = charts_wanted(o, b), io_ok = true;
+    struct chart_set *sets = sim_alloc(b->nitems, sizeof *sets);
+    char **failures = sim_alloc(b->nitems, sizeof *failures);
+    int status = 0;
+    for (uint32_t i = 0; i < b->nitems; i++) {
+        struct sweep_results sr;
+        batch_results(b, i, &sr);
+        if (!o->quiet) {
+            report_sweep_table(stdout, &sr);
+            fputc('\n', stdout);
+        }
+        fflush(stdout);
+        if (check_item(&sr, &failures[i]) > 0)
+            status = 1;
+        if (o->out_dir && io_ok)
+            io_ok = write_item(o, &sr, charts, &sets[i]);
+    }
+    if (charts && io_ok)
+        io_ok = write_page(o, b, sets, failures);
+    for (uint32_t i = 0; i < b->nitems; i++)
+        free(failures[i]);
+    free(failures);
+    free(sets);
+    return io_ok ? status : 2;
+}
+
+/* ---- commands ---- */
+
+static void print_stats(const struct batch *b, uint32_t i, double wall)
+{
+    const struct batch_item *it = &b->items[i];
+    uint64_t events = 0;
+    for (size_t r = 0; r < it->nruns; r++)
+        events += b->results[it->first + r].events;
+    fprintf(stderr, "stats: %s: %llu events in %.3f s, %.2f M events/s\n", it->sc.name,
+            (unsigned long long)events, wall, wall > 0 ? (double)events / wall / 1e6 : 0.0);
+}
+
+/* Runs every run, item by item with --stats so each gets its own wall time. */
+static bool run_all(const struct options *o, struct batch *b)
+{
+    bool progress = progress_wanted(o->quiet);
+    if (!o->stats)
+        return batch_run(b, NULL, 0, (unsigned)o->jobs, progress);
+    size_t *indices = sim_alloc(b->nruns ? b->nruns : 1, sizeof *indices);
+    bool ok = true;
+    for (uint32_t i = 0; ok && i < b->nitems; i++) {
+        const struct batch_item *it = &b->items[i];
+        for (size_t r = 0; r < it->nruns; r++)
+            indices[r] = it->first + r;
+        double start = seconds_now();
+        ok = batch_run(b, indices, it->nruns, (unsigned)o->jobs, progress);
+        print_stats(b, i, seconds_now() - start);
+    }
+    free(indices);
+    return ok;
+}
+
+/* Runs this machine's shard of every item and writes the shard files. */
+static int run_shard(const struct options *o, struct batch *b)
+{
+    const char *dir = o->out_dir ? o->out_dir : ".";
+    unsigned k = (unsigned)o->shard_k, n = (unsigned)o->shard_n;
+    size_t *indices = sim_alloc(b->nruns ? b->nruns : 1, sizeof *indices), count = 0;
+    for (uint32_t i = 0; i < b->nitems; i++)
+        count += shard_select(b, i, k, n, indices + count);
+    bool ok = batch_run(b, indices, count, (unsigned)o->jobs, progress_wanted(o->quiet));
+    free(indices);
+    if (!ok)
+        return 3;
+    for (uint32_t i = 0; i < b->nitems; i++) {
+        size_t len;
+        char path[1200], *text = shard_read_text(b->items[i].sc.file, &len);
+        if (!text)
+            return 2;
+        ok = shard_write(dir, b, i, o->command, o->strategy, k, n, text, len, path,
+                         sizeof path);
+        free(text);
+        if (!ok) {
+            fprintf(stderr, "eosim: cannot write %s: %s\n", path, strerror(errno));
             return 2;
         }
-    if (o->out_dir && mkdir(o->out_dir, 0777) != 0 && errno != EEXIST) {
-        fprintf(stderr, "eosim: cannot create %s: %s\n", o->out_dir, strerror(errno));
-        return 2;
+        if (!o->quiet)
+            printf("wrote %s (%zu of %zu runs)\n", path,
+                   b->items[i].nruns / n + ((k - 1) < b->items[i].nruns % n), b->items[i].nruns);
     }
-    int status = 0;
-    for (int f = 0; f < o->nfiles; f++) {
-        int failed = run_scenario(o, &scs[f]);
-        if (failed < 0)
-            return 2;
-        if (failed > 0)
-            status = 1;
+    return 0;
+}
+
+static int command_run(const struct options *o, bool swept)
+{
+    struct batch b;
+    batch_init(&b, (uint32_t)o->nfiles);
+    int rc = 2;
+    if (load_all(o, &b) && configure(o, &b, swept) && batch_plan(&b) &&
+        make_out_dir(o->out_dir)) {
+        if (o->shard_n)
+            rc = run_shard(o, &b);
+        else
+            rc = run_all(o, &b) ? write_outputs(o, &b) : 3;
     }
-    return status;
+    batch_fini(&b);
+    return rc;
+}
+
+static int command_merge(const struct options *o)
+{
+    if (o->has_seed || o->has_runs || o->strategy || o->shard_n)
+        return usage_error("%s", "merge takes no --seed, --runs, --strategy or --shard: the "
+                           "shards record them");
+    struct shard *shards = sim_alloc((size_t)o->nfiles, sizeof *shards);
+    struct batch b;
+    memset(&b, 0, sizeof b);
+    int rc = 2;
+    bool ok = true;
+    for (int f = 0; ok && f < o->nfiles; f++)
+        ok = shard_read(o->files[f], &shards[f]);
+    if (ok && shard_merge(shards, (unsigned)o->nfiles, &b) && make_out_dir(o->out_dir))
+        rc = write_outputs(o, &b);
+    for (int f = 0; f < o->nfiles; f++)
+        shard_free(&shards[f]);
+    free(shards);
+    batch_fini(&b);
+    return rc;
+}
+
+static int command_validate(const struct options *o)
+{
+    struct batch b;
+    batch_init(&b, (uint32_t)o->nfiles);
+    int rc = load_all(o, &b) ? 0 : 2;
+    batch_fini(&b);
+    return rc;
 }
 
 int main(int argc, char **argv)
 {
     struct options o;
     int rc = parse_args(argc, argv, &o);
-    if (rc == 0 && o.command && strcmp(o.command, "--help") == 0) {
+    const char *cmd = o.command;
+    if (rc != 0) {
+        /* the usage error is printed */
+    } else if (cmd && strcmp(cmd, "--help") == 0) {
         usage(stdout);
-    } else if (rc == 0 && o.command && strcmp(o.command, "--version") == 0) {
+    } else if (cmd && strcmp(cmd, "--version") == 0) {
         printf("eosim %s\n", EOSIM_VERSION);
-    } else if (rc == 0) {
-        bool run = o.command && strcmp(o.command, "run") == 0;
-        bool validate = o.command && strcmp(o.command, "validate") == 0;
-        if (!run && !validate)
-            rc = o.command ? usage_error("unknown command '%s'", o.command)
-                           : usage_error("%s", "no command given");
-        else if (o.nfiles == 0)
-            rc = usage_error("%s needs at least one scenario file", o.command);
-        else {
-            struct scenario *scs = sim_alloc((size_t)o.nfiles, sizeof *scs);
-            rc = !load_all(&o, scs) ? 2 : run ? command_run(&o, scs) : 0;
-            free(scs);
-        }
+    } else if (!cmd) {
+        rc = usage_error("%s", "no command given");
+    } else if (strcmp(cmd, "run") && strcmp(cmd, "sweep") && strcmp(cmd, "merge") &&
+               strcmp(cmd, "validate")) {
+        rc = usage_error("unknown command '%s'", cmd);
+    } else if (o.nfiles == 0) {
+        rc = usage_error(strcmp(cmd, "merge") == 0 ? "%s needs at least one shard file"
+                                                   : "%s needs at least one scenario file", cmd);
+    } else if (o.shard_n && strcmp(cmd, "run") && strcmp(cmd, "sweep")) {
+        rc = usage_error("--shard applies to run and sweep, not %s", cmd);
+    } else if (strcmp(cmd, "merge") == 0) {
+        rc = command_merge(&o);
+    } else if (strcmp(cmd, "validate") == 0) {
+        rc = command_validate(&o);
+    } else {
+        rc = command_run(&o, strcmp(cmd, "sweep") == 0);
     }
     free(o.files);
     return rc;

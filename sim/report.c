@@ -1,5 +1,6 @@
-/* report.c: the summary table, expectation checks and CSV. Integers only: a report is
- * as deterministic as the run that produced it. */
+/* report.c: the summary table, expectation checks and CSV, for one point or every point
+ * of a sweep. Integers only: a report is as deterministic as the run that produced it
+ * (the floating-point statistics of the aggregate CSV live in aggregate.c). */
 #define _POSIX_C_SOURCE 200809L
 #include "report.h"
 
@@ -8,7 +9,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "aggregate.h"
 #include "check.h"
+#include "sweep.h"
 #include "value.h"
 
 static const struct run_result *run_of(const struct scenario_results *res, uint32_t s,
@@ -158,7 +161,8 @@ static bool holds(uint64_t got, enum compare_op op, uint64_t want)
     }
 }
 
-uint32_t report_expectations(FILE *out, const struct scenario_results *res)
+/* Checks every expectation on one point's results; `at` names the point, or NULL. */
+static uint32_t expectations(FILE *out, const struct scenario_results *res, const char *at)
 {
     const struct scenario *sc = res->sc;
     uint32_t failed = 0;
@@ -171,55 +175,90 @@ uint32_t report_expectations(FILE *out, const struct scenario_results *res)
             if (holds(got, (enum compare_op)x->op, x->value))
                 continue;
             failed++;
-            fprintf(out, "%s:%u: expectation failed: %s %s %s %llu, got %llu\n", sc->file,
+            fprintf(out, "%s:%u: expectation failed: %s %s %s %llu, got %llu%s%s\n", sc->file,
                     x->line, sc->strategies[x->strategy].name, metric_names[x->metric],
                     compare_op_names[x->op], (unsigned long long)x->value,
-                    (unsigned long long)got);
+                    (unsigned long long)got, at ? " at " : "", at ? at : "");
         }
     }
     return failed;
 }
 
-static const char csv_header[] =
-    "scenario,strategy,seed,payments,lost,duplicated,pending,log_copies,log_aborted,"
-    "deliveries,ledger_rows,charges,absorbed,amount_intended,amount_charged,"
-    "amount_duplicated,amount_lost,latency_p50_ns,latency_p99_ns,latency_max_ns,"
-    "messages,events,end_time_ns,stopped_at_horizon,amount_ledger,disagreements,"
-    "duplicates_in_log,aborted_reads,skipped_offsets,hanging,lost_writes\r\n";
+uint32_t report_expectations(FILE *out, const struct scenario_results *res)
+{
+    return expectations(out, res, NULL);
+}
+
+const struct report_column report_columns[] = {
+#define COLUMN(name, field) { name, offsetof(struct run_result, field), false }
+    COLUMN("payments", payments), COLUMN("lost", lost), COLUMN("duplicated", duplicated),
+    COLUMN("pending", pending), COLUMN("log_copies", log_copies),
+    COLUMN("log_aborted", log_aborted), COLUMN("deliveries", deliveries),
+    COLUMN("ledger_rows", ledger_rows), COLUMN("charges", charges),
+    COLUMN("absorbed", absorbed), COLUMN("amount_intended", amount_intended),
+    COLUMN("amount_charged", amount_charged), COLUMN("amount_duplicated", amount_duplicated),
+    COLUMN("amount_lost", amount_lost), COLUMN("latency_p50_ns", latency_p50),
+    COLUMN("latency_p99_ns", latency_p99), COLUMN("latency_max_ns", latency_max),
+    COLUMN("messages", messages), COLUMN("events", events), COLUMN("end_time_ns", end_time),
+    { "stopped_at_horizon", offsetof(struct run_result, horizon), true },
+    COLUMN("amount_ledger", amount_ledger), COLUMN("disagreements", disagreements),
+    COLUMN("duplicates_in_log", duplicates_in_log), COLUMN("aborted_reads", aborted_reads),
+    COLUMN("skipped_offsets", skipped_offsets), COLUMN("hanging", hanging),
+    COLUMN("lost_writes", lost_writes),
+#undef COLUMN
+    { NULL, 0, false },
+};
+
+uint64_t report_column_value(const struct report_column *c, const struct run_result *r)
+{
+    const char *field = (const char *)r + c->offset;
+    if (c->is_bool)
+        return *(const bool *)field;
+    uint64_t v;
+    memcpy(&v, field, sizeof v);
+    return v;
+}
+
+static void csv_header(FILE *out)
+{
+    fputs("scenario,strategy,seed", out);
+    for (const struct report_column *c = report_columns; c->name; c++)
+        fprintf(out, ",%s", c->name);
+    fputs("\r\n", out);
+}
+
+/* One run's fields after any sweep columns, CRLF included. */
+static void csv_row(FILE *out, const struct scenario_results *res, uint32_t s, uint32_t i)
+{
+    const struct run_result *r = run_of(res, s, i);
+    /* names are letters, digits and '-': no field needs quoting */
+    fprintf(out, "%s,%s,%llu", res->sc->name, res->sc->strategies[res->strategies[s]].name,
+            (unsigned long long)r->seed);
+    for (const struct report_column *c = report_columns; c->name; c++)
+        fprintf(out, ",%llu", (unsigned long long)report_column_value(c, r));
+    fputs("\r\n", out);
+}
 
 void report_csv(FILE *out, const struct scenario_results *res)
 {
-    fputs(csv_header, out);
+    csv_header(out);
     for (uint32_t s = 0; s < res->nstrategies; s++)
-        for (uint32_t i = 0; i < res->nseeds; i++) {
-            const struct run_result *r = run_of(res, s, i);
-            /* names are letters, digits and '-': no field needs quoting */
-            fprintf(out, "%s,%s,%llu", res->sc->name, res->sc->strategies[res->strategies[s]].name,
-                    (unsigned long long)r->seed);
-            const uint64_t cols[] = {
-                r->payments, r->lost, r->duplicated, r->pending, r->log_copies,
-                r->log_aborted, r->deliveries, r->ledger_rows, r->charges, r->absorbed,
-                r->amount_intended, r->amount_charged, r->amount_duplicated, r->amount_lost,
-                r->latency_p50, r->latency_p99, r->latency_max, r->messages, r->events,
-                r->end_time, r->horizon, r->amount_ledger, r->disagreements,
-                r->duplicates_in_log, r->aborted_reads, r->skipped_offsets, r->hanging,
-                r->lost_writes,
-            };
-            for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++)
-                fprintf(out, ",%llu", (unsigned long long)cols[c]);
-            fputs("\r\n", out);
-        }
+        for (uint32_t i = 0; i < res->nseeds; i++)
+            csv_row(out, res, s, i);
 }
 
-bool report_write_csv(const char *dir, const struct scenario_results *res)
+bool report_write_file(const char *path, void (*write)(FILE *, const void *), const void *ctx)
 {
-    char path[1024], tmp[1100];
-    snprintf(path, sizeof path, "%s/%s.csv", dir, res->sc->name);
-    snprintf(tmp, sizeof tmp, "%s/.%s.csv.%ld.tmp", dir, res->sc->name, (long)getpid());
+    char tmp[1200];
+    const char *slash = strrchr(path, '/');
+    int dir_len = slash ? (int)(slash - path + 1) : 0;
+    /* hidden, and named after the process, so readers of the directory never see it and
+     * two writers never share it */
+    snprintf(tmp, sizeof tmp, "%.*s.%s.%ld.tmp", dir_len, path, path + dir_len, (long)getpid());
     FILE *f = fopen(tmp, "wb");
     if (!f)
         return false;
-    report_csv(f, res);
+    write(f, ctx);
     bool ok = !ferror(f);
     ok = (fclose(f) == 0) && ok;
     if (ok && rename(tmp, path) == 0)
@@ -228,4 +267,186 @@ bool report_write_csv(const char *dir, const struct scenario_results *res)
     remove(tmp);
     errno = saved;
     return false;
+}
+
+static void write_csv(FILE *out, const void *res)
+{
+    report_csv(out, res);
+}
+
+bool report_write_csv(const char *dir, const struct scenario_results *res)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s.csv", dir, res->sc->name);
+    return report_write_file(path, write_csv, res);
+}
+
+void report_summarize(const struct scenario_results *res, uint32_t s, struct report_summary *out)
+{
+    memset(out, 0, sizeof *out);
+    out->lost = report_metric(res, s, METRIC_LOST);
+    out->duplicated = report_metric(res, s, METRIC_DUPLICATED);
+    out->pending = report_metric(res, s, METRIC_PENDING);
+    out->log_copies = report_metric(res, s, METRIC_LOG_COPIES);
+    out->deliveries = report_metric(res, s, METRIC_DELIVERIES);
+    out->ledger_rows = report_metric(res, s, METRIC_LEDGER_ROWS);
+    out->charges = report_metric(res, s, METRIC_CHARGES);
+    out->p50 = median_of(res, s, offsetof(struct run_result, latency_p50));
+    out->p99 = median_of(res, s, offsetof(struct run_result, latency_p99));
+    for (uint32_t i = 0; i < res->nseeds; i++)
+        if (run_of(res, s, i)->latency_max > out->max)
+            out->max = run_of(res, s, i)->latency_max;
+}
+
+/* ---- sweeps ---- */
+
+void report_point(const struct sweep_results *sr, uint32_t point, struct scenario_results *out)
+{
+    SIM_ASSERT(point < sr->npoints);
+    out->sc = sr->sc;
+    memcpy(out->strategies, sr->strategies, sizeof out->strategies);
+    out->nstrategies = sr->nstrategies;
+    out->nseeds = sr->nseeds;
+    out->runs = sr->runs + (size_t)point * sr->nstrategies * sr->nseeds;
+}
+
+bool report_has_axes(const struct sweep_results *sr)
+{
+    return sr->swept && sr->sc->nsweeps > 0;
+}
+
+/* Width of each axis column: its name or its longest value label. */
+static void axis_widths(const struct scenario *sc, int width[SWEEP_AXES_MAX])
+{
+    for (uint32_t a = 0; a < sc->nsweeps; a++) {
+        char buf[96];
+        width[a] = (int)strlen(sweep_axis_name(&sc->sweeps[a], buf, sizeof buf));
+        for (uint32_t k = 0; k < sc->sweeps[a].nvalues; k++) {
+            int n = (int)strlen(sweep_value_label(&sc->sweeps[a], k, buf, sizeof buf));
+            width[a] = n > width[a] ? n : width[a];
+        }
+    }
+}
+
+static void sweep_table_header(FILE *out, const struct sweep_results *sr, const int *width,
+                               int name_w)
+{
+    const struct scenario *sc = sr->sc;
+    fprintf(out, "%s: %u payments x %u run%s x %u points", sc->name, sc->payments, sr->nseeds,
+            sr->nseeds == 1 ? "" : "s", sr->npoints);
+    if (sc->about[0])
+        fprintf(out, " - %s", sc->about);
+    fputs("\n ", out);
+    for (uint32_t a = 0; a < sc->nsweeps; a++) {
+        char buf[96];
+        fprintf(out, " %-*s", width[a], sweep_axis_name(&sc->sweeps[a], buf, sizeof buf));
+    }
+    fprintf(out, " %-*s %9s %10s %8s %10s %10s %11s %9s %9s %9s %9s\n", name_w, "strategy",
+            "lost", "duplicated", "pending", "log-copies", "deliveries", "ledger-rows",
+            "charges", "p50", "p99", "max");
+}
+
+static void sweep_table_row(FILE *out, const struct sweep_results *sr, uint32_t point,
+                            uint32_t s, const int *width, int name_w)
+{
+    const struct scenario *sc = sr->sc;
+    struct scenario_results res;
+    struct report_summary sum;
+    uint32_t index[SWEEP_AXES_MAX];
+    char p50[24], p99[24], max[24], buf[96];
+    report_point(sr, point, &res);
+    report_summarize(&res, s, &sum);
+    sweep_point_values(sc, point, index);
+    fputc(' ', out);
+    for (uint32_t a = 0; a < sc->nsweeps; a++)
+        fprintf(out, " %-*s", width[a], sweep_value_label(&sc->sweeps[a], index[a], buf,
+                                                          sizeof buf));
+    fprintf(out, " %-*s %9llu %10llu %8llu %10llu %10llu %11llu %9llu %9s %9s %9s\n", name_w,
+            sc->strategies[sr->strategies[s]].name, (unsigned long long)sum.lost,
+            (unsigned long long)sum.duplicated, (unsigned long long)sum.pending,
+            (unsigned long long)sum.log_copies, (unsigned long long)sum.deliveries,
+            (unsigned long long)sum.ledger_rows, (unsigned long long)sum.charges,
+            value_format_duration(sum.p50, p50, sizeof p50),
+            value_format_duration(sum.p99, p99, sizeof p99),
+            value_format_duration(sum.max, max, sizeof max));
+}
+
+void report_sweep_table(FILE *out, const struct sweep_results *sr)
+{
+    struct scenario_results res;
+    if (!report_has_axes(sr)) {
+        report_point(sr, 0, &res);
+        report_table(out, &res);
+        return;
+    }
+    int width[SWEEP_AXES_MAX];
+    axis_widths(sr->sc, width);
+    int name_w = 8; /* "strategy" */
+    for (uint32_t s = 0; s < sr->nstrategies; s++) {
+        int n = (int)strlen(sr->sc->strategies[sr->strategies[s]].name);
+        name_w = n > name_w ? n : name_w;
+    }
+    sweep_table_header(out, sr, width, name_w);
+    for (uint32_t p = 0; p < sr->npoints; p++)
+        for (uint32_t s = 0; s < sr->nstrategies; s++)
+            sweep_table_row(out, sr, p, s, width, name_w);
+}
+
+uint32_t report_sweep_expectations(FILE *out, const struct sweep_results *sr)
+{
+    uint32_t failed = 0;
+    for (uint32_t p = 0; p < sr->npoints; p++) {
+        struct scenario_results res;
+        char label[512];
+        report_point(sr, p, &res);
+        if (report_has_axes(sr))
+            sweep_point_label(sr->sc, p, label, sizeof label);
+        failed += expectations(out, &res, report_has_axes(sr) ? label : NULL);
+    }
+    return failed;
+}
+
+void report_sweep_csv(FILE *out, const struct sweep_results *sr)
+{
+    const struct scenario *sc = sr->sc;
+    bool axes = report_has_axes(sr);
+    for (uint32_t a = 0; axes && a < sc->nsweeps; a++) {
+        sweep_csv_header(out, &sc->sweeps[a]);
+        fputc(',', out);
+    }
+    csv_header(out);
+    for (uint32_t p = 0; p < sr->npoints; p++) {
+        struct scenario_results res;
+        uint32_t index[SWEEP_AXES_MAX];
+        report_point(sr, p, &res);
+        sweep_point_values(sc, p, index);
+        for (uint32_t s = 0; s < sr->nstrategies; s++)
+            for (uint32_t i = 0; i < sr->nseeds; i++) {
+                for (uint32_t a = 0; axes && a < sc->nsweeps; a++) {
+                    sweep_csv_value(out, &sc->sweeps[a], index[a]);
+                    fputc(',', out);
+                }
+                csv_row(out, &res, s, i);
+            }
+    }
+}
+
+static void write_sweep_csv(FILE *out, const void *sr)
+{
+    report_sweep_csv(out, sr);
+}
+
+static void write_aggregate_csv(FILE *out, const void *sr)
+{
+    aggregate_csv(out, sr);
+}
+
+bool report_write_csvs(const char *dir, const struct sweep_results *sr, char *failed,
+                       size_t size)
+{
+    snprintf(failed, size, "%s/%s.csv", dir, sr->sc->name);
+    if (!report_write_file(failed, write_sweep_csv, sr))
+        return false;
+    snprintf(failed, size, "%s/%s.agg.csv", dir, sr->sc->name);
+    return report_write_file(failed, write_aggregate_csv, sr);
 }

@@ -1,5 +1,6 @@
 /* report.h: what a run leaves for people: the aligned summary table on stdout, the
- * expectation verdicts, and the CSV file (RFC 4180), written whole or not at all. */
+ * expectation verdicts, and the CSV file (RFC 4180), written whole or not at all. A
+ * sweep's results are the same per point, with the swept values in front. */
 #ifndef EOSIM_REPORT_H
 #define EOSIM_REPORT_H
 
@@ -28,5 +29,50 @@ uint64_t report_metric(const struct scenario_results *res, uint32_t strategy_slo
 void report_csv(FILE *out, const struct scenario_results *res);
 /* Writes DIR/<scenario>.csv through a temporary file; false (errno set) on failure. */
 bool report_write_csv(const char *dir, const struct scenario_results *res);
+
+/* The per-run CSV columns after scenario,strategy,seed, in order; NULL-terminated. */
+struct report_column {
+    const char *name;
+    size_t offset;     /* of a uint64_t in struct run_result, or of the bool `horizon` */
+    bool is_bool;
+};
+extern const struct report_column report_columns[];
+uint64_t report_column_value(const struct report_column *c, const struct run_result *r);
+
+/* What one strategy did over its seeds: counts summed, latency medians over seeds (and
+ * the worst maximum), as the table shows them. */
+struct report_summary {
+    uint64_t lost, duplicated, pending, log_copies, deliveries, ledger_rows, charges;
+    sim_time p50, p99, max;
+};
+void report_summarize(const struct scenario_results *res, uint32_t strategy_slot,
+                      struct report_summary *out);
+
+/* A scenario's results over the points of its sweep: runs[(p * nstrategies + s) * nseeds
+ * + i]. `swept` is false for `eosim run` (the base point only) and then nothing differs
+ * from struct scenario_results; with it, every point's values come first. */
+struct sweep_results {
+    const struct scenario *sc;  /* the base scenario, with its sweep lines */
+    bool swept;
+    uint32_t npoints;
+    uint8_t strategies[STRATEGIES_MAX];
+    uint32_t nstrategies, nseeds;
+    struct run_result *runs;
+};
+/* The view of one point; its .sc is the base scenario (names, expectations). */
+void report_point(const struct sweep_results *sr, uint32_t point, struct scenario_results *out);
+/* Whether the results have sweep columns: swept, with at least one sweep line. */
+bool report_has_axes(const struct sweep_results *sr);
+void report_sweep_table(FILE *out, const struct sweep_results *sr);
+/* Expectations at every point; a failure names its point. Returns how many failed. */
+uint32_t report_sweep_expectations(FILE *out, const struct sweep_results *sr);
+void report_sweep_csv(FILE *out, const struct sweep_results *sr);
+/* Writes DIR/<scenario>.csv and DIR/<scenario>.agg.csv; false (errno set) on failure,
+ * with `failed` naming the file. */
+bool report_write_csvs(const char *dir, const struct sweep_results *sr, char *failed,
+                       size_t size);
+/* Writes path whole or not at all: a temporary name in the same directory, then a
+ * rename. False (errno set) if writing failed. */
+bool report_write_file(const char *path, void (*write)(FILE *, const void *), const void *ctx);
 
 #endif

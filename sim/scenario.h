@@ -14,6 +14,7 @@
 #include "model.h"
 #include "params.h"
 #include "strategy.h"
+#include "sweep.h"
 
 struct link_config {
     sim_time delay_min, delay_max;
@@ -76,6 +77,8 @@ struct scenario {
     uint32_t nrun;
     struct expectation expects[EXPECTS_MAX];
     uint32_t nexpects;
+    struct sweep_axis sweeps[SWEEP_AXES_MAX];  /* `sweep` lines; `eosim sweep` runs the grid */
+    uint32_t nsweeps;
 };
 
 struct parse_error {

@@ -104,5 +104,135 @@ rc=$?
 [ $rc = 1 ] && grep -q "failing.scn:4: expectation failed: at-least-once lost > 5, got 0" "$tmp/err" \
     && pass "cli/failed-expectation-exit-1" || fail "cli/failed-expectation-exit-1" "exit $rc" "$(cat "$tmp/err")"
 
+# 7. Sweeps: a grid's points in the documented order (the first sweep line varies
+#    slowest), `run` on a sweep file runs the base point and says so, and a failed
+#    expectation names the point where it failed.
+grid="$tmp/grid"
+./eosim sweep --quiet --runs 1 --strategy at-least-once --no-charts --out "$grid" \
+    scenarios/sweep-timeout-vs-loss.scn >/dev/null 2>&1
+want=$(for t in 50000000 250000000; do for l in 0 10000 20000 30000 40000 50000; do
+    echo "$t,$l"; done; done)
+got=$(tail -n +2 "$grid/sweep-timeout-vs-loss.csv" | cut -d, -f1,2 | tr -d '\r')
+[ "$got" = "$want" ] && pass "sweep/grid-order" || fail "sweep/grid-order" "got: $(echo $got)"
+head -1 "$grid/sweep-timeout-vs-loss.csv" | grep -q '^consumer.gateway-timeout_ns,gateway->consumer.loss_ppm,scenario,strategy,seed,' \
+    && pass "sweep/csv-columns" || fail "sweep/csv-columns" "$(head -1 "$grid/sweep-timeout-vs-loss.csv")"
+[ "$(tail -n +2 "$grid/sweep-timeout-vs-loss.agg.csv" | wc -l)" = 12 ] && pass "sweep/aggregate-rows" \
+    || fail "sweep/aggregate-rows"
+./eosim run --out "$tmp/base" scenarios/sweep-timeout-vs-loss.scn >/dev/null 2>"$tmp/err"
+grep -q "runs its base point only" "$tmp/err" && head -1 "$tmp/base/sweep-timeout-vs-loss.csv" | grep -q '^scenario,' \
+    && [ "$(tail -n +2 "$tmp/base/sweep-timeout-vs-loss.csv" | wc -l)" = 32 ] \
+    && pass "sweep/run-takes-base-point" || fail "sweep/run-takes-base-point" "$(cat "$tmp/err")"
+cat >"$tmp/sweep-fails.scn" <<'SCN'
+scenario sweep-fails
+payments 50 every 20ms
+set consumer.gateway-timeout 100ms
+strategies at-least-once
+sweep link gateway->consumer loss 0%,20%
+expect at-least-once duplicated = 0
+SCN
+./eosim sweep "$tmp/sweep-fails.scn" >/dev/null 2>"$tmp/err"
+rc=$?
+[ $rc = 1 ] && [ "$(wc -l <"$tmp/err")" = 1 ] && \
+    grep -q "sweep-fails.scn:6: expectation failed: at-least-once duplicated = 0, got [0-9]* at gateway->consumer loss=20%" "$tmp/err" \
+    && pass "sweep/failed-expectation-names-point" || fail "sweep/failed-expectation-names-point" "exit $rc" "$(cat "$tmp/err")"
+
+# 8. --jobs: the same bytes from 1, 2 and 3 worker processes, for run and sweep (tables
+#    and files), and from the sanitizer build's workers.
+./eosim run --jobs 1 --out "$tmp/j1" scenarios/*.scn >"$tmp/j1.out" 2>&1
+./eosim run --jobs 2 --out "$tmp/j2" scenarios/*.scn >"$tmp/j2.out" 2>&1
+cmp -s "$tmp/j1.out" "$tmp/j2.out" && diff -r "$tmp/j1" "$tmp/j2" >/dev/null && pass "jobs/run-1-vs-2" \
+    || fail "jobs/run-1-vs-2"
+sweeps=(scenarios/sweep-*.scn)
+for n in 1 2 3; do
+    ./eosim sweep --jobs $n --no-charts --out "$tmp/s$n" "${sweeps[@]}" >"$tmp/s$n.out" 2>&1
+done
+for n in 2 3; do
+    cmp -s "$tmp/s1.out" "$tmp/s$n.out" && diff -r "$tmp/s1" "$tmp/s$n" >/dev/null && [ -s "$tmp/s1.out" ] \
+        && pass "jobs/sweep-1-vs-$n" || fail "jobs/sweep-1-vs-$n"
+done
+build/asan/eosim sweep --jobs 2 --no-charts --out "$tmp/sa" scenarios/sweep-session-timeout.scn >"$tmp/sa.out" 2>&1
+./eosim sweep --jobs 1 --no-charts --out "$tmp/sb" scenarios/sweep-session-timeout.scn >"$tmp/sb.out" 2>&1
+cmp -s "$tmp/sa.out" "$tmp/sb.out" && diff -r "$tmp/sa" "$tmp/sb" >/dev/null && pass "jobs/asan-workers" \
+    || fail "jobs/asan-workers" "$(head -5 "$tmp/sa.out")"
+
+# 9. Shards: --shard 1/3, 2/3, 3/3 merged (in any order) give the unsharded bytes, for
+#    sweep and for run; a missing shard is an error.
+files=(scenarios/gateway-response-lost.scn scenarios/sweep-gateway-loss.scn scenarios/sweep-timeout-vs-loss.scn)
+for k in 1 2 3; do
+    ./eosim sweep --quiet --jobs 2 --shard $k/3 --out "$tmp/shards" "${files[@]}" >/dev/null 2>&1
+    ./eosim run --quiet --shard $k/3 --out "$tmp/rshards" scenarios/gateway-timeout-retry.scn >/dev/null 2>&1
+done
+./eosim sweep --no-charts --out "$tmp/whole" "${files[@]}" >"$tmp/whole.out" 2>&1
+./eosim merge --no-charts --out "$tmp/merged" $(ls "$tmp"/shards/*.shard | sort -r) >"$tmp/merged.out" 2>&1
+cmp -s "$tmp/whole.out" "$tmp/merged.out" && diff -r "$tmp/whole" "$tmp/merged" >/dev/null \
+    && [ "$(ls "$tmp/shards" | wc -l)" = 9 ] && pass "shard/sweep-merge-equals-unsharded" \
+    || fail "shard/sweep-merge-equals-unsharded" "$(diff "$tmp/whole.out" "$tmp/merged.out" | head -3)"
+./eosim run --out "$tmp/rwhole" scenarios/gateway-timeout-retry.scn >"$tmp/rwhole.out" 2>&1
+./eosim merge --out "$tmp/rmerged" "$tmp"/rshards/*2-of-3.shard "$tmp"/rshards/*3-of-3.shard \
+    "$tmp"/rshards/*1-of-3.shard >"$tmp/rmerged.out" 2>&1
+cmp -s "$tmp/rwhole.out" "$tmp/rmerged.out" && diff -r "$tmp/rwhole" "$tmp/rmerged" >/dev/null \
+    && pass "shard/run-merge-equals-unsharded" || fail "shard/run-merge-equals-unsharded"
+./eosim merge "$tmp"/rshards/*1-of-3.shard "$tmp"/rshards/*3-of-3.shard >/dev/null 2>"$tmp/err"
+rc=$?
+[ $rc = 2 ] && grep -q "shard 2 of 3 of scenarios/gateway-timeout-retry.scn is missing" "$tmp/err" \
+    && pass "shard/missing-shard-exit-2" || fail "shard/missing-shard-exit-2" "exit $rc" "$(cat "$tmp/err")"
+
+# 10. Charts and the report page: with gnuplot, every chart renders to a 1000x600 PNG
+#     and a well-formed SVG; the page links only files that exist and nothing outside.
+#     Without gnuplot the images are skipped (failed under CI=true), and the hint and
+#     the page are checked with gnuplot hidden from PATH.
+png_size() { od -An -tu1 -j16 -N8 "$1" | awk '{ print $1*16777216+$2*65536+$3*256+$4 "x" $5*16777216+$6*65536+$7*256+$8 }'; }
+page_ok() {
+    local dir=$1 ref missing=0
+    for ref in $(grep -o '\(src\|href\)="[^"#][^"]*"' "$dir/index.html" | sed 's/^[a-z]*="//; s/"$//'); do
+        [ -s "$dir/$ref" ] || { echo "missing $ref"; missing=1; }
+    done
+    grep -q '\(src\|href\)="\(https\?:\)\?//' "$dir/index.html" && { echo "external reference"; missing=1; }
+    [ $missing = 0 ]
+}
+charted=(scenarios/sweep-timeout-vs-loss.scn scenarios/gateway-response-lost.scn)
+if command -v gnuplot >/dev/null; then
+    ./eosim sweep --quiet --out "$tmp/charts" "${charted[@]}" >/dev/null 2>"$tmp/err"
+    [ -s "$tmp/err" ] && fail "charts/gnuplot-quiet" "$(head -3 "$tmp/err")"
+    scripts=$(ls "$tmp"/charts/charts/*.gp | grep -v '/style.gp$')
+    [ "$(echo "$scripts" | wc -l)" -ge 10 ] || fail "charts/count" "$(echo "$scripts" | wc -l) scripts"
+    for gp in $scripts; do
+        base=${gp%.gp} name=$(basename "$base")
+        size=$([ -s "$base.png" ] && png_size "$base.png")
+        svg_ok=$(tr -d ' \n\r\t' <"$base.svg" 2>/dev/null | grep -c '^\(<?xml\|<svg\).*</svg>$')
+        if [ "$size" = 1000x600 ] && [ "$svg_ok" = 1 ]; then pass "charts/$name"
+        else fail "charts/$name" "png: ${size:-missing}" "svg well-formed: ${svg_ok:-missing}"; fi
+    done
+    out=$(page_ok "$tmp/charts") && [ "$(grep -c '<img ' "$tmp/charts/index.html")" -ge 10 ] \
+        && pass "charts/page-references-exist" || fail "charts/page-references-exist" "$out"
+elif [ "${CI:-}" = true ]; then
+    fail "charts/gnuplot-installed" "gnuplot is not on PATH, and CI=true requires the chart checks"
+else
+    echo "skip charts/*: gnuplot is not on PATH (install gnuplot-nox to check the charts)"
+fi
+nognu="$tmp/nognu-bin"
+mkdir -p "$nognu"
+./eosim sweep --quiet --out "$tmp/nognu" scenarios/gateway-response-lost.scn >/dev/null 2>"$tmp/err" &&
+PATH="$nognu" "$PWD/eosim" sweep --quiet --out "$tmp/nognu" scenarios/gateway-response-lost.scn >/dev/null 2>"$tmp/err"
+rc=$?
+[ $rc = 0 ] && [ "$(wc -l <"$tmp/err")" = 1 ] && grep -q "gnuplot is not on PATH" "$tmp/err" \
+    && ! grep -q '<img ' "$tmp/nognu/index.html" && [ -s "$tmp/nognu/charts/gateway-response-lost.cost.gp" ] \
+    && [ ! -e "$tmp/nognu/charts/gateway-response-lost.cost.png" ] && page_ok "$tmp/nognu" >/dev/null \
+    && pass "charts/without-gnuplot-hint-only" || fail "charts/without-gnuplot-hint-only" "exit $rc" "$(cat "$tmp/err")"
+
+# 11. The progress line: never on stderr that is not a terminal; on a terminal, redrawn
+#     with \r (unless --quiet).
+./eosim sweep --jobs 2 scenarios/sweep-session-timeout.scn >/dev/null 2>"$tmp/err"
+[ ! -s "$tmp/err" ] && pass "progress/not-a-terminal" || fail "progress/not-a-terminal" "$(cat -A "$tmp/err" | head -2)"
+if command -v script >/dev/null; then
+    long="./eosim sweep --jobs 2 --runs 120 scenarios/sweep-gateway-loss.scn"
+    script -qec "$long >/dev/null" /dev/null >"$tmp/tty" 2>&1
+    script -qec "$long --quiet >/dev/null" /dev/null >"$tmp/tty-quiet" 2>&1
+    grep -q $'\r''sweep-gateway-loss: [0-9]*/11 points, [0-9]*/5280 runs, [0-9.]* runs/s, .* left' "$tmp/tty" \
+        && [ ! -s "$tmp/tty-quiet" ] && pass "progress/terminal" || fail "progress/terminal" "$(cat -A "$tmp/tty" | head -c 300)"
+else
+    echo "skip progress/terminal: no \`script\` to fake a terminal"
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

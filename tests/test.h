@@ -50,5 +50,6 @@ extern const struct test model_tests[];
 extern const struct test closed_form_tests[];
 extern const struct test trace_tests[];
 extern const struct test explain_tests[];
+extern const struct test report_tests[];
 
 #endif
