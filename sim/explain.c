@@ -618,7 +618,7 @@ static uint32_t tell_selected(FILE *out, const struct scenario *sc, const struct
 int explain_command(FILE *out, const struct scenario *sc, const struct explain_request *rq)
 {
     char jsonl_tmp[1100], chrome_tmp[1100];
-    struct trace t = { .keep = true };
+    struct trace t = { .keep = !rq->trace_only };
     if (rq->trace && !(t.jsonl = start_file(rq->trace, jsonl_tmp, sizeof jsonl_tmp)))
         return -1;
     if (rq->perfetto && !(t.perfetto = start_file(rq->perfetto, chrome_tmp, sizeof chrome_tmp))) {
@@ -635,7 +635,7 @@ int explain_command(FILE *out, const struct scenario *sc, const struct explain_r
         ok = finish_file(t.jsonl, jsonl_tmp, rq->trace, true) && ok;
     if (t.perfetto)
         ok = finish_file(t.perfetto, chrome_tmp, rq->perfetto, true) && ok;
-    uint32_t told = tell_selected(out, sc, rq, &t);
+    uint32_t told = rq->trace_only ? UINT32_MAX : tell_selected(out, sc, rq, &t);
     if (rq->mermaid && told != UINT32_MAX) {
         char tmp[1100];
         FILE *f = start_file(rq->mermaid, tmp, sizeof tmp);

@@ -42,6 +42,7 @@ struct explain_request {
     uint64_t seed;
     uint32_t payment;      /* UINT32_MAX: the first anomaly (or every one, with all) */
     bool all;
+    bool trace_only;       /* write the traces, tell nothing, keep nothing in memory */
     const char *mermaid, *trace, *perfetto; /* files to write, or NULL */
 };
 int explain_command(FILE *out, const struct scenario *sc, const struct explain_request *rq);

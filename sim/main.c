@@ -14,6 +14,7 @@
 #include "batch.h"
 #include "chart.h"
 #include "check.h"
+#include "explain.h"
 #include "html.h"
 #include "jobs.h"
 #include "progress.h"
@@ -30,8 +31,9 @@ struct options {
     const char **files;
     int nfiles;
     const char *out_dir, *strategy;
-    uint64_t seed, runs, jobs, shard_k, shard_n;
-    bool has_seed, has_runs, has_jobs, stats, quiet;
+    const char *mermaid, *trace, *perfetto;  /* explain (and run's traces) */
+    uint64_t seed, runs, jobs, shard_k, shard_n, payment;
+    bool has_seed, has_runs, has_jobs, has_payment, all, stats, quiet;
     int charts; /* -1: the command's default, 0: --no-charts, 1: --charts */
 };
 
@@ -40,6 +42,8 @@ static void usage(FILE *out)
     fputs("usage: eosim run FILE... [options]     simulate each scenario's base point\n"
           "       eosim sweep FILE... [options]   simulate every point of each scenario's sweep\n"
           "       eosim merge SHARD... [--out DIR] [--jobs N] [--quiet] [--no-charts]\n"
+          "       eosim explain FILE --strategy S [--seed N] [--payment K | --first | --all]\n"
+          "                     [--mermaid FILE] [--trace FILE] [--perfetto FILE]\n"
           "       eosim validate FILE...\n"
           "       eosim --help | --version\n"
           "\n"
@@ -50,6 +54,10 @@ static void usage(FILE *out)
           "          seed), checking the expectations at every point\n"
           "merge     join the shard files of a --shard run into the outputs of the unsharded\n"
           "          command (the same bytes, whatever the order of the files)\n"
+          "explain   run one strategy under one seed and tell, step by step from the fault\n"
+          "          at its root, how a payment came to be lost or charged twice, with a\n"
+          "          sequence diagram (--first: the first such payment, the default; --all:\n"
+          "          every one; --payment K: that one)\n"
           "validate  parse the scenarios and report the first error of each\n"
           "\n"
           "--seed N      first seed (overrides the scenario's `seed`)\n"
@@ -64,6 +72,10 @@ static void usage(FILE *out)
           "              the same bytes whatever N is\n"
           "--shard K/N   run only runs K-1, K-1+N, ... of each scenario and write\n"
           "              DIR/<scenario>.K-of-N.shard (DIR: --out, default .) for `merge`\n"
+          "--mermaid F   explain: also write the diagram as a Mermaid sequenceDiagram to F\n"
+          "--trace F     write every event of the run as JSON Lines to F (explain, or run\n"
+          "              with one strategy and one seed)\n"
+          "--perfetto F  the same as Chrome trace-event JSON, for Perfetto or chrome://tracing\n"
           "--stats       print events, wall time and events per second on stderr\n"
           "--quiet       print no tables, notes or progress, only failed expectations and errors\n"
           "\n"
@@ -114,10 +126,17 @@ static int option(int argc, char **argv, int *i, struct options *o)
         rc = number(next, &o->jobs, a), o->has_jobs = true;
     else if (strcmp(a, "--shard") == 0)
         rc = shard_arg(next, o);
-    else if (strcmp(a, "--out") == 0 || strcmp(a, "--strategy") == 0) {
+    else if (strcmp(a, "--payment") == 0)
+        rc = number(next, &o->payment, a), o->has_payment = true;
+    else if (strcmp(a, "--out") == 0 || strcmp(a, "--strategy") == 0 ||
+             strcmp(a, "--mermaid") == 0 || strcmp(a, "--trace") == 0 ||
+             strcmp(a, "--perfetto") == 0) {
         if (!next)
             return usage_error("%s needs a value", a);
-        *(a[2] == 'o' ? &o->out_dir : &o->strategy) = next;
+        const char **field = a[2] == 'o' ? &o->out_dir : a[2] == 's' ? &o->strategy
+                             : a[2] == 'm' ? &o->mermaid : a[2] == 't' ? &o->trace
+                                                                       : &o->perfetto;
+        *field = next;
     } else {
         takes_value = false;
         if (strcmp(a, "--stats") == 0)
@@ -126,6 +145,8 @@ static int option(int argc, char **argv, int *i, struct options *o)
             o->quiet = true;
         else if (strcmp(a, "--charts") == 0 || strcmp(a, "--no-charts") == 0)
             o->charts = a[2] == 'c';
+        else if (strcmp(a, "--all") == 0 || strcmp(a, "--first") == 0)
+            o->all = a[2] == 'a';
         else
             return usage_error("unknown option %s", a);
     }
@@ -412,6 +433,41 @@ static int command_merge(const struct options *o)
     return rc;
 }
 
+/* explain (and run with --trace/--perfetto): one scenario, one strategy, one seed. */
+static int command_explain(const struct options *o, bool trace_only)
+{
+    static struct scenario sc;
+    struct parse_error err;
+    if (o->nfiles != 1)
+        return usage_error("%s takes one scenario file", o->command);
+    if (!scenario_load(o->files[0], &sc, &err)) {
+        parse_error_print(&err, stderr);
+        return 2;
+    }
+    int s = o->strategy ? scenario_strategy(&sc, o->strategy, (unsigned)strlen(o->strategy))
+                        : sc.nrun == 1 ? sc.run_list[0] : -2;
+    if (s == -2)
+        return usage_error("%s needs --strategy S: the scenario runs several", o->command);
+    if (s < 0) {
+        fprintf(stderr, "%s: error: no strategy named '%s'\n", o->files[0], o->strategy);
+        return 2;
+    }
+    if (o->has_payment && o->payment >= sc.payments)
+        return usage_error("--payment must be a payment of the scenario (0 to %s - 1)",
+                           "payments");
+    struct explain_request rq = {
+        .strategy = (uint32_t)s, .seed = o->has_seed ? o->seed : sc.seed,
+        .payment = o->has_payment ? (uint32_t)o->payment : UINT32_MAX, .all = o->all,
+        .trace_only = trace_only, .mermaid = o->mermaid, .trace = o->trace,
+        .perfetto = o->perfetto,
+    };
+    if (explain_command(stdout, &sc, &rq) != 0) {
+        fprintf(stderr, "eosim: cannot write an output file: %s\n", strerror(errno));
+        return 2;
+    }
+    return 0;
+}
+
 static int command_validate(const struct options *o)
 {
     struct batch b;
@@ -435,7 +491,7 @@ int main(int argc, char **argv)
     } else if (!cmd) {
         rc = usage_error("%s", "no command given");
     } else if (strcmp(cmd, "run") && strcmp(cmd, "sweep") && strcmp(cmd, "merge") &&
-               strcmp(cmd, "validate")) {
+               strcmp(cmd, "validate") && strcmp(cmd, "explain")) {
         rc = usage_error("unknown command '%s'", cmd);
     } else if (o.nfiles == 0) {
         rc = usage_error(strcmp(cmd, "merge") == 0 ? "%s needs at least one shard file"
@@ -446,6 +502,13 @@ int main(int argc, char **argv)
         rc = command_merge(&o);
     } else if (strcmp(cmd, "validate") == 0) {
         rc = command_validate(&o);
+    } else if (strcmp(cmd, "explain") == 0) {
+        rc = command_explain(&o, false);
+    } else if (o.trace || o.perfetto) {
+        rc = strcmp(cmd, "run") || (o.has_runs && o.runs != 1)
+                 ? usage_error("%s", "--trace and --perfetto go with explain, or with run for "
+                               "one strategy and one seed (--strategy S --runs 1)")
+                 : command_explain(&o, true);
     } else {
         rc = command_run(&o, strcmp(cmd, "sweep") == 0);
     }

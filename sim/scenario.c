@@ -868,13 +868,8 @@ static const struct statement {
     { "cut", st_cut }, { "crash", st_crash }, { "pause", st_pause }, { "drop", st_drop },
     { "delay", st_delay },
     { "reset-offsets", st_reset_offsets }, { "set", st_set }, { "strategy", st_strategy },
-    { "strategies", st_strategies }, { "expect", st_expect },
+    { "strategies", st_strategies }, { "expect", st_expect }, { "sweep", st_sweep },
 };
-
-/* `sweep` is run by `eosim sweep`, not by the simulation; it is kept out of the list that
- * "unknown statement" prints because tests/parser_test.c and tests/bad/unknown-statement.scn
- * pin that list word for word (move it into statements[] when they are updated). */
-static const struct statement sweep_statement = { "sweep", st_sweep };
 
 /* ---- lines ---- */
 
@@ -920,8 +915,6 @@ static bool parse_line(struct parser *p, const char *line, unsigned len)
     const struct token *t = next(p, "a statement");
     char list[300];
     size_t used = 0;
-    if (is(t, sweep_statement.word))
-        return sweep_statement.parse(p);
     for (size_t s = 0; s < sizeof statements / sizeof statements[0]; s++) {
         if (is(t, statements[s].word))
             return statements[s].parse(p);

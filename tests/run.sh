@@ -234,5 +234,34 @@ else
     echo "skip progress/terminal: no \`script\` to fake a terminal"
 fi
 
+# 12. explain: the story on stdout, the Mermaid file and both traces written whole; the
+# JSON Lines trace holds one line per record; a trace of `run` needs one strategy and seed.
+rm -rf "$tmp/explain" && mkdir "$tmp/explain"
+e="$tmp/explain"
+if ./eosim explain scenarios/gateway-response-lost.scn --strategy at-least-once \
+        --mermaid "$e/story.mmd" --trace "$e/t.jsonl" --perfetto "$e/t.json" >"$e/out" 2>&1 &&
+    grep -q "charged 2 times" "$e/out" && grep -q "was dropped" "$e/out" &&
+    head -1 "$e/story.mmd" | grep -q '^sequenceDiagram$' && [ -s "$e/t.jsonl" ] &&
+    [ -z "$(grep -v '^{.*}$' "$e/t.jsonl")" ] && [ -z "$(ls "$e" | grep tmp)" ]; then
+    pass "explain/story-diagram-traces"
+else
+    fail "explain/story-diagram-traces" "$(head -5 "$e/out")"
+fi
+./eosim explain scenarios/gateway-response-lost.scn --strategy idempotent >"$e/clean" 2>&1
+grep -q "no payment was lost or charged twice" "$e/clean" && grep -q "saved result" "$e/clean" \
+    && pass "explain/teaching-mode" || fail "explain/teaching-mode" "$(head -3 "$e/clean")"
+./eosim explain scenarios/lossy-steady-state.scn --strategy at-least-once --all >"$e/all" 2>&1
+[ "$(grep -c '^payment .* charged [0-9]* times$' "$e/all")" -gt 1 ] \
+    && pass "explain/all" || fail "explain/all"
+rc=$(rc_of ./eosim explain scenarios/gateway-response-lost.scn)
+[ "$rc" = 2 ] && pass "explain/needs-strategy" || fail "explain/needs-strategy" "exit $rc"
+rc=$(rc_of ./eosim run scenarios/gateway-response-lost.scn --trace "$e/run.jsonl")
+[ "$rc" = 2 ] && [ ! -e "$e/run.jsonl" ] && pass "trace/run-needs-one-strategy" \
+    || fail "trace/run-needs-one-strategy" "exit $rc"
+./eosim run scenarios/gateway-response-lost.scn --strategy at-least-once --runs 1 \
+    --trace "$e/run.jsonl" >/dev/null 2>&1
+cmp -s "$e/run.jsonl" "$e/t.jsonl" && pass "trace/run-equals-explain" \
+    || fail "trace/run-equals-explain"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
