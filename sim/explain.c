@@ -26,6 +26,7 @@ struct story {
     uint32_t *by_id;   /* event id -> index of its TRACE_EVENT record, or UINT32_MAX */
     uint64_t max_id;
     struct explain_root root; /* the first fault the story tells */
+    bool joined;              /* the last step told was a join: say it once */
 };
 
 static void found_root(struct story *s, int fault, const struct trace_record *loss)
@@ -113,6 +114,18 @@ static void tell_fate(struct story *s, uint32_t req, uint32_t payment, sim_time 
     }
 }
 
+/* The kind of the message that opened request `req` (what a timeout waited on). */
+static uint8_t request_kind(const struct story *s, uint32_t req)
+{
+    for (size_t i = 0; i < s->t->len; i++) {
+        const struct trace_record *r = &s->t->recs[i];
+        if (r->req == req && r->what >= TRACE_SEND && r->what <= TRACE_DEAD &&
+            r->from >= NODE_CONSUMER_1)
+            return r->kind;
+    }
+    return 0;
+}
+
 static void tell_fault(struct story *s, uint64_t cause)
 {
     static const char *const kinds[] = { "crash", "pause", "cut", "drop", "reset-offsets",
@@ -122,11 +135,15 @@ static void tell_fault(struct story *s, uint64_t cause)
         if (r->what != TRACE_FAULT || r->cause != cause)
             continue;
         const struct fault *f = &s->sc->faults[r->req];
-        char a[16];
+        char a[16], when[64] = "";
         found_root(s, (int)r->req, NULL);
-        say(s, r->t, "fault: %s %s (%s line %u)", kinds[f->kind],
-            f->kind == FAULT_RESET ? "of the group's offsets" : name(f->node, a), s->sc->file,
-            f->line);
+        if (f->point && f->payment != ANY_PAYMENT)
+            snprintf(when, sizeof when, " on %s payment %u", point_names[f->point], f->payment);
+        else if (f->point)
+            snprintf(when, sizeof when, " on %s", point_names[f->point]);
+        say(s, r->t, "fault: %s %s%s (%s line %u)", kinds[f->kind],
+            f->kind == FAULT_RESET ? "of the group's offsets" : name(f->node, a), when,
+            s->sc->file, f->line);
     }
 }
 
@@ -176,6 +193,8 @@ static const char *key_words(const struct strategy *st)
 static void tell_step(struct story *s, const struct trace_record *e)
 {
     char a[16], b[16];
+    if (e->type == EV_RESTART || (e->type == EV_MSG && e->kind == MSG_RECORDS))
+        s->joined = false;
     const char *node = name(e->node, a);
     tell_fault(s, e->cause);
     if (e->type == EV_INTENT) {
@@ -187,17 +206,33 @@ static void tell_step(struct story *s, const struct trace_record *e)
         say(s, e->t, "%s: a poll returns the batch from offset %llu on", node,
             (unsigned long long)e->x);
     } else if (e->type == EV_MSG && e->kind == MSG_JOINED) {
-        say(s, e->t, "%s: joins the group and is given its partitions", node);
+        if (!s->joined)
+            say(s, e->t, "%s: joins the group and is given its partitions", node);
+        s->joined = true;
+        return;
     } else if (e->kind == TIMER_REQUEST) {
         tell_fate(s, e->req, UINT32_MAX, e->t);
-        say(s, e->t, "%s: no answer to request #%u in time: its timeout fires", node, e->req);
+        bool charge = request_kind(s, e->req) == MSG_CHARGE;
+        char limit[32];
+        value_format_duration(charge ? s->sc->params.consumer_gateway_timeout
+                                     : s->sc->params.consumer_request_timeout, limit,
+                              sizeof limit);
+        if (charge)
+            say(s, e->t, "%s: no answer to charge request #%u in time: its timeout fires "
+                "(consumer.gateway-timeout %s, consumer.gateway-retries=%s)", node, e->req,
+                limit, s->st->gateway_retries ? "on" : "off");
+        else
+            say(s, e->t, "%s: no answer to %s #%u in time: it asks again "
+                "(consumer.request-timeout %s)", node,
+                trace_kind_name(EV_MSG, request_kind(s, e->req)), e->req, limit);
     } else if (e->kind == TIMER_PRODUCE) {
         tell_fate(s, 0, e->payment, e->t);
-        say(s, e->t, "%s: no ack for payment %u in time: it sends the record again", node,
-            e->payment);
+        say(s, e->t, "%s: no ack for payment %u in time: it sends the record again "
+            "(producer.retries=on, %s)", node, e->payment,
+            s->st->idempotence ? "same sequence number" : "not idempotent");
     } else if (e->type == EV_MSG && e->kind == MSG_CHARGE && e->payment == s->payment) {
-        say(s, e->t, "%s: receives charge request #%u from %s, %s", node, e->req,
-            name(e->from, b), key_words(s->st));
+        say(s, e->t, "%s: receives charge request #%u from %s at before-effect, %s", node,
+            e->req, name(e->from, b), key_words(s->st));
     }
 }
 
@@ -234,7 +269,8 @@ static void tell_duplicates(struct story *s)
         if (r->what != TRACE_CHARGE || r->payment != s->payment)
             continue;
         if (++nth == 1) {
-            say(s, r->t, "gateway: charges payment %u (request #%u)", s->payment, r->req);
+            say(s, r->t, "gateway: charges payment %u (request #%u, point charge)", s->payment,
+                r->req);
             continue;
         }
         const struct trace_record *copy = nth_append(s, nth);
@@ -247,8 +283,8 @@ static void tell_duplicates(struct story *s)
         fprintf(s->out, "  why it was charged again:\n");
         tell_chain(s, r->cause);
         tell_fault_before(s, r->t);
-        say(s, r->t, "gateway: charges payment %u a second time (request #%u)", s->payment,
-            r->req);
+        say(s, r->t, "gateway: charges payment %u a second time (request #%u, point charge)",
+            s->payment, r->req);
     }
 }
 
