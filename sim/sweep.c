@@ -138,14 +138,6 @@ bool sweep_parse_list(struct sweep_axis *a, const char *text, unsigned len,
     return true;
 }
 
-static const char *find_dots(const char *s, unsigned len)
-{
-    for (unsigned i = 0; i + 1 < len; i++)
-        if (s[i] == '.' && s[i + 1] == '.')
-            return s + i;
-    return NULL;
-}
-
 /* The step in the unit of the range's ends. */
 static bool parse_step(enum setting_type type, const char *text, unsigned len, uint64_t *step,
                        char msg[256])
@@ -211,7 +203,7 @@ bool sweep_parse_range(struct sweep_axis *a, const char *text, unsigned len, con
         return refuse_names(&s, err);
     if (s.type == SETTING_DURATION_RANGE)
         s.type = SETTING_DURATION; /* a range of fixed delays, one per point */
-    const char *dots = find_dots(text, len);
+    const char *dots = value_find_dots(text, len);
     if (!dots)
         return error_at(err, 0, false, "expected a range like A..B before 'step'");
     unsigned left = (unsigned)(dots - text), right = left + 2;

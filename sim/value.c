@@ -150,7 +150,7 @@ bool value_probability(const char *s, unsigned len, uint32_t *ppm, char *err)
     return true;
 }
 
-static const char *find_dots(const char *s, unsigned len)
+const char *value_find_dots(const char *s, unsigned len)
 {
     for (unsigned i = 0; i + 1 < len; i++)
         if (s[i] == '.' && s[i + 1] == '.')
@@ -160,7 +160,7 @@ static const char *find_dots(const char *s, unsigned len)
 
 bool value_duration_range(const char *s, unsigned len, sim_time *lo, sim_time *hi, char *err)
 {
-    const char *dots = find_dots(s, len);
+    const char *dots = value_find_dots(s, len);
     if (!dots)
         return value_duration(s, len, lo, err) && (*hi = *lo, true);
     unsigned left = (unsigned)(dots - s);
@@ -177,7 +177,7 @@ bool value_duration_range(const char *s, unsigned len, sim_time *lo, sim_time *h
 
 bool value_count_range(const char *s, unsigned len, uint64_t *lo, uint64_t *hi, char *err)
 {
-    const char *dots = find_dots(s, len);
+    const char *dots = value_find_dots(s, len);
     if (!dots)
         return value_count(s, len, lo, err) && (*hi = *lo, true);
     unsigned left = (unsigned)(dots - s);

@@ -19,6 +19,8 @@ bool value_probability(const char *s, unsigned len, uint32_t *ppm, char *err);
 /* "A..B" or "A" (then lo == hi) for durations and counts. */
 bool value_duration_range(const char *s, unsigned len, sim_time *lo, sim_time *hi, char *err);
 bool value_count_range(const char *s, unsigned len, uint64_t *lo, uint64_t *hi, char *err);
+/* The ".." of a range like "20ms..80ms", or NULL. */
+const char *value_find_dots(const char *s, unsigned len);
 /* Writes a duration the way a user would: "1.5s", "250ms", "0s". */
 const char *value_format_duration(sim_time t, char *buf, size_t size);
 

@@ -88,19 +88,30 @@ static bool json_object(const char *s)
     }
 }
 
-static void test_trace_jsonl_parses(void)
+/* Runs the test scenario under a strategy, streaming the trace into a temporary file
+ * as JSON Lines or as Chrome's format; NULL if the scenario or the file failed. */
+static FILE *traced(uint32_t strategy, bool chrome, struct trace *t, struct run_result *r)
 {
     static struct scenario sc;
-    if (!load(&sc))
-        return;
-    FILE *f = tmpfile();
+    FILE *f = load(&sc) ? tmpfile() : NULL;
     CHECK(f != NULL);
     if (!f)
-        return;
-    struct trace t = { .jsonl = f, .keep = true };
-    struct run_result r;
-    sim_run_with(&sc, 0, sc.seed, &(struct sim_options){ .trace = &t, .spare_link = -1 }, &r);
+        return NULL;
+    *t = (struct trace){ .keep = true };
+    *(chrome ? &t->perfetto : &t->jsonl) = f;
+    sim_run_with(&sc, strategy, sc.seed, &(struct sim_options){ .trace = t, .spare_link = -1 }, r);
+    trace_end(t);
     rewind(f);
+    return f;
+}
+
+static void test_trace_jsonl_parses(void)
+{
+    struct trace t;
+    struct run_result r;
+    FILE *f = traced(0, false, &t, &r);
+    if (!f)
+        return;
     char line[1024];
     size_t lines = 0, bad = 0;
     while (fgets(line, sizeof line, f)) {
@@ -172,17 +183,12 @@ static const char *json_value(const char *s)
 
 static void test_trace_chrome_json_parses(void)
 {
-    static struct scenario sc;
-    if (!load(&sc))
-        return;
-    FILE *f = tmpfile();
-    CHECK(f != NULL);
+    struct trace t;
+    struct run_result r;
+    FILE *f = traced(2, true, &t, &r);
     if (!f)
         return;
-    struct trace t = { .perfetto = f, .keep = true };
-    struct run_result r;
-    sim_run_with(&sc, 2, sc.seed, &(struct sim_options){ .trace = &t, .spare_link = -1 }, &r);
-    trace_end(&t);
+    fseek(f, 0, SEEK_END);
     long size = ftell(f);
     rewind(f);
     char *json = malloc((size_t)size + 1);
