@@ -25,17 +25,20 @@ struct story {
     uint32_t payment;
     uint32_t *by_id;   /* event id -> index of its TRACE_EVENT record, or UINT32_MAX */
     uint64_t max_id;
-    struct explain_root root; /* the first fault the story tells */
+    struct explain_root root; /* the fault nearest the anomaly the story tells */
+    bool root_fixed;          /* the root is found: later faults are context */
     bool joined;              /* the last step told was a join: say it once */
 };
 
+/* A chain is told from its start, so the last fault told before the anomaly is the
+ * proximate one: the one without which this anomaly would not have happened. */
 static void found_root(struct story *s, int fault, const struct trace_record *loss)
 {
-    if (s->root.fault < 0 && s->root.link < 0) {
-        s->root.fault = fault;
-        s->root.link = loss ? loss->link : -1;
-        s->root.message = loss ? loss->n : 0;
-    }
+    if (s->root_fixed)
+        return;
+    s->root.fault = fault;
+    s->root.link = loss ? loss->link : -1;
+    s->root.message = loss ? loss->n : 0;
 }
 
 static void say(const struct story *s, sim_time t, const char *fmt, ...)
@@ -279,6 +282,7 @@ static void tell_duplicates(struct story *s)
             tell_chain(s, copy->cause);
             say(s, copy->t, "broker: appends payment %u again, at offset %llu", s->payment,
                 (unsigned long long)copy->x);
+            s->root_fixed = s->root.fault >= 0 || s->root.link >= 0; /* the second copy's cause */
         }
         fprintf(s->out, "  why it was charged again:\n");
         tell_chain(s, r->cause);
