@@ -312,8 +312,11 @@ void broker_init_producer(struct world *w, uint32_t transactional_id, uint32_t *
         struct txn_coordinator_entry *t = &b->txns[i];
         if (t->transactional_id != transactional_id)
             continue;
-        if (t->state >= TXN_ONGOING && t->state <= TXN_PREPARE_ABORT)
+        if (t->state == TXN_ONGOING) /* the fenced instance's transaction is aborted */
             abort_transaction(w, t);
+        else if (t->state == TXN_PREPARE_COMMIT || t->state == TXN_PREPARE_ABORT)
+            write_markers(w, t, t->state == TXN_PREPARE_COMMIT ? ENTRY_COMMITTED
+                                                               : ENTRY_ABORTED);
         t->epoch++;
         *pid = t->pid;
         *epoch = t->epoch;

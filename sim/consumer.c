@@ -432,6 +432,7 @@ void consumer_crash(struct world *w, uint32_t k)
 {
     struct consumer *c = &w->consumers[k];
     c->state = CONS_DOWN;
+    memset(c->known, 0, sizeof c->known); /* its positions died with it */
     if (c->seen)
         memset(c->seen, 0, w->sc->payments * sizeof *c->seen);
 }

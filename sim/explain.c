@@ -6,11 +6,14 @@
  * batches and the charges. A payment never charged is explained by its own trail and
  * the faults that cut it short. A payment charged once is checked for a duplicate that
  * something absorbed. */
+#define _POSIX_C_SOURCE 200809L
 #include "explain.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "sim.h"
@@ -588,21 +591,45 @@ void explain_diagram(FILE *out, const struct trace *t, uint32_t payment, bool me
 
 /* ---- the explain command ---- */
 
-/* Opens path's temporary sibling; finish_file renames it over path, or removes it. */
-static FILE *start_file(const char *path, char *tmp, size_t size)
+/* An output file written under a temporary name, renamed only once all are complete. */
+struct output {
+    const char *path;
+    char tmp[1100];
+    FILE *f;
+};
+
+static bool output_open(struct output *o, const char *path)
 {
-    snprintf(tmp, size, "%s.tmp", path);
-    return fopen(tmp, "wb");
+    o->path = path;
+    o->f = NULL;
+    if (!path)
+        return true;
+    int n = snprintf(o->tmp, sizeof o->tmp, "%s.%ld.tmp", path, (long)getpid());
+    if (n < 0 || (size_t)n >= sizeof o->tmp) {
+        errno = ENAMETOOLONG;
+        return false;
+    }
+    o->f = fopen(o->tmp, "wb");
+    return o->f != NULL;
 }
 
-static bool finish_file(FILE *f, const char *tmp, const char *path, bool ok)
+/* Closes every output; renames them all if every one was written whole, else removes
+ * them all, so a failed explain leaves nothing behind. */
+static bool outputs_close(struct output *outs, size_t n, bool ok)
 {
-    ok = !ferror(f) && ok;
-    ok = fclose(f) == 0 && ok;
-    if (ok && rename(tmp, path) == 0)
-        return true;
-    remove(tmp);
-    return false;
+    for (size_t i = 0; i < n; i++)
+        if (outs[i].f) {
+            ok = !ferror(outs[i].f) && ok;
+            ok = fclose(outs[i].f) == 0 && ok;
+        }
+    int saved = errno;
+    for (size_t i = 0; i < n; i++)
+        if (outs[i].f && (!ok || rename(outs[i].tmp, outs[i].path) != 0)) {
+            remove(outs[i].tmp);
+            ok = false;
+        }
+    errno = saved;
+    return ok;
 }
 
 static uint32_t first_absorbed(const struct trace *t)
@@ -657,32 +684,28 @@ static uint32_t tell_selected(FILE *out, const struct scenario *sc, const struct
 
 int explain_command(FILE *out, const struct scenario *sc, const struct explain_request *rq)
 {
-    char jsonl_tmp[1100], chrome_tmp[1100];
-    struct trace t = { .keep = !rq->trace_only };
-    if (rq->trace && !(t.jsonl = start_file(rq->trace, jsonl_tmp, sizeof jsonl_tmp)))
-        return -1;
-    if (rq->perfetto && !(t.perfetto = start_file(rq->perfetto, chrome_tmp, sizeof chrome_tmp))) {
-        if (t.jsonl)
-            finish_file(t.jsonl, jsonl_tmp, rq->trace, false);
+    struct output outs[3];
+    bool ok = output_open(&outs[0], rq->trace) && output_open(&outs[1], rq->perfetto) &&
+              output_open(&outs[2], rq->trace_only ? NULL : rq->mermaid);
+    if (!ok) {
+        for (size_t i = 0; i < 3; i++)
+            if (outs[i].path && outs[i].f) {
+                fclose(outs[i].f);
+                remove(outs[i].tmp);
+            }
         return -1;
     }
+    struct trace t = { .keep = !rq->trace_only, .jsonl = outs[0].f, .perfetto = outs[1].f };
     struct run_result r;
     sim_run_with(sc, rq->strategy, rq->seed,
                  &(struct sim_options){ .trace = &t, .spare_link = -1 }, &r);
     trace_end(&t);
-    bool ok = true;
-    if (t.jsonl)
-        ok = finish_file(t.jsonl, jsonl_tmp, rq->trace, true) && ok;
-    if (t.perfetto)
-        ok = finish_file(t.perfetto, chrome_tmp, rq->perfetto, true) && ok;
     uint32_t told = rq->trace_only ? UINT32_MAX : tell_selected(out, sc, rq, &t);
-    if (rq->mermaid && told != UINT32_MAX) {
-        char tmp[1100];
-        FILE *f = start_file(rq->mermaid, tmp, sizeof tmp);
-        if (f)
-            explain_diagram(f, &t, told, true);
-        ok = f && finish_file(f, tmp, rq->mermaid, true) && ok;
-    }
+    if (outs[2].f && told != UINT32_MAX)
+        explain_diagram(outs[2].f, &t, told, true);
+    else if (outs[2].f)
+        fputs("sequenceDiagram\n    Note over producer: no payment was lost or charged twice\n",
+              outs[2].f);
     trace_fini(&t);
-    return ok ? 0 : -1;
+    return outputs_close(outs, 3, true) ? 0 : -1;
 }

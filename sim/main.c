@@ -229,8 +229,13 @@ static bool configure(const struct options *o, struct batch *b, bool swept)
 
 static bool make_out_dir(const char *dir)
 {
-    if (!dir || mkdir(dir, 0777) == 0 || errno == EEXIST)
+    struct stat st;
+    if (!dir || mkdir(dir, 0777) == 0)
         return true;
+    if (errno == EEXIST && stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+        return true;
+    if (errno == EEXIST)
+        errno = ENOTDIR;
     fprintf(stderr, "eosim: cannot create %s: %s\n", dir, strerror(errno));
     return false;
 }

@@ -133,6 +133,9 @@ static bool send(struct world *w, uint32_t payment)
 static bool pump(struct world *w, uint32_t part)
 {
     struct producer *p = &w->producer;
+    const struct node *n = &w->nodes[p->node];
+    if (!n->up || n->paused_until > w->eng.now)
+        return false; /* stopped at a point: a restart or the resume sends the queue */
     uint32_t limit = limited(w) ? w->pm->producer_max_in_flight : UINT32_MAX;
     while (p->queue[part].head != NO_PAYMENT && p->nflight[part] < limit) {
         uint32_t payment = fifo_pop(p, &p->queue[part]);
@@ -449,18 +452,15 @@ void producer_restart(struct world *w, uint8_t node)
         if (w->st->outbox)
             flush_timer(w);
         for (uint32_t i = p->flushed; w->st->outbox && i < p->outbox_rows; i++)
-            accept(w, i);
+            if (w->nodes[p->node].up) /* it may crash again at `publish` */
+                accept(w, i);
     }
     if (node != NODE_PRODUCER || !p->intents_stalled)
         return;
+    /* The intents that waited come one event each, at once and in order, so a crash or
+     * a pause among them stops the rest as it would stop new ones. */
     p->intents_stalled = false;
-    uint32_t first = p->next_intent;
-    while (p->next_intent < w->sc->payments &&
-           (sim_time)p->next_intent * w->sc->every <= w->eng.now)
-        p->next_intent++;
     schedule_intent(w, p->next_intent);
-    for (uint32_t i = first; i < p->next_intent; i++)
-        take_intent(w, i);
 }
 
 bool producer_holds(const struct world *w, uint32_t payment)

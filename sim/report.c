@@ -277,7 +277,11 @@ static void write_csv(FILE *out, const void *res)
 bool report_write_csv(const char *dir, const struct scenario_results *res)
 {
     char path[1024];
-    snprintf(path, sizeof path, "%s/%s.csv", dir, res->sc->name);
+    int n = snprintf(path, sizeof path, "%s/%s.csv", dir, res->sc->name);
+    if (n < 0 || (size_t)n >= sizeof path) {
+        errno = ENAMETOOLONG;
+        return false;
+    }
     return report_write_file(path, write_csv, res);
 }
 

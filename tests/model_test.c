@@ -481,6 +481,46 @@ static void test_kip890_late_end_txn(void)
     CHECK_EQ(on.charges, 400);
 }
 
+static void test_producer_stops_where_it_crashed_while_catching_up(void)
+{
+    /* Down from 250ms to 1.25s, the producer takes the waiting payments 3..12 on its
+     * restart, and dies for good sending payment 5: 6..19 never leave it. */
+    const char *body = "payments 20 every 100ms\n"
+                       "crash producer at 250ms restart after 1s\n"
+                       "crash producer on send payment 5 restart never\n";
+    struct run_result r = outcome(body, "at-most-once");
+    CHECK_EQ(r.charges, 6);
+    CHECK_EQ(r.lost, 14);
+    r = outcome("payments 20 every 100ms\ncrash producer at 250ms restart after 1s\n"
+                "pause producer on send payment 5 for 10s\n", "at-most-once");
+    CHECK(r.latency_p50 > 9000000000ull); /* the rest waited out the pause */
+}
+
+static void test_restart_completes_a_decided_commit(void)
+{
+    /* The coordinator decided to commit and crashed; the producer restarting meanwhile
+     * must not turn that commit into an abort. */
+    const char *body = "payments 3 every 100ms\n"
+                       "crash broker on txn-commit restart after 5s\n"
+                       "crash producer at 10ms restart after 100ms\n";
+    struct run_result r = outcome(body, "transactional");
+    CHECK_EQ(r.lost, 0);
+    CHECK_EQ(r.charges, 3);
+}
+
+static void test_restarted_consumer_forgets_its_positions(void)
+{
+    /* At the horizon the restarted worker has not read its partition again: the records
+     * past the committed offset are pending, not lost. */
+    const char *body = "payments 20 every 1us\nuntil 2s\n"
+                       "crash consumer on after-effect payment 3 restart after 100ms\n"
+                       "cut broker->consumer at 50ms for 10s\n";
+    struct run_result r = outcome(body, "at-least-once");
+    CHECK_EQ(r.lost, 0);
+    CHECK_EQ(r.pending, 16);
+    CHECK_EQ(r.skipped_offsets, 0);
+}
+
 const struct test model_tests[] = {
     { "model_clean_run_charges_once", test_model_clean_run_charges_once },
     { "model_lost_ack_duplicates_only_without_idempotence", test_model_lost_ack_duplicates_only_without_idempotence },
@@ -513,6 +553,9 @@ const struct test model_tests[] = {
     { "broker_restart_rearms_its_timers", test_broker_restart_rearms_its_timers },
     { "ledger_atomic_at_every_crash_point", test_ledger_atomic_at_every_crash_point },
     { "kip890_late_end_txn", test_kip890_late_end_txn },
+    { "producer_stops_where_it_crashed_while_catching_up", test_producer_stops_where_it_crashed_while_catching_up },
+    { "restart_completes_a_decided_commit", test_restart_completes_a_decided_commit },
+    { "restarted_consumer_forgets_its_positions", test_restarted_consumer_forgets_its_positions },
     { "producer_id_expiration_lets_a_late_retry_in", test_producer_id_expiration_lets_a_late_retry_in },
     { NULL, NULL },
 };
