@@ -202,7 +202,9 @@ static void on_produce(struct world *w, const struct event *ev)
     int32_t seq = (int32_t)(uint32_t)ev->y;
     uint16_t epoch = (uint16_t)ev->x;
     struct partition *p = &w->broker.parts[part];
-    uint64_t offset = p->len;
+    /* Resumed after a pause at `append` (stage 1), the record is the log's last: a paused
+     * broker appended nothing since. */
+    uint64_t offset = ev->stage == 0 ? p->len : p->len - 1;
     enum ack_status status = ACK_OK;
     if (ev->stage == 0) {
         struct seq_window *win = NULL;
