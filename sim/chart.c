@@ -178,18 +178,8 @@ static const char *slice_label(const struct sweep_results *sr, uint32_t slice, c
                                size_t size)
 {
     const struct scenario *sc = sr->sc;
-    uint32_t index[SWEEP_AXES_MAX], nx = sc->sweeps[sc->nsweeps - 1].nvalues;
-    size_t used = 0;
-    buf[0] = 0;
-    sweep_point_values(sc, slice * nx, index);
-    for (uint32_t a = 0; a + 1 < sc->nsweeps && used < size; a++) {
-        char name[96], value[80];
-        int n = snprintf(buf + used, size - used, "%s%s=%s", a ? ", " : "",
-                         sweep_axis_name(&sc->sweeps[a], name, sizeof name),
-                         sweep_value_label(&sc->sweeps[a], index[a], value, sizeof value));
-        used += n > 0 ? (size_t)n : 0;
-    }
-    return buf;
+    return sweep_axes_label(sc, slice * sc->sweeps[sc->nsweeps - 1].nvalues, sc->nsweeps - 1,
+                            buf, size);
 }
 
 static void write_sweep_data(FILE *out, const void *ctx)

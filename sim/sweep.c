@@ -351,11 +351,17 @@ const char *sweep_value_label(const struct sweep_axis *a, uint32_t k, char *buf,
 const char *sweep_point_label(const struct scenario *sc, uint32_t point, char *buf,
                               size_t size)
 {
+    return sweep_axes_label(sc, point, sc->nsweeps, buf, size);
+}
+
+const char *sweep_axes_label(const struct scenario *sc, uint32_t point, uint32_t naxes,
+                             char *buf, size_t size)
+{
     uint32_t index[SWEEP_AXES_MAX];
     size_t used = 0;
     buf[0] = 0;
     sweep_point_values(sc, point, index);
-    for (uint32_t i = 0; i < sc->nsweeps && used < size; i++) {
+    for (uint32_t i = 0; i < naxes && used < size; i++) {
         char name[96], value[80];
         int n = snprintf(buf + used, size - used, "%s%s=%s", i ? ", " : "",
                          sweep_axis_name(&sc->sweeps[i], name, sizeof name),

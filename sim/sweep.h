@@ -74,6 +74,9 @@ const char *sweep_value_label(const struct sweep_axis *a, uint32_t k, char *buf,
 /* "consumer->gateway loss=5%, consumer.session-timeout=30s": a point in words. */
 const char *sweep_point_label(const struct scenario *sc, uint32_t point, char *buf,
                               size_t size);
+/* The same for the first naxes sweep lines only ("" for none). */
+const char *sweep_axes_label(const struct scenario *sc, uint32_t point, uint32_t naxes,
+                             char *buf, size_t size);
 /* The CSV columns of an axis (",consumer->gateway.loss_ppm") and of a value (",50000"). */
 void sweep_csv_header(FILE *out, const struct sweep_axis *a);
 void sweep_csv_value(FILE *out, const struct sweep_axis *a, uint32_t k);
