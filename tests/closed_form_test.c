@@ -11,26 +11,10 @@
 
 #define Z_999 3.2905
 
-static struct scenario *parse(const char *text)
-{
-    static struct scenario sc;
-    struct parse_error err;
-    if (!scenario_parse("closed-form.scn", text, &sc, &err)) {
-        fprintf(stderr, "  scenario does not parse: %u:%u: %s\n", err.line, err.col, err.message);
-        test_failures++;
-        return NULL;
-    }
-    return &sc;
-}
-
 static bool run(const char *text, const char *strategy, struct run_result *r)
 {
-    struct scenario *sc = parse(text);
-    if (!sc)
+    if (!test_run(text, strategy, r))
         return false;
-    int s = scenario_strategy(sc, strategy, (unsigned)strlen(strategy));
-    CHECK(s >= 0);
-    sim_run(sc, (uint32_t)s, sc->seed, r);
     CHECK_EQ(r->pending, 0);
     return true;
 }

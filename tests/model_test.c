@@ -6,22 +6,13 @@
 #include "sim.h"
 #include "test.h"
 
+/* Runs a scenario body (with a 1ms gateway) under one strategy. */
 static struct run_result outcome(const char *body, const char *strategy)
 {
-    static struct scenario sc;
-    struct parse_error err;
-    struct run_result r;
-    memset(&r, 0, sizeof r);
     char text[2048];
+    struct run_result r;
     snprintf(text, sizeof text, "scenario model\nset gateway.latency 1ms\n%s", body);
-    if (!scenario_parse("model.scn", text, &sc, &err)) {
-        fprintf(stderr, "  does not parse: %u:%u: %s\n", err.line, err.col, err.message);
-        test_failures++;
-        return r;
-    }
-    int s = scenario_strategy(&sc, strategy, (unsigned)strlen(strategy));
-    CHECK(s >= 0);
-    sim_run(&sc, (uint32_t)s, sc.seed, &r);
+    test_run(text, strategy, &r);
     return r;
 }
 

@@ -43,6 +43,11 @@ extern int test_failures; /* checks failed in the running test */
         }                                                                           \
     } while (0)
 
+struct run_result;
+/* Parses a scenario from text and runs one strategy under its seed; false (and a
+ * failed check) if it does not parse or has no such strategy. */
+bool test_run(const char *text, const char *strategy, struct run_result *r);
+
 /* The tables, one per test file, each ending with { NULL, NULL }. */
 extern const struct test engine_tests[];
 extern const struct test parser_tests[];

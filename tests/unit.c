@@ -2,9 +2,29 @@
  * and ends with "unit: N passed, N failed". */
 #include <stdlib.h>
 
+#include "scenario.h"
+#include "sim.h"
 #include "test.h"
 
 int test_failures;
+
+bool test_run(const char *text, const char *strategy, struct run_result *r)
+{
+    static struct scenario sc;
+    struct parse_error err;
+    memset(r, 0, sizeof *r);
+    if (!scenario_parse("test.scn", text, &sc, &err)) {
+        fprintf(stderr, "  does not parse: %u:%u: %s\n", err.line, err.col, err.message);
+        test_failures++;
+        return false;
+    }
+    int s = scenario_strategy(&sc, strategy, (unsigned)strlen(strategy));
+    CHECK(s >= 0);
+    if (s < 0)
+        return false;
+    sim_run(&sc, (uint32_t)s, sc.seed, r);
+    return true;
+}
 
 int main(int argc, char **argv)
 {
