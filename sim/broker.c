@@ -1,4 +1,5 @@
-/* broker.c: the Kafka-like broker: partitioned append-only logs, the idempotent
+/* broker.c: the Kafka-like broker: partitioned append-only logs (the payments topic
+ * and, for a consume-transform-produce consumer, its output topic), the idempotent
  * producer's sequence windows, the transaction coordinator and the group coordinator
  * (committed offsets, fetch sessions). Nothing durable is lost in a crash (an acks=all
  * cluster is modelled as one broker that never loses a write); waiting fetches are. */
@@ -8,14 +9,13 @@
 #include "check.h"
 #include "world.h"
 
-#define NO_OFFSET UINT64_MAX
-
 void broker_init(struct world *w)
 {
     struct broker *b = &w->broker;
     memset(b, 0, sizeof *b);
-    b->parts = sim_alloc(w->sc->partitions, sizeof *b->parts);
-    for (uint32_t part = 0; part < w->sc->partitions; part++)
+    b->nparts = w->sc->partitions * (w->st->commit == COMMIT_IN_TRANSACTION ? 2 : 1);
+    b->parts = sim_alloc(b->nparts, sizeof *b->parts);
+    for (uint32_t part = 0; part < b->nparts; part++)
         b->parts[part].hanging_first = NO_OFFSET;
     b->next_pid = 1;
     group_init(w);
@@ -23,7 +23,7 @@ void broker_init(struct world *w)
 
 void broker_fini(struct world *w)
 {
-    for (uint32_t i = 0; i < w->sc->partitions; i++)
+    for (uint32_t i = 0; i < w->broker.nparts; i++)
         free(w->broker.parts[i].log);
     free(w->broker.parts);
 }
@@ -44,8 +44,10 @@ static uint64_t append(struct world *w, uint32_t part, uint32_t payment, uint32_
     }
     p->log[p->len] = (struct log_entry){ .payment = payment, .pid = pid, .txn = txn,
                                          .state = state };
-    w->tally.log_copies[payment]++;
-    sim_note(w, TRACE_APPEND, NODE_BROKER, payment, pid, p->len);
+    if (part < w->sc->partitions) { /* the output topic is counted at its commit markers */
+        w->tally.log_copies[payment]++;
+        sim_note(w, TRACE_APPEND, NODE_BROKER, payment, pid, p->len);
+    }
     return p->len++;
 }
 
@@ -164,40 +166,56 @@ static void remember_batch(struct seq_window *s, int32_t seq, uint64_t offset)
  * ongoing, and one that arrives when none is becomes a hanging transaction, since no
  * marker will ever close it. A record with a transaction number the coordinator has
  * not seen starts that transaction (AddPartitionsToTxn, folded into the produce). */
-static enum ack_status join_transaction(struct world *w, uint32_t pid, uint16_t epoch,
-                                        uint32_t txn_no, uint32_t part, uint64_t offset,
-                                        uint8_t *state)
+static enum ack_status open_transaction(struct world *w, uint32_t pid, uint16_t epoch,
+                                        uint32_t txn_no, struct txn_coordinator_entry **tp)
 {
-    struct txn_coordinator_entry *t = txn_by_pid(&w->broker, pid);
-    *state = ENTRY_OPEN;
+    struct txn_coordinator_entry *t = *tp = txn_by_pid(&w->broker, pid);
     if (!t || epoch != t->epoch)
         return ACK_FENCED;
     if (t->state != TXN_ONGOING && txn_no <= t->txn_no) {
-        if (w->pm->broker_transaction_defense)
-            return ACK_FENCED;
-        struct partition *p = &w->broker.parts[part];
-        if (offset < p->hanging_first)
-            p->hanging_first = offset;
-        return ACK_OK;
+        *tp = NULL; /* late: no transaction of its own is ongoing */
+        return w->pm->broker_transaction_defense ? ACK_FENCED : ACK_OK;
     }
     if (t->state != TXN_ONGOING) {
         t->state = TXN_ONGOING;
         t->txn_no = txn_no;
         t->started = w->eng.now;
-        for (uint32_t i = 0; i < PARTITIONS_MAX; i++)
+        for (uint32_t i = 0; i < 2 * PARTITIONS_MAX; i++)
             t->first[i] = NO_OFFSET;
+        for (uint32_t i = 0; i < PARTITIONS_MAX; i++)
+            t->offsets[i] = NO_OFFSET;
         t->timeout = sim_timer(w, NODE_BROKER, TIMER_TXN_TIMEOUT,
                                w->pm->broker_transaction_timeout,
                                (uint32_t)(t - w->broker.txns), txn_no, 0, false);
     }
-    if (t->first[part] == NO_OFFSET)
-        t->first[part] = offset;
     return ACK_OK;
 }
 
+static enum ack_status join_transaction(struct world *w, uint32_t pid, uint16_t epoch,
+                                        uint32_t txn_no, uint32_t part, uint64_t offset,
+                                        uint8_t *state)
+{
+    struct txn_coordinator_entry *t;
+    enum ack_status status = open_transaction(w, pid, epoch, txn_no, &t);
+    *state = ENTRY_OPEN;
+    if (status != ACK_OK)
+        return status;
+    if (!t) {
+        struct partition *p = &w->broker.parts[part];
+        if (offset < p->hanging_first)
+            p->hanging_first = offset;
+    } else if (t->first[part] == NO_OFFSET) {
+        t->first[part] = offset;
+    }
+    return ACK_OK;
+}
+
+/* Produce: a record of the payments topic, or from a consumer, of the output topic. */
 static void on_produce(struct world *w, const struct event *ev)
 {
     uint32_t payment = ev->payment, part = broker_partition_of(w, payment);
+    if (ev->from >= NODE_CONSUMER_1)
+        part += w->sc->partitions;
     uint32_t pid = (uint32_t)(ev->x >> 16), txn_no = (uint32_t)(ev->y >> 32);
     int32_t seq = (int32_t)(uint32_t)ev->y;
     uint16_t epoch = (uint16_t)ev->x;
@@ -227,10 +245,11 @@ static void on_produce(struct world *w, const struct event *ev)
 }
 
 /* Writes the transaction's markers: every open record of its producer id becomes
- * committed or aborted. */
+ * committed or aborted, and consumer offsets sent to it are committed or dropped. */
 static void write_markers(struct world *w, struct txn_coordinator_entry *t, uint8_t outcome)
 {
-    for (uint32_t part = 0; part < w->sc->partitions; part++) {
+    uint32_t inputs = w->sc->partitions;
+    for (uint32_t part = 0; part < w->broker.nparts; part++) {
         if (t->first[part] == NO_OFFSET)
             continue;
         struct partition *p = &w->broker.parts[part];
@@ -239,10 +258,19 @@ static void write_markers(struct world *w, struct txn_coordinator_entry *t, uint
             if (e->pid != t->pid || e->state != ENTRY_OPEN)
                 continue;
             e->state = outcome;
-            if (outcome == ENTRY_ABORTED)
+            if (outcome == ENTRY_ABORTED && part < inputs)
                 w->tally.log_aborted[e->payment]++;
+            if (outcome == ENTRY_COMMITTED && part >= inputs)
+                w->tally.output_copies[e->payment]++;
         }
         t->first[part] = NO_OFFSET;
+    }
+    for (uint32_t part = 0; part < inputs; part++) {
+        if (t->offsets[part] != NO_OFFSET && outcome == ENTRY_COMMITTED) {
+            w->broker.parts[part].committed = t->offsets[part];
+            w->broker.parts[part].has_committed = true;
+        }
+        t->offsets[part] = NO_OFFSET;
     }
     t->state = outcome == ENTRY_COMMITTED ? TXN_COMPLETE_COMMIT : TXN_COMPLETE_ABORT;
     engine_cancel(&w->eng, t->timeout);
@@ -342,12 +370,50 @@ static void on_txn_timeout(struct world *w, const struct event *ev)
     t->epoch++; /* the timed-out producer is fenced */
 }
 
+/* Offsets a transaction has taken but not yet committed or aborted. */
+static bool offsets_pending(const struct world *w, uint32_t part)
+{
+    for (uint32_t i = 0; i < w->broker.ntxns; i++) {
+        const struct txn_coordinator_entry *t = &w->broker.txns[i];
+        if (t->state >= TXN_ONGOING && t->state <= TXN_PREPARE_ABORT &&
+            t->offsets[part] != NO_OFFSET)
+            return true;
+    }
+    return false;
+}
+
+/* OffsetFetch. A fetch that requires stable offsets (x = 1, KIP-447) is answered
+ * "unstable" (y = 1) while a transaction holds offsets for the partition, so a new owner
+ * does not start from an offset a transaction is about to move. */
 static void on_offset_fetch(struct world *w, const struct event *ev)
 {
     const struct partition *p = &w->broker.parts[ev->payment];
+    if (ev->x && offsets_pending(w, ev->payment)) {
+        link_reply(w, ev, MSG_OFFSETS, 0, 1);
+        return;
+    }
     uint64_t offset = group_has_committed(w, ev->payment) ? p->committed
                       : w->pm->consumer_auto_offset_reset == RESET_LATEST ? p->len : 0;
     link_reply(w, ev, MSG_OFFSETS, offset, 0);
+}
+
+/* TxnOffsetCommit (with AddOffsetsToTxn folded in): the consumer's offset joins its
+ * transaction and is committed by the commit marker. The payment field carries the
+ * partition and, above its low byte, the member's generation: with the group's metadata
+ * (KIP-447) the coordinator refuses a member the group has moved past; generation 0
+ * (an older client) is checked by the producer epoch alone. */
+static void on_txn_offsets(struct world *w, const struct event *ev)
+{
+    uint32_t part = ev->payment & 0xff, generation = ev->payment >> 8;
+    enum ack_status status = ACK_ILLEGAL_GENERATION;
+    if (generation == 0 || group_current(w, ev->from - NODE_CONSUMER_1, generation)) {
+        struct txn_coordinator_entry *t;
+        status = open_transaction(w, (uint32_t)(ev->x >> 16), (uint16_t)ev->x,
+                                  (uint32_t)(ev->y >> 32), &t);
+        if (status == ACK_OK && t)
+            t->offsets[part] = (uint32_t)ev->y;
+    }
+    link_reply(w, ev, MSG_COMMIT_ACK, (uint32_t)ev->y, status);
 }
 
 static void on_fetch(struct world *w, const struct event *ev)
@@ -364,6 +430,7 @@ void broker_on_event(struct world *w, const struct event *ev)
     case MSG_PRODUCE: on_produce(w, ev); break;
     case MSG_END_TXN: on_end_txn(w, ev); break;
     case MSG_OFFSET_FETCH: on_offset_fetch(w, ev); break;
+    case MSG_TXN_OFFSETS: on_txn_offsets(w, ev); break;
     case MSG_FETCH: on_fetch(w, ev); break;
     case MSG_COMMIT:
     case MSG_JOIN:

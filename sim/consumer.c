@@ -7,6 +7,10 @@
  * the effect in the ledger, in the order the strategy says, and commit the offset
  * where the strategy puts the commit (before the batch, after it, by auto-commit
  * inside poll, or inside each ledger transaction).
+ * With consumer.commit=in-transaction the member is a consume-transform-produce
+ * application: each batch is one Kafka transaction of its own transactional producer,
+ * holding what the batch's records become in the output topic (in place of ledger
+ * rows) and the batch's offsets (TxnOffsetCommit); EndTxn commits both at once.
  * The state is set before each protocol point, so a pause there resumes exactly where
  * it stopped. A heartbeat timer runs beside it; when the coordinator says the group
  * moved on, the member joins again at its next poll, or at once if it is idle; a commit
@@ -49,12 +53,61 @@ static void answered(struct world *w, struct consumer *c)
     engine_cancel(&w->eng, c->request_timer);
 }
 
+static bool in_transaction(const struct world *w)
+{
+    return w->st->commit == COMMIT_IN_TRANSACTION;
+}
+
+/* A KIP-447 client asks for stable offsets: none a transaction is about to move. */
 static void fetch_offsets(struct world *w, struct consumer *c)
 {
+    bool stable = in_transaction(w) && w->st->group_metadata;
     expect_answer(w, c, w->pm->consumer_request_timeout, false);
     for (uint32_t i = 0; i < c->nparts; i++)
         if (!c->known[c->parts[i]])
-            link_send(w, c->node, NODE_BROKER, MSG_OFFSET_FETCH, c->parts[i], c->request, 0, 0);
+            link_send(w, c->node, NODE_BROKER, MSG_OFFSET_FETCH, c->parts[i], c->request,
+                      stable, 0);
+}
+
+/* Transactional ids of consume-transform-produce producers: stable ones name the input
+ * partition (so its next owner fences the previous one), random ones the member's life
+ * (so nobody is fenced). Neither collides with the service's ids (below 2^30 + 1). */
+#define TXN_ID_PARTITION 0xc0000000u
+#define TXN_ID_MEMBER    0x80000000u
+
+/* The producer's new epoch: sequence numbers start again at 0. */
+static void set_epoch(struct consumer *c, uint32_t pid, uint16_t epoch)
+{
+    for (uint32_t part = 0; part < PARTITIONS_MAX; part++)
+        if (c->txn_pid[part] == pid) {
+            c->txn_epoch[part] = epoch;
+            c->out_seq[part] = 0;
+        }
+}
+
+/* InitTransactions for the partitions the member was given: bumps each producer's
+ * epoch, which aborts whatever transaction an earlier holder of the id left open and
+ * fences that holder. */
+static void init_transactions(struct world *w, struct consumer *c)
+{
+    uint32_t pid = 0;
+    uint16_t epoch = 0;
+    bool stable = w->st->transactional_id == TXN_ID_STABLE;
+    if (!stable)
+        broker_init_producer(w, TXN_ID_MEMBER | (uint32_t)(c->node - NODE_CONSUMER_1) << 16 |
+                                    w->nodes[c->node].incarnation, &pid, &epoch);
+    for (uint32_t i = 0; i < c->nparts; i++) {
+        uint32_t part = c->parts[i];
+        if (stable)
+            broker_init_producer(w, TXN_ID_PARTITION | part, &pid, &epoch);
+        c->txn_pid[part] = pid;
+        set_epoch(c, pid, epoch);
+    }
+}
+
+static uint64_t txn_identity(const struct consumer *c)
+{
+    return (uint64_t)c->txn_pid[c->batch_part] << 16 | c->txn_epoch[c->batch_part];
 }
 
 static void join(struct world *w, struct consumer *c)
@@ -121,6 +174,8 @@ static void on_joined(struct world *w, struct consumer *c, const struct event *e
             c->parts[c->nparts++] = part;
     memset(c->known, 0, sizeof c->known);
     c->rotation = 0;
+    if (in_transaction(w))
+        init_transactions(w, c);
     if (c->nparts == 0) {
         c->state = CONS_POLL; /* more members than partitions: this one idles */
         return;
@@ -131,6 +186,7 @@ static void on_joined(struct world *w, struct consumer *c, const struct event *e
             c->position[part] = w->ledger.has_offset[part] ? w->ledger.offset[part]
                                 : w->pm->consumer_auto_offset_reset == RESET_LATEST
                                     ? w->broker.parts[part].len : 0;
+            c->known[part] = true;
         }
         poll(w, c);
         return;
@@ -167,13 +223,42 @@ static void send_charge(struct world *w, struct consumer *c)
     link_send(w, c->node, NODE_GATEWAY, MSG_CHARGE, payment, c->request, key, amount);
 }
 
+/* OffsetCommit, or in a transaction TxnOffsetCommit: the partition and the generation
+ * (0 without the group's metadata) share the payment field, the transaction number and
+ * the offset the y field. */
 static void send_commit(struct world *w, struct consumer *c)
 {
     c->state = CONS_COMMIT_WAIT;
     expect_answer(w, c, w->pm->consumer_request_timeout, false);
     uint64_t offset = w->st->commit == COMMIT_BEFORE ? c->batch_to : c->cur;
-    link_send(w, c->node, NODE_BROKER, MSG_COMMIT, c->batch_part, c->request, offset,
-              c->generation);
+    if (!in_transaction(w)) {
+        link_send(w, c->node, NODE_BROKER, MSG_COMMIT, c->batch_part, c->request, offset,
+                  c->generation);
+        return;
+    }
+    uint32_t generation = w->st->group_metadata ? c->generation : 0;
+    if (generation >= 1u << 24 || offset > UINT32_MAX)
+        SIM_PANIC("generation %u or offset %llu too large", generation, (unsigned long long)offset);
+    link_send(w, c->node, NODE_BROKER, MSG_TXN_OFFSETS, c->batch_part | generation << 8,
+              c->request, txn_identity(c), (uint64_t)c->txn_no << 32 | offset);
+}
+
+/* EndTxn, commit: the reply echoes the transaction number as its request id. */
+static void send_end_txn(struct world *w, struct consumer *c)
+{
+    c->state = CONS_END_TXN;
+    expect_answer(w, c, w->pm->consumer_request_timeout, false);
+    link_send(w, c->node, NODE_BROKER, MSG_END_TXN, 0, c->txn_no, txn_identity(c), 1);
+}
+
+/* The record's output, produced in the batch's transaction; a re-send after a timeout
+ * keeps its sequence number, so the broker keeps one copy. */
+static void send_output(struct world *w, struct consumer *c)
+{
+    c->state = CONS_OUTPUT;
+    expect_answer(w, c, w->pm->consumer_request_timeout, false);
+    link_send(w, c->node, NODE_BROKER, MSG_PRODUCE, current(w, c)->payment, c->request,
+              txn_identity(c), (uint64_t)c->txn_no << 32 | (uint32_t)c->out_seq[c->batch_part]);
 }
 
 /* Has this payment been processed, as far as the strategy's dedup store knows? */
@@ -219,7 +304,7 @@ static bool at(struct world *w, struct consumer *c, enum point_id pt, uint32_t p
 static bool next_record(struct world *w, struct consumer *c)
 {
     if (c->cur == c->batch_to) {
-        if (w->st->commit == COMMIT_AFTER) {
+        if (w->st->commit == COMMIT_AFTER || in_transaction(w)) {
             c->state = CONS_COMMIT_SEND;
             return at(w, c, POINT_BEFORE_COMMIT, UINT32_MAX);
         }
@@ -287,6 +372,10 @@ static void step(struct world *w, struct consumer *c)
                 return;
             break;
         case CONS_WRITTEN:
+            if (in_transaction(w)) {
+                send_output(w, c);
+                return;
+            }
             c->state = CONS_LEDGER;
             sim_timer(w, c->node, TIMER_LEDGER, w->pm->ledger_latency, 0, 0, 0, false);
             return;
@@ -305,6 +394,12 @@ static void on_offsets(struct world *w, struct consumer *c, const struct event *
 {
     if (c->state != CONS_OFFSETS || ev->id != c->request)
         return;
+    if (ev->y) { /* unstable: a transaction holds offsets for it; ask again shortly */
+        answered(w, c);
+        c->request = 0;
+        sim_timer(w, c->node, TIMER_BACKOFF, w->pm->consumer_retry_backoff, 0, 0, 0, false);
+        return;
+    }
     c->position[ev->payment] = ev->x;
     c->known[ev->payment] = true;
     for (uint32_t i = 0; i < c->nparts; i++)
@@ -323,6 +418,8 @@ static void on_records(struct world *w, struct consumer *c, const struct event *
     c->batch_from = c->cur = ev->x;
     c->batch_to = ev->y;
     c->position[ev->payment] = ev->y;
+    if (in_transaction(w))
+        c->txn_no = sim_request_id(w); /* increasing: a new transaction for every batch */
     for (uint32_t i = 0; i < c->nparts; i++)
         if (c->parts[i] == ev->payment)
             c->rotation = i + 1;
@@ -335,16 +432,61 @@ static void on_records(struct world *w, struct consumer *c, const struct event *
         step(w, c);
 }
 
+/* A transactional step failed: the member was fenced or the group moved on. It gives
+ * the batch up and joins again; the InitTransactions that follows the join aborts what
+ * its transaction held, if nobody has yet. */
+static void abandon_batch(struct world *w, struct consumer *c)
+{
+    join(w, c);
+}
+
 static void on_commit_ack(struct world *w, struct consumer *c, const struct event *ev)
 {
     if (c->state != CONS_COMMIT_WAIT || ev->id != c->request)
         return;
     answered(w, c);
-    if (ev->y == ACK_ILLEGAL_GENERATION) { /* CommitFailedException: the batch is lost */
-        join(w, c);
+    if (ev->y != ACK_OK) { /* CommitFailedException: the batch is lost */
+        abandon_batch(w, c);
+        return;
+    }
+    if (in_transaction(w)) {
+        send_end_txn(w, c);
         return;
     }
     c->state = w->st->commit == COMMIT_BEFORE ? CONS_RECORD : CONS_POLL_SEND;
+    if (at(w, c, POINT_AFTER_COMMIT, UINT32_MAX))
+        step(w, c);
+}
+
+/* The output record is in the output topic's log (or was already). */
+static void on_output_ack(struct world *w, struct consumer *c, const struct event *ev)
+{
+    if (c->state != CONS_OUTPUT || ev->id != c->request)
+        return;
+    answered(w, c);
+    uint8_t status = ev->y & 0xff;
+    if (status != ACK_OK && status != ACK_DUPLICATE) {
+        abandon_batch(w, c);
+        return;
+    }
+    c->out_seq[c->batch_part]++;
+    c->state = w->st->order == RECORD_FIRST ? CONS_BEFORE_EFFECT : CONS_COMMITTED;
+    step(w, c);
+}
+
+/* The transaction is over. With KIP-890's defence each EndTxn bumps the epoch. */
+static void on_end_txn_ack(struct world *w, struct consumer *c, const struct event *ev)
+{
+    if (c->state != CONS_END_TXN || ev->id != c->txn_no)
+        return;
+    answered(w, c);
+    if ((ev->y & 0xff) != ACK_OK) {
+        abandon_batch(w, c);
+        return;
+    }
+    if (w->pm->broker_transaction_defense)
+        set_epoch(c, c->txn_pid[c->batch_part], (uint16_t)(ev->y >> 8));
+    c->state = CONS_POLL_SEND;
     if (at(w, c, POINT_AFTER_COMMIT, UINT32_MAX))
         step(w, c);
 }
@@ -386,6 +528,8 @@ static void on_request_timeout(struct world *w, struct consumer *c, const struct
     case CONS_OFFSETS: fetch_offsets(w, c); break;
     case CONS_POLL: poll(w, c); break;
     case CONS_COMMIT_WAIT: send_commit(w, c); break;
+    case CONS_END_TXN: send_end_txn(w, c); break;
+    case CONS_OUTPUT: send_output(w, c); break;
     case CONS_GATEWAY:
         if (w->st->gateway_retries) {
             send_charge(w, c);
@@ -408,11 +552,15 @@ void consumer_on_event(struct world *w, uint32_t k, const struct event *ev)
     case MSG_OFFSETS: on_offsets(w, c, ev); break;
     case MSG_RECORDS: on_records(w, c, ev); break;
     case MSG_COMMIT_ACK: on_commit_ack(w, c, ev); break;
+    case MSG_ACK: on_output_ack(w, c, ev); break;
+    case MSG_END_TXN_ACK: on_end_txn_ack(w, c, ev); break;
     case MSG_RESPONSE: on_response(w, c, ev); break;
     case TIMER_REQUEST: on_request_timeout(w, c, ev); break;
     case TIMER_BACKOFF:
         if (c->state == CONS_GATEWAY)
             send_charge(w, c);
+        else if (c->state == CONS_OFFSETS)
+            fetch_offsets(w, c);
         break;
     case TIMER_LEDGER:
         if (c->state != CONS_LEDGER)

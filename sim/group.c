@@ -97,13 +97,17 @@ static void on_heartbeat(struct world *w, const struct event *ev)
     link_reply(w, ev, MSG_HEARTBEAT_ACK, 0, current ? ACK_OK : ACK_REBALANCE);
 }
 
-/* OffsetCommit: only from a member of the current generation (KIP-447's fencing of
- * stale members works the same way for transactional offset commits). */
+bool group_current(const struct world *w, uint32_t k, uint32_t generation)
+{
+    return w->broker.group.member[k] && generation == w->broker.group.generation;
+}
+
+/* OffsetCommit: only from a member of the current generation (KIP-447 fences
+ * transactional offset commits the same way: see broker.c). */
 static void on_commit(struct world *w, const struct event *ev)
 {
-    struct group *g = &w->broker.group;
     uint32_t k = ev->from - NODE_CONSUMER_1;
-    if (!g->member[k] || ev->y != g->generation) {
+    if (!group_current(w, k, (uint32_t)ev->y)) {
         link_reply(w, ev, MSG_COMMIT_ACK, ev->x, ACK_ILLEGAL_GENERATION);
         return;
     }

@@ -68,8 +68,9 @@ static void head(FILE *out, const struct page *pg)
     fputs("</style>\n</head>\n<body>\n<main>\n<h1>eosim report</h1>\n<p class=\"meta\">"
           "Lost and duplicated payments by delivery strategy, per scenario. Counts are summed "
           "over seeds; latencies are medians over seeds (max: the worst run). Data: one CSV "
-          "per scenario (one row per run) and an aggregate CSV (mean, standard deviation and "
-          "95% interval across seeds).</p>\n", out);
+          "per scenario (one row per run), an aggregate CSV (mean, standard deviation and "
+          "95% interval across seeds) and an anomalies CSV (the payments each anomaly "
+          "touched, by run).</p>\n", out);
     if (pg->note) {
         fputs("<p class=\"note\">", out);
         text(out, pg->note);
@@ -193,8 +194,8 @@ static void data_links(FILE *out, const struct page *pg, const char *name)
 {
     char file[NAME_MAX_LEN + 16];
     fputs("<p class=\"meta\">Data:", out);
-    const char *const ext[] = { "csv", "agg.csv" };
-    for (int e = 0; e < 2; e++) {
+    const char *const ext[] = { "csv", "agg.csv", "anomalies.csv" };
+    for (int e = 0; e < 3; e++) {
         snprintf(file, sizeof file, "%s.%s", name, ext[e]);
         if (exists(pg->dir, file))
             fprintf(out, " <a href=\"%s\">%s</a>", file, file);

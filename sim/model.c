@@ -13,7 +13,7 @@ const char *const link_names[LINK_COUNT] = {
 const char *const msg_kind_names[MSG_KIND_COUNT] = {
     NULL, "produce", "ack", "end-txn", "end-txn-ack", "offset-fetch", "offsets",
     "fetch", "records", "commit", "commit-ack", "charge", "response", "join", "joined",
-    "heartbeat", "heartbeat-ack",
+    "heartbeat", "heartbeat-ack", "txn-offsets",
 };
 
 const char *const point_names[POINT_COUNT] = {
@@ -28,6 +28,7 @@ static enum link_id kind_link(enum msg_kind kind)
     case MSG_PRODUCE: case MSG_END_TXN: return LINK_PRODUCER_BROKER;
     case MSG_ACK: case MSG_END_TXN_ACK: return LINK_BROKER_PRODUCER;
     case MSG_OFFSET_FETCH: case MSG_FETCH: case MSG_COMMIT: case MSG_JOIN: case MSG_HEARTBEAT:
+    case MSG_TXN_OFFSETS:
         return LINK_CONSUMER_BROKER;
     case MSG_OFFSETS: case MSG_RECORDS: case MSG_COMMIT_ACK: case MSG_JOINED:
     case MSG_HEARTBEAT_ACK:
@@ -37,20 +38,29 @@ static enum link_id kind_link(enum msg_kind kind)
     }
 }
 
+/* Producer-protocol kinds also travel the relay's links and, for a consume-transform-
+ * produce consumer's own transactional producer, the consumer's. */
 enum link_id msg_link(enum msg_kind kind, int from, int to)
 {
     if (from == NODE_RELAY)
         return LINK_RELAY_BROKER;
     if (to == NODE_RELAY)
         return LINK_BROKER_RELAY;
+    if (from >= NODE_CONSUMER_1 && to == NODE_BROKER)
+        return LINK_CONSUMER_BROKER;
+    if (to >= NODE_CONSUMER_1 && from == NODE_BROKER)
+        return LINK_BROKER_CONSUMER;
     return kind_link(kind);
 }
 
 bool msg_kind_travels(enum msg_kind kind, enum link_id link)
 {
     enum link_id usual = kind_link(kind);
-    return usual == link || (usual == LINK_PRODUCER_BROKER && link == LINK_RELAY_BROKER) ||
-           (usual == LINK_BROKER_PRODUCER && link == LINK_BROKER_RELAY);
+    if (usual == LINK_PRODUCER_BROKER)
+        return link == usual || link == LINK_RELAY_BROKER || link == LINK_CONSUMER_BROKER;
+    if (usual == LINK_BROKER_PRODUCER)
+        return link == usual || link == LINK_BROKER_RELAY || link == LINK_BROKER_CONSUMER;
+    return usual == link;
 }
 
 static int find(const char *const *names, int count, const char *s, unsigned len)

@@ -30,9 +30,9 @@ enum link_id {
 };
 
 enum msg_kind {
-    MSG_PRODUCE = 1,   /* producer -> broker: one record */
+    MSG_PRODUCE = 1,   /* producer -> broker: one record (from a consumer: to the output topic) */
     MSG_ACK,           /* broker -> producer: appended, duplicate, or an error */
-    MSG_END_TXN,       /* producer -> broker: commit the open transaction */
+    MSG_END_TXN,       /* producer -> broker: commit or abort the open transaction */
     MSG_END_TXN_ACK,   /* broker -> producer */
     MSG_OFFSET_FETCH,  /* consumer -> broker: where did my group stop? */
     MSG_OFFSETS,       /* broker -> consumer */
@@ -46,6 +46,7 @@ enum msg_kind {
     MSG_JOINED,        /* broker -> consumer: generation and assignment */
     MSG_HEARTBEAT,     /* consumer -> broker */
     MSG_HEARTBEAT_ACK, /* broker -> consumer: fine, or rejoin */
+    MSG_TXN_OFFSETS,   /* consumer -> broker: TxnOffsetCommit, inside its transaction */
     MSG_KIND_COUNT
 };
 

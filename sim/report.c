@@ -29,7 +29,12 @@ uint64_t report_metric(const struct scenario_results *res, uint32_t s, enum metr
             [METRIC_LOST] = r->lost, [METRIC_DUPLICATED] = r->duplicated,
             [METRIC_PENDING] = r->pending, [METRIC_CHARGES] = r->charges,
             [METRIC_LEDGER_ROWS] = r->ledger_rows, [METRIC_LOG_COPIES] = r->log_copies,
-            [METRIC_DELIVERIES] = r->deliveries,
+            [METRIC_DELIVERIES] = r->deliveries, [METRIC_OUTPUT_COPIES] = r->output_copies,
+            [METRIC_DUPLICATES_IN_LOG] = r->duplicates_in_log,
+            [METRIC_ABORTED_READS] = r->aborted_reads,
+            [METRIC_SKIPPED_OFFSETS] = r->skipped_offsets, [METRIC_HANGING] = r->hanging,
+            [METRIC_LOST_WRITES] = r->lost_writes,
+            [METRIC_TORN_TRANSACTIONS] = r->torn_transactions,
         };
         sum += values[m];
     }
@@ -92,26 +97,124 @@ static void money_table(FILE *out, const struct scenario_results *res)
 /* Kafka-side anomalies, printed only when a run had any. */
 static void anomaly_table(FILE *out, const struct scenario_results *res)
 {
-    uint64_t v[STRATEGIES_MAX][5] = { { 0 } }, any = 0;
+    uint64_t v[STRATEGIES_MAX][6] = { { 0 } }, any = 0;
     for (uint32_t s = 0; s < res->nstrategies; s++)
         for (uint32_t i = 0; i < res->nseeds; i++) {
             const struct run_result *r = run_of(res, s, i);
-            const uint64_t row[5] = { r->duplicates_in_log, r->aborted_reads,
-                                      r->skipped_offsets, r->hanging, r->lost_writes };
-            for (int c = 0; c < 5; c++) {
+            const uint64_t row[6] = { r->duplicates_in_log, r->aborted_reads,
+                                      r->skipped_offsets, r->hanging, r->lost_writes,
+                                      r->torn_transactions };
+            for (int c = 0; c < 6; c++) {
                 v[s][c] += row[c];
                 any |= row[c];
             }
         }
     if (!any)
         return;
-    fprintf(out, "  %-*s %17s %13s %15s %15s %11s\n", name_width(res), "kafka anomalies",
-            "duplicate-in-log", "aborted-read", "skipped-offset", "hanging-txn", "lost-write");
+    fprintf(out, "  %-*s %17s %13s %15s %12s %11s %9s\n", name_width(res), "kafka anomalies",
+            "duplicate-in-log", "aborted-read", "skipped-offset", "hanging-txn", "lost-write",
+            "torn-txn");
     for (uint32_t s = 0; s < res->nstrategies; s++)
-        fprintf(out, "  %-*s %17llu %13llu %15llu %15llu %11llu\n", name_width(res),
+        fprintf(out, "  %-*s %17llu %13llu %15llu %12llu %11llu %9llu\n", name_width(res),
                 res->sc->strategies[res->strategies[s]].name, (unsigned long long)v[s][0],
                 (unsigned long long)v[s][1], (unsigned long long)v[s][2],
-                (unsigned long long)v[s][3], (unsigned long long)v[s][4]);
+                (unsigned long long)v[s][3], (unsigned long long)v[s][4],
+                (unsigned long long)v[s][5]);
+}
+
+#define LINE_WIDTH 100 /* columns of a line that names payments */
+
+/* A line built word by word that ends in " ..." where the next word would not fit. */
+struct line {
+    char text[LINE_WIDTH + 1];
+    size_t len;
+    bool full;
+};
+
+static void line_add(struct line *l, const char *word)
+{
+    size_t n = strlen(word);
+    if (l->full)
+        return;
+    if (l->len + n + 4 > LINE_WIDTH) { /* and room for " ..." */
+        l->full = true;
+        bool said = l->len >= 4 && strcmp(l->text + l->len - 4, " ...") == 0;
+        word = said ? "" : " ...";
+        n = strlen(word);
+    }
+    memcpy(l->text + l->len, word, n + 1);
+    l->len += n;
+}
+
+/* The first seed of a strategy whose run named a payment, or nseeds if none did. */
+static uint32_t first_named(const struct scenario_results *res, uint32_t s)
+{
+    for (uint32_t i = 0; i < res->nseeds; i++)
+        for (int k = 0; k < ANOMALY_KINDS; k++)
+            if (run_of(res, s, i)->anomalies[k].count)
+                return i;
+    return res->nseeds;
+}
+
+/* "  at-least-once    seed 1: duplicated 4; duplicate-in-log 4", naming at most `ids`
+ * payments per anomaly. */
+static void named_payments(struct line *l, const struct scenario_results *res, uint32_t s,
+                           const struct run_result *r, uint32_t ids)
+{
+    char word[NAME_MAX_LEN + 48];
+    memset(l, 0, sizeof *l);
+    snprintf(word, sizeof word, "  %-*s seed %llu:", name_width(res),
+             res->sc->strategies[res->strategies[s]].name, (unsigned long long)r->seed);
+    line_add(l, word);
+    const char *sep = " ";
+    for (int k = 0; k < ANOMALY_KINDS; k++) {
+        const struct anomaly_sample *a = &r->anomalies[k];
+        if (!a->count)
+            continue;
+        snprintf(word, sizeof word, "%s%s", sep, anomaly_names[k]);
+        line_add(l, word);
+        for (uint32_t j = 0; j < a->count && j < ids; j++) {
+            snprintf(word, sizeof word, " %u", a->payments[j]);
+            line_add(l, word);
+        }
+        if (a->more || a->count > ids)
+            line_add(l, " ...");
+        sep = "; ";
+    }
+}
+
+/* The payments behind the counts, per strategy from its first seed that had any, and
+ * the command that tells one's story; nothing when no run named a payment. */
+static void payment_lines(FILE *out, const struct scenario_results *res)
+{
+    const struct run_result *hint = NULL;
+    uint32_t hint_s = 0;
+    for (uint32_t s = 0; s < res->nstrategies; s++) {
+        uint32_t i = first_named(res, s);
+        if (i == res->nseeds)
+            continue;
+        if (!hint) {
+            fprintf(out, "  %-*s %s\n", name_width(res), "payments",
+                    "per strategy, its first seed with any: the smallest ids of each");
+            hint = run_of(res, s, i);
+            hint_s = s;
+        }
+        struct line l;
+        for (uint32_t ids = 3; ids > 0; ids--) { /* fewer ids, so every anomaly fits */
+            named_payments(&l, res, s, run_of(res, s, i), ids);
+            if (!l.full)
+                break;
+        }
+        fprintf(out, "%s\n", l.text);
+    }
+    if (!hint)
+        return;
+    int k = 0;
+    while (!hint->anomalies[k].count) /* lost or duplicated first: what explain tells best */
+        k++;
+    fprintf(out, "  follow one up: eosim explain %s --strategy %s --seed %llu --payment %u\n",
+            res->sc->file, res->sc->strategies[res->strategies[hint_s]].name,
+            (unsigned long long)hint->seed, hint->anomalies[k].payments[0]);
 }
 
 void report_table(FILE *out, const struct scenario_results *res)
@@ -147,6 +250,7 @@ void report_table(FILE *out, const struct scenario_results *res)
     }
     money_table(out, res);
     anomaly_table(out, res);
+    payment_lines(out, res);
 }
 
 static bool holds(uint64_t got, enum compare_op op, uint64_t want)
@@ -204,7 +308,8 @@ const struct report_column report_columns[] = {
     COLUMN("amount_ledger", amount_ledger), COLUMN("disagreements", disagreements),
     COLUMN("duplicates_in_log", duplicates_in_log), COLUMN("aborted_reads", aborted_reads),
     COLUMN("skipped_offsets", skipped_offsets), COLUMN("hanging", hanging),
-    COLUMN("lost_writes", lost_writes),
+    COLUMN("lost_writes", lost_writes), COLUMN("output_copies", output_copies),
+    COLUMN("torn_transactions", torn_transactions),
 #undef COLUMN
     { NULL, 0, false },
 };
@@ -410,27 +515,61 @@ uint32_t report_sweep_expectations(FILE *out, const struct sweep_results *sr)
     return failed;
 }
 
-void report_sweep_csv(FILE *out, const struct sweep_results *sr)
+/* The sweep columns that start a sweep's CSV rows, header and values, each with its comma;
+ * nothing without axes. */
+static void axes_header(FILE *out, const struct sweep_results *sr)
 {
-    const struct scenario *sc = sr->sc;
-    bool axes = report_has_axes(sr);
-    for (uint32_t a = 0; axes && a < sc->nsweeps; a++) {
-        sweep_csv_header(out, &sc->sweeps[a]);
+    for (uint32_t a = 0; report_has_axes(sr) && a < sr->sc->nsweeps; a++) {
+        sweep_csv_header(out, &sr->sc->sweeps[a]);
         fputc(',', out);
     }
+}
+
+static void axes_values(FILE *out, const struct sweep_results *sr, const uint32_t *index)
+{
+    for (uint32_t a = 0; report_has_axes(sr) && a < sr->sc->nsweeps; a++) {
+        sweep_csv_value(out, &sr->sc->sweeps[a], index[a]);
+        fputc(',', out);
+    }
+}
+
+void report_sweep_csv(FILE *out, const struct sweep_results *sr)
+{
+    axes_header(out, sr);
     csv_header(out);
     for (uint32_t p = 0; p < sr->npoints; p++) {
         struct scenario_results res;
         uint32_t index[SWEEP_AXES_MAX];
         report_point(sr, p, &res);
-        sweep_point_values(sc, p, index);
+        sweep_point_values(sr->sc, p, index);
         for (uint32_t s = 0; s < sr->nstrategies; s++)
             for (uint32_t i = 0; i < sr->nseeds; i++) {
-                for (uint32_t a = 0; axes && a < sc->nsweeps; a++) {
-                    sweep_csv_value(out, &sc->sweeps[a], index[a]);
-                    fputc(',', out);
-                }
+                axes_values(out, sr, index);
                 csv_row(out, &res, s, i);
+            }
+    }
+}
+
+void report_anomalies_csv(FILE *out, const struct sweep_results *sr)
+{
+    axes_header(out, sr);
+    fputs("scenario,strategy,seed,anomaly,payment\r\n", out);
+    for (uint32_t p = 0; p < sr->npoints; p++) {
+        struct scenario_results res;
+        uint32_t index[SWEEP_AXES_MAX];
+        report_point(sr, p, &res);
+        sweep_point_values(sr->sc, p, index);
+        for (uint32_t s = 0; s < sr->nstrategies; s++)
+            for (uint32_t i = 0; i < sr->nseeds; i++) {
+                const struct run_result *r = run_of(&res, s, i);
+                for (int k = 0; k < ANOMALY_KINDS; k++)
+                    for (uint32_t j = 0; j < r->anomalies[k].count; j++) {
+                        axes_values(out, sr, index);
+                        fprintf(out, "%s,%s,%llu,%s,%u\r\n", sr->sc->name,
+                                sr->sc->strategies[sr->strategies[s]].name,
+                                (unsigned long long)r->seed, anomaly_names[k],
+                                r->anomalies[k].payments[j]);
+                    }
             }
     }
 }
@@ -445,6 +584,11 @@ static void write_aggregate_csv(FILE *out, const void *sr)
     aggregate_csv(out, sr);
 }
 
+static void write_anomalies_csv(FILE *out, const void *sr)
+{
+    report_anomalies_csv(out, sr);
+}
+
 bool report_write_csvs(const char *dir, const struct sweep_results *sr, char *failed,
                        size_t size)
 {
@@ -452,5 +596,8 @@ bool report_write_csvs(const char *dir, const struct sweep_results *sr, char *fa
     if (!report_write_file(failed, write_sweep_csv, sr))
         return false;
     snprintf(failed, size, "%s/%s.agg.csv", dir, sr->sc->name);
-    return report_write_file(failed, write_aggregate_csv, sr);
+    if (!report_write_file(failed, write_aggregate_csv, sr))
+        return false;
+    snprintf(failed, size, "%s/%s.anomalies.csv", dir, sr->sc->name);
+    return report_write_file(failed, write_anomalies_csv, sr);
 }

@@ -67,8 +67,12 @@ void report_sweep_table(FILE *out, const struct sweep_results *sr);
 /* Expectations at every point; a failure names its point. Returns how many failed. */
 uint32_t report_sweep_expectations(FILE *out, const struct sweep_results *sr);
 void report_sweep_csv(FILE *out, const struct sweep_results *sr);
-/* Writes DIR/<scenario>.csv and DIR/<scenario>.agg.csv; false (errno set) on failure,
- * with `failed` naming the file. */
+/* The payments each run's anomalies touched (struct anomaly_sample): after any sweep
+ * columns, scenario,strategy,seed,anomaly,payment, one row per sampled payment, in run
+ * order, then anomaly order (anomaly_names), then increasing payment. */
+void report_anomalies_csv(FILE *out, const struct sweep_results *sr);
+/* Writes DIR/<scenario>.csv, DIR/<scenario>.agg.csv and DIR/<scenario>.anomalies.csv;
+ * false (errno set) on failure, with `failed` naming the file. */
 bool report_write_csvs(const char *dir, const struct sweep_results *sr, char *failed,
                        size_t size);
 /* Writes path whole or not at all: a temporary name in the same directory, then a

@@ -16,6 +16,8 @@
 
 const char *const metric_names[METRIC_COUNT] = {
     "lost", "duplicated", "pending", "charges", "ledger-rows", "log-copies", "deliveries",
+    "output-copies", "duplicates-in-log", "aborted-reads", "skipped-offsets", "hanging",
+    "lost-writes", "torn-transactions",
 };
 const char *const compare_op_names[6] = { "=", "!=", "<", "<=", ">", ">=" };
 
@@ -690,7 +692,7 @@ static bool st_expect(struct parser *p)
         for (int i = 0; i < METRIC_COUNT; i++)
             if (is(m, metric_names[i]))
                 metric = i;
-        char list[200];
+        char list[256];
         if (metric < 0 && has_any(m, "=!<>"))
             return fail(p, m->col, "expected METRIC OP NUMBER separated by spaces, like "
                         "'duplicated = 0', got '%.*s'", (int)m->len, m->s);

@@ -12,7 +12,7 @@
 
 #define SHARD_MAGIC "eosim-shard 1"
 
-/* "8 368 little": what must match for binary results to mean the same thing. */
+/* "8 600 little": what must match for binary results to mean the same thing. */
 static const char *abi(char *buf, size_t size)
 {
     const uint16_t one = 1;

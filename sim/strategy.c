@@ -9,19 +9,21 @@
 const struct strategy strategy_presets[STRATEGY_PRESETS] = {
     { .name = "at-most-once", .producer_retries = OFF, .commit = COMMIT_BEFORE,
       .isolation = READ_UNCOMMITTED, .dedup = DEDUP_NONE, .gateway_key = KEY_NONE,
-      .gateway_retries = OFF },
+      .gateway_retries = OFF, .group_metadata = ON },
     { .name = "at-least-once", .producer_retries = ON, .commit = COMMIT_AFTER,
       .isolation = READ_UNCOMMITTED, .dedup = DEDUP_NONE, .gateway_key = KEY_NONE,
-      .gateway_retries = ON },
+      .gateway_retries = ON, .group_metadata = ON },
     { .name = "idempotent", .producer_retries = ON, .idempotence = ON,
       .commit = COMMIT_AFTER, .isolation = READ_UNCOMMITTED, .dedup = DEDUP_LEDGER,
-      .gateway_key = KEY_PER_PAYMENT, .gateway_retries = ON },
+      .gateway_key = KEY_PER_PAYMENT, .gateway_retries = ON, .group_metadata = ON },
     { .name = "transactional", .producer_retries = ON, .idempotence = ON,
       .transactions = ON, .commit = COMMIT_WITH_LEDGER, .isolation = READ_COMMITTED,
-      .dedup = DEDUP_NONE, .gateway_key = KEY_NONE, .gateway_retries = ON },
+      .dedup = DEDUP_NONE, .gateway_key = KEY_NONE, .gateway_retries = ON,
+      .group_metadata = ON },
 };
 
-static const char *const commit_modes[] = { "before", "after", "auto", "with-ledger", NULL };
+static const char *const commit_modes[] = { "before", "after", "auto", "with-ledger",
+                                            "in-transaction", NULL };
 static const char *const dedup_modes[] = { "none", "memory", "ledger", NULL };
 static const char *const key_modes[] = { "none", "per-payment", "per-attempt", NULL };
 static const char *const isolations[] = { "read-committed", "read-uncommitted", NULL };
@@ -44,7 +46,8 @@ const struct setting strategy_knobs[] = {
          "stable: a restarted producer fences its old self; random: it does not"),
     KNOB("consumer.commit", SETTING_ENUM, commit, commit_modes,
          "when the consumer's offset is committed: before or after the effect, by auto-commit "
-         "inside poll, or in the ledger transaction that records the effect"),
+         "inside poll, in the ledger transaction that records the effect, or in a Kafka "
+         "transaction with the batch's records to an output topic (consume-transform-produce)"),
     KNOB("consumer.isolation", SETTING_ENUM, isolation, isolations,
          "read-committed sees only committed transactions; read-uncommitted sees everything"),
     KNOB("consumer.dedup", SETTING_ENUM, dedup, dedup_modes,
@@ -67,5 +70,8 @@ const struct setting strategy_knobs[] = {
     KNOB("consumer.processing", SETTING_ENUM, processing, processings,
          "sync: records are processed inside the poll loop; async: handed to a worker while "
          "the loop polls on (with auto-commit, committed before they are done)"),
+    KNOB("consumer.group-metadata", SETTING_BOOL, group_metadata, NULL,
+         "commit=in-transaction: offsets sent to the transaction carry the consumer's group "
+         "generation, so the coordinator fences a member the group has moved past (KIP-447)"),
     { NULL, 0, 0, NULL, 0, 0, NULL },
 };

@@ -10,7 +10,8 @@
 #include "limits.h"
 #include "settings.h"
 
-enum commit_mode { COMMIT_BEFORE, COMMIT_AFTER, COMMIT_AUTO, COMMIT_WITH_LEDGER };
+enum commit_mode { COMMIT_BEFORE, COMMIT_AFTER, COMMIT_AUTO, COMMIT_WITH_LEDGER,
+                   COMMIT_IN_TRANSACTION };
 enum dedup_mode { DEDUP_NONE, DEDUP_MEMORY, DEDUP_LEDGER };
 enum key_mode { KEY_NONE, KEY_PER_PAYMENT, KEY_PER_ATTEMPT };
 enum isolation { READ_COMMITTED, READ_UNCOMMITTED };
@@ -35,6 +36,7 @@ struct strategy {
     uint8_t retry_amount;         /* enum retry_amount */
     uint8_t outbox;               /* bool: intents go through an outbox table and a relay */
     uint8_t processing;           /* enum processing: in the poll loop, or handed off */
+    uint8_t group_metadata;       /* bool: in-transaction offsets carry the group generation */
     sim_time dedup_ttl;           /* 0: entries never expire */
 };
 

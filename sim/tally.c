@@ -7,6 +7,11 @@
 #include "check.h"
 #include "world.h"
 
+const char *const anomaly_names[ANOMALY_KINDS] = {
+    "lost", "duplicated", "duplicate-in-log", "aborted-read", "skipped-offset", "hanging-txn",
+    "lost-write", "torn-txn",
+};
+
 void tally_init(struct tally *t, uint32_t payments)
 {
     memset(t, 0, sizeof *t);
@@ -16,6 +21,7 @@ void tally_init(struct tally *t, uint32_t payments)
     t->deliveries = sim_alloc(payments, sizeof *t->deliveries);
     t->ledger_rows = sim_alloc(payments, sizeof *t->ledger_rows);
     t->charges = sim_alloc(payments, sizeof *t->charges);
+    t->output_copies = sim_alloc(payments, sizeof *t->output_copies);
     t->first_charge = sim_alloc(payments, sizeof *t->first_charge);
 }
 
@@ -26,6 +32,7 @@ void tally_fini(struct tally *t)
     free(t->deliveries);
     free(t->ledger_rows);
     free(t->charges);
+    free(t->output_copies);
     free(t->first_charge);
     memset(t, 0, sizeof *t);
 }
@@ -34,6 +41,31 @@ void tally_charge(struct tally *t, uint32_t payment, sim_time now)
 {
     if (t->charges[payment]++ == 0)
         t->first_charge[payment] = now;
+}
+
+void anomaly_note(struct anomaly_sample *s, uint32_t payment)
+{
+    uint32_t n = s->count, i = n;
+    /* notes mostly come in increasing order, so the search from the end is short */
+    while (i > 0 && s->payments[i - 1] > payment)
+        i--;
+    if (i > 0 && s->payments[i - 1] == payment)
+        return;
+    s->more |= n == ANOMALY_SAMPLE; /* the new one, or the largest it displaces, is left out */
+    if (i == ANOMALY_SAMPLE)
+        return;
+    if (n == ANOMALY_SAMPLE)
+        n--;
+    memmove(&s->payments[i + 1], &s->payments[i], (n - i) * sizeof s->payments[0]);
+    s->payments[i] = payment;
+    s->count = (uint8_t)(n + 1);
+}
+
+/* One more of an anomaly: its count, and the payment it touched. */
+static void found(struct run_result *r, uint64_t *count, enum anomaly kind, uint32_t payment)
+{
+    (*count)++;
+    anomaly_note(&r->anomalies[kind], payment);
 }
 
 uint64_t tally_amount(uint64_t amount_min, uint64_t amount_max, uint64_t seed, uint32_t payment)
@@ -77,22 +109,26 @@ static void log_anomalies(const struct world *w, bool stopped_early, struct run_
         uint64_t cursor = consumer_cursor(w, part);
         for (uint64_t o = 0; o < p->len; o++) {
             const struct log_entry *e = &p->log[o];
-            bool aborted = e->state == ENTRY_ABORTED;
-            r->aborted_reads += aborted && e->delivered;
-            r->hanging += e->state == ENTRY_OPEN && !stopped_early;
-            r->skipped_offsets += !aborted && !e->delivered && o < cursor &&
-                                  e->state != ENTRY_OPEN;
-            if (!aborted && e->state != ENTRY_OPEN)
-                r->duplicates_in_log += readable[e->payment]++ > 0;
+            bool aborted = e->state == ENTRY_ABORTED, open = e->state == ENTRY_OPEN;
+            /* branches rather than sums: anomalies are rare, and each names its payment */
+            if (aborted && e->delivered)
+                found(r, &r->aborted_reads, ANOMALY_ABORTED_READ, e->payment);
+            if (open && !stopped_early)
+                found(r, &r->hanging, ANOMALY_HANGING_TXN, e->payment);
+            if (!aborted && !open && !e->delivered && o < cursor)
+                found(r, &r->skipped_offsets, ANOMALY_SKIPPED_OFFSET, e->payment);
+            if (!aborted && !open && readable[e->payment]++ > 0)
+                found(r, &r->duplicates_in_log, ANOMALY_DUPLICATE_IN_LOG, e->payment);
         }
     }
     for (uint32_t i = 0; i < n; i++)
-        r->lost_writes += w->producer.state[i] == PAY_ACKED && !readable[i];
+        if (w->producer.state[i] == PAY_ACKED && !readable[i])
+            found(r, &r->lost_writes, ANOMALY_LOST_WRITE, i);
     free(readable);
 }
 
 struct txn_record {
-    uint32_t pid, txn;
+    uint32_t pid, txn, payment;
     uint8_t state;
 };
 
@@ -105,10 +141,11 @@ static int cmp_txn_record(const void *a, const void *b)
 }
 
 /* A torn transaction: one producer transaction some of whose records ended committed
- * and others aborted or hanging (an EndTxn that ended the wrong transaction does it). */
-static uint64_t torn_transactions(const struct world *w)
+ * and others aborted or hanging (an EndTxn that ended the wrong transaction does it). It
+ * touched every payment it holds, whichever way each record ended. */
+static void torn_transactions(const struct world *w, struct run_result *r)
 {
-    uint64_t n = 0, torn = 0;
+    uint64_t n = 0;
     for (uint32_t part = 0; part < w->sc->partitions; part++)
         n += w->broker.parts[part].len;
     struct txn_record *recs = sim_alloc(n, sizeof *recs);
@@ -117,7 +154,8 @@ static uint64_t torn_transactions(const struct world *w)
         const struct partition *p = &w->broker.parts[part];
         for (uint64_t o = 0; o < p->len; o++)
             if (p->log[o].txn)
-                recs[n++] = (struct txn_record){ p->log[o].pid, p->log[o].txn, p->log[o].state };
+                recs[n++] = (struct txn_record){ p->log[o].pid, p->log[o].txn,
+                                                 p->log[o].payment, p->log[o].state };
     }
     qsort(recs, n, sizeof *recs, cmp_txn_record);
     for (uint64_t i = 0, j; i < n; i = j) {
@@ -126,10 +164,13 @@ static uint64_t torn_transactions(const struct world *w)
             committed |= recs[j].state == ENTRY_COMMITTED;
             not_committed |= recs[j].state != ENTRY_COMMITTED;
         }
-        torn += committed && not_committed;
+        if (!committed || !not_committed)
+            continue;
+        r->torn_transactions++;
+        for (uint64_t k = i; k < j; k++)
+            anomaly_note(&r->anomalies[ANOMALY_TORN_TXN], recs[k].payment);
     }
     free(recs);
-    return torn;
 }
 
 static int cmp_time(const void *a, const void *b)
@@ -169,14 +210,16 @@ void tally_result(const struct world *w, bool stopped_early, struct run_result *
         r->deliveries += t->deliveries[i];
         r->ledger_rows += t->ledger_rows[i];
         r->charges += c;
+        r->output_copies += t->output_copies[i];
         if (c > 1) {
             r->duplicated += c - 1;
             r->amount_duplicated += amount * (c - 1);
+            anomaly_note(&r->anomalies[ANOMALY_DUPLICATED], i);
         }
         if (c == 0 && alive && alive[i]) {
             r->pending++;
         } else if (c == 0) {
-            r->lost++;
+            found(r, &r->lost, ANOMALY_LOST, i);
             r->amount_lost += amount;
         } else {
             lat[nlat++] = t->first_charge[i] - (sim_time)i * sc->every;
@@ -190,7 +233,7 @@ void tally_result(const struct world *w, bool stopped_early, struct run_result *
     free(alive);
     log_anomalies(w, stopped_early, r);
     if (w->st->transactions)
-        r->torn_transactions = torn_transactions(w);
+        torn_transactions(w, r);
     r->absorbed = t->absorbed;
     r->messages = t->messages;
     memcpy(r->link_messages, t->link_messages, sizeof r->link_messages);

@@ -18,10 +18,31 @@ struct tally {
     uint32_t *deliveries;     /* records handed to consumer code */
     uint32_t *ledger_rows;    /* committed ledger rows */
     uint32_t *charges;        /* charges the gateway made */
+    uint32_t *output_copies;  /* committed records in the output topic */
     sim_time *first_charge;   /* time of the first charge, per payment */
     uint64_t messages;        /* messages put on any link */
     uint64_t link_messages[LINK_COUNT];
     uint64_t absorbed;        /* duplicates stopped by a dedup store or an idempotency key */
+};
+
+/* The anomalies a run names payments for, in the order reports list them: the two of
+ * money (lost: never charged; duplicated: charged more than once) and the Kafka ones. */
+enum anomaly {
+    ANOMALY_LOST, ANOMALY_DUPLICATED, ANOMALY_DUPLICATE_IN_LOG, ANOMALY_ABORTED_READ,
+    ANOMALY_SKIPPED_OFFSET, ANOMALY_HANGING_TXN, ANOMALY_LOST_WRITE, ANOMALY_TORN_TXN,
+    ANOMALY_KINDS
+};
+extern const char *const anomaly_names[ANOMALY_KINDS]; /* "lost", ..., "torn-txn" */
+
+#define ANOMALY_SAMPLE 8u   /* payments kept per anomaly and run */
+
+/* The payments one kind of anomaly touched in a run: the smallest ids only, so the
+ * sample does not depend on the order the log is read in and run_result stays a plain
+ * fixed-size value (jobs pipe it and shards write it byte for byte). */
+struct anomaly_sample {
+    uint32_t payments[ANOMALY_SAMPLE]; /* increasing, distinct; the first `count` are used */
+    uint8_t count;
+    bool more;                         /* other payments were touched too */
 };
 
 /* One run's numbers; report.c names the ones that go into the CSV. */
@@ -30,6 +51,7 @@ struct run_result {
     uint64_t payments, lost, duplicated, pending;
     uint64_t log_copies, log_aborted, deliveries, ledger_rows, charges, absorbed;
     uint64_t amount_intended, amount_charged, amount_duplicated, amount_lost;
+    uint64_t output_copies;   /* consume-transform-produce: committed output records */
     uint64_t amount_ledger;   /* what the ledger's rows add up to */
     uint64_t disagreements;   /* payments whose ledger rows and charges differ in number */
     /* Kafka-side anomalies (see tally.c): */
@@ -44,6 +66,7 @@ struct run_result {
     sim_time end_time;
     uint64_t link_messages[LINK_COUNT]; /* not in the CSV: for tests and charts */
     bool horizon;             /* stopped at the horizon, not at quiescence */
+    struct anomaly_sample anomalies[ANOMALY_KINDS]; /* not in the CSV: the anomalies CSV */
 };
 
 struct world;
@@ -51,6 +74,9 @@ struct world;
 void tally_init(struct tally *t, uint32_t payments);
 void tally_fini(struct tally *t);
 void tally_charge(struct tally *t, uint32_t payment, sim_time now);
+/* Adds a payment to a sample: kept if among the ANOMALY_SAMPLE smallest seen, and seen
+ * again it changes nothing. */
+void anomaly_note(struct anomaly_sample *s, uint32_t payment);
 /* Folds the per-payment counts into r; `stopped_early` decides pending vs lost. */
 void tally_result(const struct world *w, bool stopped_early, struct run_result *r);
 /* A payment's amount: fixed, or drawn from the scenario's range by a hash of

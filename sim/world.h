@@ -16,6 +16,8 @@
 #include "tally.h"
 #include "trace.h"
 
+#define NO_OFFSET UINT64_MAX
+
 /* Timer kinds share the event's kind byte with message kinds, above them. */
 enum timer_kind {
     TIMER_PRODUCE = 32,  /* producer: a produce request's ack is overdue */
@@ -137,7 +139,10 @@ struct txn_coordinator_entry {   /* one transactional id */
     uint32_t txn_no;             /* the producer's transaction counter, echoed in EndTxn */
     sim_time started;
     event_handle timeout;        /* transaction.timeout.ms of the ongoing transaction */
-    uint64_t first[PARTITIONS_MAX]; /* first offset of the transaction per partition, or UINT64_MAX */
+    /* first offset of the transaction per partition (input topic, then output topic),
+     * or NO_OFFSET */
+    uint64_t first[2 * PARTITIONS_MAX];
+    uint64_t offsets[PARTITIONS_MAX]; /* consumer offsets sent to the transaction, or NO_OFFSET */
 };
 
 struct parked_fetch {
@@ -160,7 +165,10 @@ struct group {
 
 struct broker {
     struct group group;
+    /* the input topic's partitions, then, with consumer.commit=in-transaction, the
+     * output topic's (partition P + i takes what input partition i's records become) */
     struct partition *parts;
+    uint32_t nparts;
     struct txn_coordinator_entry txns[PRODUCER_IDS_MAX];
     uint32_t ntxns;
     uint32_t next_pid;
@@ -176,6 +184,7 @@ enum consumer_state {
     CONS_POLLED,         /* records arrived; step decides what comes first */
     CONS_COMMIT_SEND,    /* about to commit an offset to the broker */
     CONS_COMMIT_WAIT,    /* the commit is out */
+    CONS_END_TXN,        /* commit=in-transaction: EndTxn is out */
     CONS_RECORD,         /* take the next record of the batch, or finish the batch */
     CONS_BEFORE_EFFECT,  /* the charge comes next */
     CONS_EFFECT,         /* about to charge the gateway for the current record */
@@ -183,6 +192,7 @@ enum consumer_state {
     CONS_RECORDING,      /* the ledger transaction comes next */
     CONS_WRITTEN,        /* the ledger row is written, its transaction not committed */
     CONS_LEDGER,         /* waiting for the ledger commit */
+    CONS_OUTPUT,         /* commit=in-transaction: the output record is out */
     CONS_COMMITTED,      /* the record is done; move on */
     CONS_POLL_SEND,      /* about to poll again */
 };
@@ -201,6 +211,12 @@ struct consumer {
     uint32_t batch_part;
     uint64_t batch_from, batch_to, cur;
     uint32_t gw_attempt, gw_errors;
+    /* consumer.commit=in-transaction: the member's own transactional producer, by input
+     * partition (one per partition with stable ids, the same one for all with random) */
+    uint32_t txn_pid[PARTITIONS_MAX];
+    uint16_t txn_epoch[PARTITIONS_MAX];
+    int32_t out_seq[PARTITIONS_MAX];  /* next sequence number in the output partition */
+    uint32_t txn_no;                  /* the batch's transaction */
     sim_time last_auto_commit;
     sim_time *seen;                   /* consumer.dedup=memory: time+1 a payment was done */
 };
@@ -324,6 +340,8 @@ void group_on_event(struct world *w, const struct event *ev);
 void group_on_fetch(struct world *w, uint32_t k);
 /* The member the coordinator assigned a partition to, or NO_MEMBER. */
 uint8_t group_owner(const struct world *w, uint32_t partition);
+/* Whether member k is in the group at this generation. */
+bool group_current(const struct world *w, uint32_t k, uint32_t generation);
 /* Committed offsets survive offsets-retention after the group emptied. */
 bool group_has_committed(const struct world *w, uint32_t partition);
 void broker_reset_offsets(struct world *w, const struct fault *f);

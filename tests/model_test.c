@@ -472,6 +472,35 @@ static void test_kip890_late_end_txn(void)
     CHECK_EQ(on.charges, 400);
 }
 
+static void test_kip890_late_produce(void)
+{
+    /* Payment 25's first two sends are dropped and the third is held until just after
+     * the producer, past its delivery timeout, aborted the transaction, and before the
+     * next transaction's re-sends (see scenarios/kip890-late-produce-off.scn). Without
+     * the defence the late record hangs, pinning the last stable offset; the first
+     * re-sent record takes its sequence number and is answered as its duplicate. With
+     * it, the abort bumped the epoch and the late record is fenced. */
+    const char *fmt = "payments 100 every 1ms\n"
+                      "link producer->broker delay 2ms\nlink broker->producer delay 2ms\n"
+                      "set producer.request-timeout 100ms\nset producer.delivery-timeout 250ms\n"
+                      "set producer.transaction-records 10\n"
+                      "set broker.transaction-defense %s\n"
+                      "drop producer->broker on produce payment 25\n"
+                      "drop producer->broker on produce payment 25\n"
+                      "delay producer->broker on produce payment 25 by 102ms\n";
+    char body[640];
+    snprintf(body, sizeof body, fmt, "off");
+    struct run_result off = outcome(body, "transactional");
+    CHECK_EQ(off.hanging, 1);
+    CHECK_EQ(off.lost_writes, 1);
+    CHECK_EQ(off.pending, 0); /* a stalled read_committed group is quiescent: lost */
+    CHECK(off.lost > 50);
+    snprintf(body, sizeof body, fmt, "on");
+    struct run_result on = outcome(body, "transactional");
+    CHECK_EQ(on.hanging + on.lost_writes + on.lost + on.duplicated, 0);
+    CHECK_EQ(on.log_aborted, 7); /* the aborted transaction's records before the gap */
+}
+
 static void test_producer_stops_where_it_crashed_while_catching_up(void)
 {
     /* Down from 250ms to 1.25s, the producer takes the waiting payments 3..12 on its
@@ -544,6 +573,7 @@ const struct test model_tests[] = {
     { "broker_restart_rearms_its_timers", test_broker_restart_rearms_its_timers },
     { "ledger_atomic_at_every_crash_point", test_ledger_atomic_at_every_crash_point },
     { "kip890_late_end_txn", test_kip890_late_end_txn },
+    { "kip890_late_produce", test_kip890_late_produce },
     { "producer_stops_where_it_crashed_while_catching_up", test_producer_stops_where_it_crashed_while_catching_up },
     { "restart_completes_a_decided_commit", test_restart_completes_a_decided_commit },
     { "restarted_consumer_forgets_its_positions", test_restarted_consumer_forgets_its_positions },

@@ -524,6 +524,21 @@ static void test_parser_accepts_expect_triples(void)
     CHECK_EQ(e[6].value, 5);
 }
 
+static void test_parser_accepts_expect_anomaly_metrics(void)
+{
+    CHECK(parse(HEAD "expect idempotent duplicates-in-log = 0 aborted-reads != 1 "
+                     "skipped-offsets < 2 hanging <= 3 lost-writes > 4 torn-transactions >= 5\n"));
+    CHECK_EQ(sc.nexpects, 6);
+    const uint8_t want[6] = { METRIC_DUPLICATES_IN_LOG, METRIC_ABORTED_READS,
+                              METRIC_SKIPPED_OFFSETS, METRIC_HANGING, METRIC_LOST_WRITES,
+                              METRIC_TORN_TRANSACTIONS };
+    for (uint32_t i = 0; i < 6; i++) {
+        CHECK_EQ(sc.expects[i].metric, want[i]);
+        CHECK_EQ(sc.expects[i].op, i);
+        CHECK_EQ(sc.expects[i].value, i);
+    }
+}
+
 static void test_parser_accepts_expect_on_user_strategy(void)
 {
     CHECK(parse(HEAD "strategy mine from idempotent consumer.dedup=memory\n"
@@ -735,7 +750,8 @@ static void test_parser_rejects_unknown_names(void)
                               "records commit commit-ack charge response") != NULL);
     CHECK_REJECTS(HEAD "expect idempotent refunds = 0\n", 3, 19,
                   "unknown metric 'refunds' (metrics: lost duplicated pending charges ledger-rows "
-                  "log-copies deliveries)");
+                  "log-copies deliveries output-copies duplicates-in-log aborted-reads "
+                  "skipped-offsets hanging lost-writes torn-transactions)");
     CHECK_REJECTS(HEAD "expect idempotent lost == 0\n", 3, 24,
                   "expected a comparison (= != < <= > >=), got '=='");
     CHECK_REJECTS(HEAD "expect idempotent lost=0\n", 3, 19,
@@ -818,8 +834,8 @@ static void test_parser_rejects_references_the_whole_file_disproves(void)
 static void test_parser_rejects_drop_on_the_wrong_link(void)
 {
     CHECK_REJECTS(HEAD "drop producer->broker on ack payment 1\n", 3, 26,
-                  "ack messages travel on broker->producer or broker->relay, not on "
-                  "producer->broker");
+                  "ack messages travel on broker->producer or broker->consumer or "
+                  "broker->relay, not on producer->broker");
     CHECK_REJECTS(HEAD "drop consumer->gateway on response\n", 3, 27,
                   "response messages travel on gateway->consumer, not on consumer->gateway");
     CHECK_REJECTS(HEAD "drop consumer->broker on fetch payment 3\n", 3, 32,
@@ -1059,6 +1075,7 @@ const struct test parser_tests[] = {
     TEST(parser_accepts_default_run_list_with_user_strategies),
     TEST(parser_accepts_strategies_line),
     TEST(parser_accepts_expect_triples),
+    TEST(parser_accepts_expect_anomaly_metrics),
     TEST(parser_accepts_expect_on_user_strategy),
     TEST(parser_accepts_comments_and_blank_lines),
     TEST(parser_accepts_crlf_and_no_final_newline),

@@ -55,12 +55,12 @@ for f in tests/bad/*.scn; do
     else fail "bad/$(basename "$f")" "exit $rc" "got:  $got" "want: $want"; fi
 done
 
-# 4. Golden CSVs, byte for byte.
+# 4. Golden CSVs, byte for byte (NAME.csv and NAME.anomalies.csv from scenarios/NAME.scn).
 for g in tests/golden/*.csv; do
     [ -e "$g" ] || continue
     name=$(basename "$g" .csv)
     rm -rf "$tmp/golden" && mkdir "$tmp/golden"
-    ./eosim run --quiet --out "$tmp/golden" "scenarios/$name.scn" >/dev/null 2>&1
+    ./eosim run --quiet --out "$tmp/golden" "scenarios/${name%.anomalies}.scn" >/dev/null 2>&1
     if cmp -s "$g" "$tmp/golden/$name.csv"; then pass "golden/$name"
     else fail "golden/$name" "$(diff "$g" "$tmp/golden/$name.csv" 2>&1 | head -5)"; fi
 done

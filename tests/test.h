@@ -56,5 +56,7 @@ extern const struct test closed_form_tests[];
 extern const struct test trace_tests[];
 extern const struct test explain_tests[];
 extern const struct test report_tests[];
+extern const struct test txn_consumer_tests[];
+extern const struct test anomaly_tests[];
 
 #endif

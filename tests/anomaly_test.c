@@ -1,0 +1,273 @@
+/* anomaly_test.c: the Kafka anomaly vocabulary, counted and attached to payments. Each
+ * anomaly comes from a small scenario whose payments can be named by hand; then the
+ * sample itself (the smallest ids, whatever the order they come in), and where the
+ * payments show: the table's lines, the anomalies CSV and the `expect` metrics. */
+#include <stdlib.h>
+
+#include "report.h"
+#include "scenario.h"
+#include "sim.h"
+#include "test.h"
+
+/* Checks a sample against the ids it should hold, in order, and whether it says more. */
+static void check_sample(const struct anomaly_sample *a, const uint32_t *want, uint32_t n,
+                         bool more)
+{
+    CHECK_EQ(a->count, n);
+    for (uint32_t j = 0; j < n && j < a->count; j++)
+        CHECK_EQ(a->payments[j], want[j]);
+    CHECK_EQ(a->more, more);
+}
+
+/* Payments no anomaly of these kinds touched. */
+static void check_none(const struct run_result *r, const enum anomaly *kinds, int n)
+{
+    for (int k = 0; k < n; k++)
+        CHECK_EQ(r->anomalies[kinds[k]].count, 0);
+}
+
+static void test_anomaly_sample_keeps_smallest_distinct(void)
+{
+    struct anomaly_sample a = { .count = 0 };
+    const uint32_t order[] = { 50, 3, 3, 90, 7, 1, 12, 40, 8, 2, 7, 60, 5, 50 };
+    for (size_t j = 0; j < sizeof order / sizeof order[0]; j++)
+        anomaly_note(&a, order[j]);
+    const uint32_t want[ANOMALY_SAMPLE] = { 1, 2, 3, 5, 7, 8, 12, 40 }; /* 50 60 90 out */
+    check_sample(&a, want, ANOMALY_SAMPLE, true);
+    struct anomaly_sample b = { .count = 0 };
+    for (uint32_t p = ANOMALY_SAMPLE; p-- > 0;) { /* exactly a sample's worth, twice */
+        anomaly_note(&b, p);
+        anomaly_note(&b, p);
+    }
+    const uint32_t all[ANOMALY_SAMPLE] = { 0, 1, 2, 3, 4, 5, 6, 7 };
+    check_sample(&b, all, ANOMALY_SAMPLE, false);
+    anomaly_note(&b, ANOMALY_SAMPLE); /* one more, larger than every kept one */
+    check_sample(&b, all, ANOMALY_SAMPLE, true);
+}
+
+#define ACK_LOST "scenario ack-lost\npayments 10 every 500ms\n" \
+                 "set producer.request-timeout 200ms\ndrop broker->producer on ack payment 3\n"
+
+static void test_anomaly_duplicate_in_log_names_payment(void)
+{
+    struct run_result r;
+    test_run(ACK_LOST, "at-least-once", &r);
+    CHECK_EQ(r.duplicates_in_log, 1);
+    const uint32_t three[] = { 3 };
+    check_sample(&r.anomalies[ANOMALY_DUPLICATE_IN_LOG], three, 1, false);
+    check_sample(&r.anomalies[ANOMALY_DUPLICATED], three, 1, false); /* and charged twice */
+    const enum anomaly others[] = { ANOMALY_LOST, ANOMALY_ABORTED_READ, ANOMALY_SKIPPED_OFFSET,
+                                    ANOMALY_HANGING_TXN, ANOMALY_LOST_WRITE, ANOMALY_TORN_TXN };
+    check_none(&r, others, 6);
+    test_run(ACK_LOST, "idempotent", &r); /* the broker drops the retry: nothing to name */
+    CHECK_EQ(r.duplicates_in_log, 0);
+    for (int k = 0; k < ANOMALY_KINDS; k++)
+        CHECK_EQ(r.anomalies[k].count, 0);
+}
+
+static void test_anomaly_lost_and_duplicated_name_payments(void)
+{
+    struct run_result r;
+    test_run("scenario produce-lost\npayments 10 every 10ms\nset producer.request-timeout 200ms\n"
+             "drop producer->broker on produce payment 4\n", "at-most-once", &r);
+    const uint32_t four[] = { 4 };
+    CHECK_EQ(r.lost, 1);
+    check_sample(&r.anomalies[ANOMALY_LOST], four, 1, false);
+    CHECK_EQ(r.anomalies[ANOMALY_DUPLICATED].count, 0);
+    test_run("scenario response-lost\npayments 10 every 100ms\n"
+             "set consumer.gateway-timeout 500ms\ndrop gateway->consumer on response payment 4\n",
+             "at-least-once", &r);
+    CHECK_EQ(r.duplicated, 1);
+    check_sample(&r.anomalies[ANOMALY_DUPLICATED], four, 1, false);
+    /* one copy in the log: the second charge is the worker's retry, not Kafka's */
+    CHECK_EQ(r.anomalies[ANOMALY_DUPLICATE_IN_LOG].count, 0);
+}
+
+static void test_anomaly_skipped_offsets_name_payments(void)
+{
+    /* auto-commit runs ahead of asynchronous work; the crash after payment 30's charge
+     * loses 31 to 99, which the restarted worker skips */
+    struct run_result r;
+    test_run("scenario auto-commit-async\npayments 100 every 1us\npause consumer at 0s for 1s\n"
+             "crash consumer on after-effect payment 30 restart after 1s\n"
+             "set consumer.auto-commit-interval 1ms\n", "at-most-once", &r);
+    const uint32_t from31[] = { 31, 32, 33, 34, 35, 36, 37, 38 };
+    CHECK_EQ(r.skipped_offsets, 69);
+    check_sample(&r.anomalies[ANOMALY_SKIPPED_OFFSET], from31, ANOMALY_SAMPLE, true);
+    CHECK_EQ(r.lost, 69);
+    check_sample(&r.anomalies[ANOMALY_LOST], from31, ANOMALY_SAMPLE, true);
+}
+
+static void test_anomaly_aborted_read_names_payment(void)
+{
+    /* payment 7's ack is lost; its transaction times out, is aborted and sent again in
+     * the next one, and a read-uncommitted worker has read the aborted copy */
+    const char *text = "scenario aborted\npayments 20 every 10ms\n"
+                       "set producer.transaction-records 5\nset producer.delivery-timeout 50ms\n"
+                       "drop broker->producer on ack payment 7\n"
+                       "strategy ru from transactional consumer.isolation=read-uncommitted\n";
+    struct run_result r;
+    test_run(text, "ru", &r);
+    const uint32_t seven[] = { 7 };
+    CHECK_EQ(r.aborted_reads, 1);
+    check_sample(&r.anomalies[ANOMALY_ABORTED_READ], seven, 1, false);
+    check_sample(&r.anomalies[ANOMALY_DUPLICATED], seven, 1, false);
+    test_run(text, "transactional", &r); /* read-committed skips the aborted copy */
+    CHECK_EQ(r.aborted_reads, 0);
+    CHECK_EQ(r.anomalies[ANOMALY_ABORTED_READ].count, 0);
+    CHECK_EQ(r.anomalies[ANOMALY_DUPLICATED].count, 0);
+}
+
+/* Before KIP-890: a late EndTxn commits the next transaction (21 to 30) after only its
+ * first half is in the log, so 26 to 30 stay open forever: a torn transaction, a hanging
+ * one, and acked writes nobody can read, which stall read-committed readers. */
+#define TORN "scenario torn\npayments 40 every 1ms\nset producer.transaction-records 10\n" \
+             "link producer->broker delay 2ms\nlink broker->producer delay 2ms\n" \
+             "set producer.request-timeout 100ms\nset broker.transaction-defense off\n" \
+             "delay producer->broker on end-txn by 130ms\nstrategies transactional\n"
+
+static void test_anomaly_torn_and_hanging_name_payments(void)
+{
+    struct run_result r;
+    test_run(TORN, "transactional", &r);
+    const uint32_t open[] = { 26, 27, 28, 29, 30 }, txn[] = { 21, 22, 23, 24, 25, 26, 27, 28 };
+    CHECK_EQ(r.hanging, 5);
+    check_sample(&r.anomalies[ANOMALY_HANGING_TXN], open, 5, false);
+    CHECK_EQ(r.lost_writes, 5);
+    check_sample(&r.anomalies[ANOMALY_LOST_WRITE], open, 5, false);
+    CHECK_EQ(r.torn_transactions, 1);
+    check_sample(&r.anomalies[ANOMALY_TORN_TXN], txn, ANOMALY_SAMPLE, true); /* 29, 30 */
+    CHECK_EQ(r.lost, 14); /* 26 to 39: behind the hanging records */
+    CHECK_EQ(r.anomalies[ANOMALY_LOST].payments[0], 26);
+}
+
+/* ---- where the payments show ---- */
+
+static struct scenario sc; /* about 60 KB: kept off the stack */
+static struct run_result runs[STRATEGIES_MAX];
+
+/* Parses text and runs each of its strategies under its seed, as `eosim run` would. */
+static bool run_scenario(const char *text, struct scenario_results *res)
+{
+    struct parse_error err;
+    if (!scenario_parse("t.scn", text, &sc, &err)) {
+        fprintf(stderr, "  parse error %u:%u: %s\n", err.line, err.col, err.message);
+        return false;
+    }
+    *res = (struct scenario_results){ .sc = &sc, .nstrategies = sc.nrun, .nseeds = 1,
+                                      .runs = runs };
+    for (uint32_t s = 0; s < sc.nrun; s++) {
+        res->strategies[s] = sc.run_list[s];
+        sim_run(&sc, sc.run_list[s], sc.seed, &runs[s]);
+    }
+    return true;
+}
+
+/* What a writer puts in a FILE, as a string (the caller frees it). */
+static char *capture(void (*write)(FILE *, const void *), const void *ctx)
+{
+    FILE *f = tmpfile();
+    write(f, ctx);
+    long len = ftell(f);
+    char *buf = calloc((size_t)len + 1, 1);
+    rewind(f);
+    if (fread(buf, 1, (size_t)len, f) != (size_t)len)
+        buf[0] = 0;
+    fclose(f);
+    return buf;
+}
+
+static void write_table(FILE *out, const void *res) { report_table(out, res); }
+static void write_anomalies(FILE *out, const void *sr) { report_anomalies_csv(out, sr); }
+static void write_csv(FILE *out, const void *res) { report_csv(out, res); }
+
+static void test_anomaly_table_names_payments(void)
+{
+    struct scenario_results res;
+    CHECK(run_scenario(ACK_LOST, &res));
+    char *text = capture(write_table, &res);
+    CHECK(strstr(text, "\n  payments        per strategy, its first seed with any: the smallest "
+                       "ids of each\n  at-least-once   seed 1: duplicated 3; duplicate-in-log 3\n"
+                       "  follow one up: eosim explain t.scn --strategy at-least-once --seed 1 "
+                       "--payment 3\n") != NULL);
+    CHECK(strstr(text, "idempotent      seed") == NULL); /* only strategies with some */
+    CHECK(strstr(text, " torn-txn\n") != NULL);
+    free(text);
+    CHECK(run_scenario("scenario clean\npayments 10 every 1ms\n", &res));
+    text = capture(write_table, &res);
+    CHECK(strstr(text, "\n  payments ") == NULL && strstr(text, "explain") == NULL);
+    free(text);
+}
+
+/* A run whose every anomaly is full, with large ids: its line still fits. */
+static void test_anomaly_line_fits_100_columns(void)
+{
+    struct scenario_results res;
+    CHECK(run_scenario(TORN, &res));
+    for (int k = 0; k < ANOMALY_KINDS; k++)
+        for (uint32_t p = 0; p < 20; p++)
+            anomaly_note(&runs[0].anomalies[k], 1000000 + p);
+    char *text = capture(write_table, &res), *line = strstr(text, "\n  transactional   seed 1: ");
+    CHECK(line != NULL);
+    if (line) {
+        char *end = strchr(line + 1, '\n');
+        CHECK(end && end - (line + 1) <= 100);
+        CHECK(end && strncmp(end - 4, " ...", 4) == 0);
+        CHECK(strstr(line, "lost 26 ...; duplicated 1000000 ...;") != NULL);
+    }
+    free(text);
+}
+
+static void test_anomaly_csv_rows(void)
+{
+    struct scenario_results res;
+    CHECK(run_scenario(TORN, &res));
+    struct sweep_results sr = { .sc = &sc, .npoints = 1, .nstrategies = 1, .nseeds = 1,
+                                .runs = runs };
+    sr.strategies[0] = res.strategies[0];
+    char *csv = capture(write_anomalies, &sr);
+    const char *head = "scenario,strategy,seed,anomaly,payment\r\n"
+                       "torn,transactional,1,lost,26\r\ntorn,transactional,1,lost,27\r\n";
+    CHECK(strncmp(csv, head, strlen(head)) == 0);
+    CHECK(strstr(csv, "\r\ntorn,transactional,1,lost,33\r\n"
+                      "torn,transactional,1,hanging-txn,26\r\n") != NULL);
+    CHECK(strstr(csv, "\r\ntorn,transactional,1,torn-txn,28\r\n") != NULL);
+    size_t rows = 0;
+    for (const char *c = csv; (c = strstr(c, "\r\n")); c += 2)
+        rows++;
+    CHECK_EQ(rows, 1 + 8 + 5 + 5 + 8); /* header, lost, hanging, lost-write, torn */
+    free(csv);
+    csv = capture(write_csv, &res); /* the count in the per-run CSV, last column */
+    CHECK(strstr(csv, ",output_copies,torn_transactions\r\n") != NULL);
+    CHECK(strstr(csv, ",5,5,0,1\r\n") != NULL); /* hanging, lost_writes, output, torn */
+    free(csv);
+}
+
+static void test_anomaly_expect_metrics(void)
+{
+    struct scenario_results res;
+    CHECK(run_scenario(TORN "expect transactional hanging = 5 lost-writes = 5 "
+                            "torn-transactions = 1 duplicates-in-log = 0 aborted-reads = 0 "
+                            "skipped-offsets = 0\n", &res));
+    CHECK_EQ(sc.nexpects, 6);
+    CHECK_EQ(report_expectations(stderr, &res), 0);
+    CHECK_EQ(report_metric(&res, 0, METRIC_TORN_TRANSACTIONS), 1);
+    CHECK(run_scenario(ACK_LOST "strategies at-least-once\n"
+                                "expect at-least-once duplicates-in-log = 1\n", &res));
+    CHECK_EQ(report_metric(&res, 0, METRIC_DUPLICATES_IN_LOG), 1);
+    CHECK_EQ(report_expectations(stderr, &res), 0);
+}
+
+const struct test anomaly_tests[] = {
+    { "anomaly_sample_keeps_smallest_distinct", test_anomaly_sample_keeps_smallest_distinct },
+    { "anomaly_duplicate_in_log_names_payment", test_anomaly_duplicate_in_log_names_payment },
+    { "anomaly_lost_and_duplicated_name_payments", test_anomaly_lost_and_duplicated_name_payments },
+    { "anomaly_skipped_offsets_name_payments", test_anomaly_skipped_offsets_name_payments },
+    { "anomaly_aborted_read_names_payment", test_anomaly_aborted_read_names_payment },
+    { "anomaly_torn_and_hanging_name_payments", test_anomaly_torn_and_hanging_name_payments },
+    { "anomaly_table_names_payments", test_anomaly_table_names_payments },
+    { "anomaly_line_fits_100_columns", test_anomaly_line_fits_100_columns },
+    { "anomaly_csv_rows", test_anomaly_csv_rows },
+    { "anomaly_expect_metrics", test_anomaly_expect_metrics },
+    { NULL, NULL },
+};
