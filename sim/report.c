@@ -35,6 +35,7 @@ uint64_t report_metric(const struct scenario_results *res, uint32_t s, enum metr
             [METRIC_SKIPPED_OFFSETS] = r->skipped_offsets, [METRIC_HANGING] = r->hanging,
             [METRIC_LOST_WRITES] = r->lost_writes,
             [METRIC_TORN_TRANSACTIONS] = r->torn_transactions,
+            [METRIC_OUTPUT_DUPLICATES] = r->output_duplicates,
         };
         sum += values[m];
     }
@@ -92,6 +93,23 @@ static void money_table(FILE *out, const struct scenario_results *res)
                 (unsigned long long)v[1], (unsigned long long)v[2], (unsigned long long)v[3],
                 (unsigned long long)v[4], (unsigned long long)v[5]);
     }
+}
+
+/* The consume-transform-produce output topic, printed only when a strategy wrote to it. */
+static void output_table(FILE *out, const struct scenario_results *res)
+{
+    uint64_t copies = report_metric(res, 0, METRIC_OUTPUT_COPIES);
+    for (uint32_t s = 1; s < res->nstrategies; s++)
+        copies |= report_metric(res, s, METRIC_OUTPUT_COPIES);
+    if (!copies)
+        return;
+    fprintf(out, "  %-*s %14s %14s\n", name_width(res), "output topic", "output-copies",
+            "beyond one");
+    for (uint32_t s = 0; s < res->nstrategies; s++)
+        fprintf(out, "  %-*s %14llu %14llu\n", name_width(res),
+                res->sc->strategies[res->strategies[s]].name,
+                (unsigned long long)report_metric(res, s, METRIC_OUTPUT_COPIES),
+                (unsigned long long)report_metric(res, s, METRIC_OUTPUT_DUPLICATES));
 }
 
 /* Kafka-side anomalies, printed only when a run had any. */
@@ -249,6 +267,7 @@ void report_table(FILE *out, const struct scenario_results *res)
                 value_format_duration(worst, max, sizeof max));
     }
     money_table(out, res);
+    output_table(out, res);
     anomaly_table(out, res);
     payment_lines(out, res);
 }
@@ -310,6 +329,7 @@ const struct report_column report_columns[] = {
     COLUMN("skipped_offsets", skipped_offsets), COLUMN("hanging", hanging),
     COLUMN("lost_writes", lost_writes), COLUMN("output_copies", output_copies),
     COLUMN("torn_transactions", torn_transactions),
+    COLUMN("output_duplicates", output_duplicates),
 #undef COLUMN
     { NULL, 0, false },
 };

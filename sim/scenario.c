@@ -16,8 +16,8 @@
 
 const char *const metric_names[METRIC_COUNT] = {
     "lost", "duplicated", "pending", "charges", "ledger-rows", "log-copies", "deliveries",
-    "output-copies", "duplicates-in-log", "aborted-reads", "skipped-offsets", "hanging",
-    "lost-writes", "torn-transactions",
+    "output-copies", "output-duplicates", "duplicates-in-log", "aborted-reads",
+    "skipped-offsets", "hanging", "lost-writes", "torn-transactions",
 };
 const char *const compare_op_names[6] = { "=", "!=", "<", "<=", ">", ">=" };
 

@@ -203,14 +203,17 @@ void tally_result(const struct world *w, bool stopped_early, struct run_result *
         uint32_t c = t->charges[i];
         r->amount_intended += amount;
         r->amount_charged += amount * c;
-        r->amount_ledger += amount * t->ledger_rows[i];
-        r->disagreements += t->ledger_rows[i] != c;
+        /* what records the effect: ledger rows, or output records (in-transaction) */
+        uint32_t o = t->output_copies[i], records = t->ledger_rows[i] + o;
+        r->amount_ledger += amount * records;
+        r->disagreements += records != c;
         r->log_copies += t->log_copies[i];
         r->log_aborted += t->log_aborted[i];
         r->deliveries += t->deliveries[i];
         r->ledger_rows += t->ledger_rows[i];
         r->charges += c;
-        r->output_copies += t->output_copies[i];
+        r->output_copies += o;
+        r->output_duplicates += o > 1 ? o - 1 : 0;
         if (c > 1) {
             r->duplicated += c - 1;
             r->amount_duplicated += amount * (c - 1);

@@ -52,6 +52,7 @@ struct run_result {
     uint64_t log_copies, log_aborted, deliveries, ledger_rows, charges, absorbed;
     uint64_t amount_intended, amount_charged, amount_duplicated, amount_lost;
     uint64_t output_copies;   /* consume-transform-produce: committed output records */
+    uint64_t output_duplicates; /* of which beyond one per payment */
     uint64_t amount_ledger;   /* what the ledger's rows add up to */
     uint64_t disagreements;   /* payments whose ledger rows and charges differ in number */
     /* Kafka-side anomalies (see tally.c): */

@@ -750,8 +750,8 @@ static void test_parser_rejects_unknown_names(void)
                               "records commit commit-ack charge response") != NULL);
     CHECK_REJECTS(HEAD "expect idempotent refunds = 0\n", 3, 19,
                   "unknown metric 'refunds' (metrics: lost duplicated pending charges ledger-rows "
-                  "log-copies deliveries output-copies duplicates-in-log aborted-reads "
-                  "skipped-offsets hanging lost-writes torn-transactions)");
+                  "log-copies deliveries output-copies output-duplicates duplicates-in-log "
+                  "aborted-reads skipped-offsets hanging lost-writes torn-transactions)");
     CHECK_REJECTS(HEAD "expect idempotent lost == 0\n", 3, 24,
                   "expected a comparison (= != < <= > >=), got '=='");
     CHECK_REJECTS(HEAD "expect idempotent lost=0\n", 3, 19,

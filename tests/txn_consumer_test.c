@@ -23,6 +23,8 @@ static void test_ctp_clean_run_outputs_once(void)
     CHECK_EQ(r.output_copies, 40);
     CHECK_EQ(r.charges, 40);
     CHECK_EQ(r.ledger_rows, 0); /* the output topic is where the effect is recorded */
+    CHECK_EQ(r.output_duplicates, 0);
+    CHECK_EQ(r.disagreements, 0); /* one output per charge */
     CHECK_EQ(r.log_copies, 40); /* output records are not payments-topic copies */
     CHECK_EQ(r.lost + r.duplicated + r.pending, 0);
 }
@@ -39,6 +41,7 @@ static void test_ctp_crash_mid_batch_aborts_the_outputs(void)
     struct run_result r = outcome(body, "ctp");
     CHECK_EQ(r.output_copies, 40);
     CHECK_EQ(r.duplicated, 10);
+    CHECK_EQ(r.disagreements, 10); /* charged twice, recorded once */
 }
 
 static void test_ctp_output_retry_keeps_one_copy(void)
@@ -92,6 +95,7 @@ static void test_ctp_zombie_random_id_without_kip447_commits(void)
      * consumer-2 also committed, and its stale offset sends the group back over them. */
     struct run_result r = outcome(zombie, "ctp-old-client");
     CHECK(r.output_copies > 100);
+    CHECK_EQ(r.output_duplicates, r.output_copies - 100); /* every payment has one at least */
     CHECK(r.duplicated > outcome(zombie, "ctp-random").duplicated);
 }
 
