@@ -80,14 +80,16 @@ static const char *name(uint8_t node, char *buf)
 }
 
 /* What became, before `until`, of the messages of request `req` (or, when payment is
- * not UINT32_MAX, of the produce requests and acks of that payment): the loss, cut,
- * drop, delay or dead end that explains a timeout. */
+ * not UINT32_MAX, of the produce requests and acks of that payment to the payments
+ * topic, not a worker's to its output topic): the loss, cut, drop, delay or dead end
+ * that explains a timeout. */
 static void tell_fate(struct story *s, uint32_t req, uint32_t payment, sim_time until)
 {
     for (size_t i = 0; i < s->t->len && s->t->recs[i].t <= until; i++) {
         const struct trace_record *r = &s->t->recs[i];
         bool about = payment == UINT32_MAX ? r->req == req
-                     : r->payment == payment && (r->kind == MSG_PRODUCE || r->kind == MSG_ACK);
+                     : r->payment == payment && (r->kind == MSG_PRODUCE || r->kind == MSG_ACK) &&
+                           r->link != LINK_CONSUMER_BROKER && r->link != LINK_BROKER_CONSUMER;
         if (!about || r->what < TRACE_LOSS || r->what > TRACE_DEAD)
             continue;
         char a[16], b[16];
