@@ -26,6 +26,7 @@ void broker_fini(struct world *w)
     for (uint32_t i = 0; i < w->broker.nparts; i++)
         free(w->broker.parts[i].log);
     free(w->broker.parts);
+    free(w->broker.txns);
 }
 
 uint32_t broker_partition_of(const struct world *w, uint32_t payment)
@@ -352,8 +353,10 @@ void broker_init_producer(struct world *w, uint32_t transactional_id, uint32_t *
         *epoch = t->epoch;
         return;
     }
-    if (b->ntxns == PRODUCER_IDS_MAX)
-        SIM_PANIC("more than %u transactional ids in one run", PRODUCER_IDS_MAX);
+    if (b->ntxns == b->txns_cap) {
+        b->txns_cap = b->txns_cap ? b->txns_cap * 2 : 4;
+        b->txns = sim_realloc(b->txns, b->txns_cap, sizeof *b->txns);
+    }
     struct txn_coordinator_entry *t = &b->txns[b->ntxns++];
     memset(t, 0, sizeof *t);
     t->transactional_id = transactional_id;

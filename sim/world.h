@@ -169,8 +169,8 @@ struct broker {
      * output topic's (partition P + i takes what input partition i's records become) */
     struct partition *parts;
     uint32_t nparts;
-    struct txn_coordinator_entry txns[PRODUCER_IDS_MAX];
-    uint32_t ntxns;
+    struct txn_coordinator_entry *txns; /* one per transactional id ever initialised */
+    uint32_t ntxns, txns_cap;
     uint32_t next_pid;
     struct parked_fetch parked[CONSUMERS_MAX];
 };
