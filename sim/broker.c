@@ -60,6 +60,24 @@ static struct txn_coordinator_entry *txn_by_pid(struct broker *b, uint32_t pid)
     return NULL;
 }
 
+/* Kafka's last epoch before a producer id is exhausted (Short.MAX_VALUE - 1): the bump
+ * after it gives the transactional id a new producer id at epoch 0 (KIP-360). */
+#define EPOCH_MAX 32766
+
+/* Bumps the epoch. `ended`: an EndTxn's completion bumped it, so an EndTxn of that
+ * transaction at the epoch before is a retry of that one; after any other bump (a
+ * timeout, InitTransactions) it is fenced. */
+static void bump_epoch(struct broker *b, struct txn_coordinator_entry *t, bool ended)
+{
+    t->end_bumped = ended;
+    if (t->epoch < EPOCH_MAX) {
+        t->epoch++;
+        return;
+    }
+    t->pid = b->next_pid++;
+    t->epoch = 0;
+}
+
 /* Last stable offset: the first offset of the oldest transaction still open. */
 static uint64_t last_stable_offset(const struct world *w, uint32_t part)
 {
@@ -179,6 +197,7 @@ static enum ack_status open_transaction(struct world *w, uint32_t pid, uint16_t 
     }
     if (t->state != TXN_ONGOING) {
         t->state = TXN_ONGOING;
+        t->end_bumped = false;
         t->txn_no = txn_no;
         t->started = w->eng.now;
         for (uint32_t i = 0; i < 2 * PARTITIONS_MAX; i++)
@@ -286,7 +305,8 @@ static void abort_transaction(struct world *w, struct txn_coordinator_entry *t)
 }
 
 /* EndTxn. With the defence on, completing a transaction bumps the epoch (returned in
- * the answer), so a late or repeated EndTxn of an earlier transaction is recognised;
+ * the answer with the producer id, which changes when the epoch is exhausted), so a
+ * late or repeated EndTxn of an earlier transaction is recognised;
  * without it, an EndTxn ends whatever transaction of its producer id is ongoing, even
  * one begun after it was sent (KAFKA-17754). */
 static void on_end_txn(struct world *w, const struct event *ev)
@@ -297,7 +317,7 @@ static void on_end_txn(struct world *w, const struct event *ev)
     enum ack_status status = ACK_OK;
     switch (ev->stage) {
     case 0:
-        if (t && defense && epoch + 1 == t->epoch && ev->id == t->txn_no)
+        if (t && defense && t->end_bumped && epoch + 1 == t->epoch && ev->id == t->txn_no)
             break; /* a retry of the EndTxn that completed this transaction */
         if (!t || t->epoch != epoch) {
             status = ACK_FENCED;
@@ -316,7 +336,9 @@ static void on_end_txn(struct world *w, const struct event *ev)
         if (t->state == TXN_PREPARE_COMMIT || t->state == TXN_PREPARE_ABORT) {
             write_markers(w, t, t->state == TXN_PREPARE_COMMIT ? ENTRY_COMMITTED : ENTRY_ABORTED);
             if (defense)
-                t->epoch++;
+                bump_epoch(&w->broker, t, true);
+        } else if (t->epoch != epoch) {
+            status = ACK_FENCED; /* while it was paused, a new instance ended it */
         }
         if (!sim_point(w, NODE_BROKER, POINT_MARKER, UINT32_MAX, ev, 2))
             return;
@@ -324,7 +346,7 @@ static void on_end_txn(struct world *w, const struct event *ev)
     default:
         break;
     }
-    link_reply(w, ev, MSG_END_TXN_ACK, 0, (uint64_t)(t ? t->epoch : 0) << 8 | status);
+    link_reply(w, ev, MSG_END_TXN_ACK, t ? t->pid : 0, (uint64_t)(t ? t->epoch : 0) << 8 | status);
 }
 
 /* InitProducerId: a producer without a transactional id gets a fresh id; one with a
@@ -348,7 +370,7 @@ void broker_init_producer(struct world *w, uint32_t transactional_id, uint32_t *
         else if (t->state == TXN_PREPARE_COMMIT || t->state == TXN_PREPARE_ABORT)
             write_markers(w, t, t->state == TXN_PREPARE_COMMIT ? ENTRY_COMMITTED
                                                                : ENTRY_ABORTED);
-        t->epoch++;
+        bump_epoch(b, t, false);
         *pid = t->pid;
         *epoch = t->epoch;
         return;
@@ -370,7 +392,7 @@ static void on_txn_timeout(struct world *w, const struct event *ev)
     if (t->state != TXN_ONGOING || t->txn_no != ev->id)
         return;
     abort_transaction(w, t);
-    t->epoch++; /* the timed-out producer is fenced */
+    bump_epoch(&w->broker, t, false); /* the timed-out producer is fenced */
 }
 
 /* Offsets a transaction has taken but not yet committed or aborted. */
@@ -466,7 +488,8 @@ void broker_restart(struct world *w)
         if (t->state != TXN_PREPARE_COMMIT && t->state != TXN_PREPARE_ABORT)
             continue;
         write_markers(w, t, t->state == TXN_PREPARE_COMMIT ? ENTRY_COMMITTED : ENTRY_ABORTED);
-        t->epoch += w->pm->broker_transaction_defense;
+        if (w->pm->broker_transaction_defense)
+            bump_epoch(&w->broker, t, true);
     }
 }
 

@@ -75,11 +75,13 @@ static void fetch_offsets(struct world *w, struct consumer *c)
 #define TXN_ID_PARTITION 0xc0000000u
 #define TXN_ID_MEMBER    0x80000000u
 
-/* The producer's new epoch: sequence numbers start again at 0. */
-static void set_epoch(struct consumer *c, uint32_t pid, uint16_t epoch)
+/* The producer's new epoch, and its new id when the old one's epochs ran out: sequence
+ * numbers start again at 0. */
+static void set_epoch(struct consumer *c, uint32_t pid, uint32_t new_pid, uint16_t epoch)
 {
     for (uint32_t part = 0; part < PARTITIONS_MAX; part++)
         if (c->txn_pid[part] == pid) {
+            c->txn_pid[part] = new_pid;
             c->txn_epoch[part] = epoch;
             c->out_seq[part] = 0;
         }
@@ -101,7 +103,7 @@ static void init_transactions(struct world *w, struct consumer *c)
         if (stable)
             broker_init_producer(w, TXN_ID_PARTITION | part, &pid, &epoch);
         c->txn_pid[part] = pid;
-        set_epoch(c, pid, epoch);
+        set_epoch(c, pid, pid, epoch);
     }
 }
 
@@ -437,6 +439,7 @@ static void on_records(struct world *w, struct consumer *c, const struct event *
  * its transaction held, if nobody has yet. */
 static void abandon_batch(struct world *w, struct consumer *c)
 {
+    memset(c->known, 0, sizeof c->known); /* it resumes from the committed offsets */
     join(w, c);
 }
 
@@ -485,7 +488,7 @@ static void on_end_txn_ack(struct world *w, struct consumer *c, const struct eve
         return;
     }
     if (w->pm->broker_transaction_defense)
-        set_epoch(c, c->txn_pid[c->batch_part], (uint16_t)(ev->y >> 8));
+        set_epoch(c, c->txn_pid[c->batch_part], (uint32_t)ev->x, (uint16_t)(ev->y >> 8));
     c->state = CONS_POLL_SEND;
     if (at(w, c, POINT_AFTER_COMMIT, UINT32_MAX))
         step(w, c);

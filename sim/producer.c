@@ -354,8 +354,10 @@ static void on_end_txn_ack(struct world *w, const struct event *ev)
         return;
     }
     bool new_epoch = w->pm->broker_transaction_defense;
-    if (new_epoch)
-        p->epoch = (uint16_t)(ev->y >> 8); /* KIP-890: each transaction ends with a bump */
+    if (new_epoch) { /* KIP-890: each transaction ends with a bump */
+        p->pid = (uint32_t)ev->x;
+        p->epoch = (uint16_t)(ev->y >> 8);
+    }
     if (!p->txn_commit) {
         requeue_transaction(w, new_epoch);
         return;

@@ -622,7 +622,7 @@ static bool st_strategy(struct parser *p)
             return false;
         s = sc->strategies[base];
     }
-    unsigned conflict_col = t->col; /* the knob that last set transactions or idempotence */
+    unsigned conflict_col = t->col; /* the last knob that a combination check below names */
     memcpy(s.name, t->s, t->len);
     s.name[t->len] = 0;
     while (!at_end(p)) {
@@ -643,12 +643,18 @@ static bool st_strategy(struct parser *p)
             return fail(p, k->col, "unknown knob '%.*s' (the README lists them)", (int)nlen, k->s);
         if (!setting_apply(knob, &s, eq + 1, k->len - nlen - 1, p->msg))
             return fail(p, k->col + nlen + 1, "%s", p->msg);
-        if (is_setting(knob, "producer.transactions") || is_setting(knob, "producer.idempotence"))
+        if (is_setting(knob, "producer.transactions") || is_setting(knob, "producer.idempotence") ||
+            is_setting(knob, "consumer.commit") || is_setting(knob, "consumer.dedup") ||
+            is_setting(knob, "ledger.unique"))
             conflict_col = k->col;
     }
     if (s.transactions && !s.idempotence)
         return fail(p, conflict_col, "strategy '%s': producer.transactions=on needs "
                     "producer.idempotence=on (as in Kafka)", s.name);
+    if (s.commit == COMMIT_IN_TRANSACTION && (s.dedup != DEDUP_NONE || s.ledger_unique))
+        return fail(p, conflict_col, "strategy '%s': consumer.commit=in-transaction records "
+                    "effects in the output topic, not the ledger, so consumer.dedup and "
+                    "ledger.unique have nothing to act on", s.name);
     sc->strategies[sc->nstrategies++] = s;
     return true;
 }

@@ -136,6 +136,7 @@ struct txn_coordinator_entry {   /* one transactional id */
     uint32_t pid;
     uint16_t epoch;
     uint8_t state;               /* enum txn_state */
+    bool end_bumped;             /* the last epoch bump completed an EndTxn (see broker.c) */
     uint32_t txn_no;             /* the producer's transaction counter, echoed in EndTxn */
     sim_time started;
     event_handle timeout;        /* transaction.timeout.ms of the ongoing transaction */

@@ -501,6 +501,35 @@ static void test_kip890_late_produce(void)
     CHECK_EQ(on.log_aborted, 7); /* the aborted transaction's records before the gap */
 }
 
+static void test_end_txn_after_a_timeout_abort_is_refused(void)
+{
+    /* The first EndTxn is lost; the transaction times out (aborted, epoch bumped)
+     * before the producer's re-sent EndTxn arrives. That EndTxn is one epoch behind,
+     * like a retry of an EndTxn that succeeded, but the bump was the timeout's: it is
+     * refused, and the producer sends the records again instead of believing them
+     * written. */
+    const char *body = "payments 40 every 1ms\n"
+                       "set broker.transaction-timeout 1s\nset producer.request-timeout 5s\n"
+                       "set producer.transaction-records 10\n"
+                       "drop producer->broker on end-txn\n";
+    struct run_result r = outcome(body, "transactional");
+    CHECK_EQ(r.lost_writes, 0);
+    CHECK_EQ(r.lost, 0);
+    CHECK_EQ(r.log_aborted, 1);
+    CHECK_EQ(r.charges, 40);
+}
+
+static void test_exhausted_epoch_takes_a_new_producer_id(void)
+{
+    /* One record per transaction, and the defence bumps the epoch at each: after
+     * 32767 transactions the producer id is exhausted and the coordinator hands out a
+     * new one at epoch 0 (a 16-bit epoch would wrap at 65536 and be fenced). */
+    const char *body = "payments 66000 every 1ms\nset producer.transaction-records 1\n";
+    struct run_result r = outcome(body, "transactional");
+    CHECK_EQ(r.lost + r.pending + r.duplicated + r.lost_writes, 0);
+    CHECK_EQ(r.charges, 66000);
+}
+
 static void test_producer_stops_where_it_crashed_while_catching_up(void)
 {
     /* Down from 250ms to 1.25s, the producer takes the waiting payments 3..12 on its
@@ -574,6 +603,8 @@ const struct test model_tests[] = {
     { "ledger_atomic_at_every_crash_point", test_ledger_atomic_at_every_crash_point },
     { "kip890_late_end_txn", test_kip890_late_end_txn },
     { "kip890_late_produce", test_kip890_late_produce },
+    { "end_txn_after_a_timeout_abort_is_refused", test_end_txn_after_a_timeout_abort_is_refused },
+    { "exhausted_epoch_takes_a_new_producer_id", test_exhausted_epoch_takes_a_new_producer_id },
     { "producer_stops_where_it_crashed_while_catching_up", test_producer_stops_where_it_crashed_while_catching_up },
     { "restart_completes_a_decided_commit", test_restart_completes_a_decided_commit },
     { "restarted_consumer_forgets_its_positions", test_restarted_consumer_forgets_its_positions },

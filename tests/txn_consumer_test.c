@@ -62,6 +62,36 @@ static void test_ctp_lost_end_txn_is_retried(void)
     CHECK_EQ(r.duplicated, 0);
 }
 
+static void test_ctp_end_txn_after_a_timeout_abort_is_refused(void)
+{
+    /* Batches of 5; the first EndTxn is lost and the 1s transaction timeout aborts the
+     * batch before the worker re-sends it 5s later: the re-sent EndTxn is refused and
+     * the worker redoes the batch, so every payment ends with one output. */
+    struct run_result r = outcome("payments 40 every 1ms\n"
+                                  "set broker.transaction-timeout 1s\n"
+                                  "set consumer.request-timeout 5s\n"
+                                  "set consumer.max-poll-records 5\n"
+                                  "drop consumer->broker on end-txn\n", "ctp");
+    CHECK_EQ(r.output_copies, 40);
+    CHECK_EQ(r.output_duplicates, 0);
+    CHECK(r.duplicated > 0); /* the redone batch's charges */
+}
+
+static void test_ctp_abandoned_batch_is_pending_not_skipped(void)
+{
+    /* A cut leaves the worker unable to end its transaction; it gives its batch up and
+     * keeps trying to join. Stopped at the horizon, the batch's unfinished payments
+     * are pending from the committed offset, not lost behind the batch's end. */
+    struct run_result r = outcome("payments 10 every 1us\nuntil 10s\n"
+                                  "set broker.transaction-timeout 300ms\n"
+                                  "cut consumer->broker at 772ms for 100s\n"
+                                  "strategy plain-ctp from at-least-once "
+                                  "consumer.commit=in-transaction\n", "plain-ctp");
+    CHECK_EQ(r.lost, 0);
+    CHECK_EQ(r.skipped_offsets, 0);
+    CHECK(r.pending > 0);
+}
+
 /* consumer-1 owns the only partition and pauses 30s right after charging payment 20;
  * after the 10s session timeout consumer-2 takes the partition from the last committed
  * offset and charges the zombie's unfinished batch again (the gateway's duplicates in
@@ -125,5 +155,9 @@ const struct test txn_consumer_tests[] = {
     { "ctp_zombie_random_id_without_kip447_commits",
       test_ctp_zombie_random_id_without_kip447_commits },
     { "ctp_new_owner_waits_for_pending_offsets", test_ctp_new_owner_waits_for_pending_offsets },
+    { "ctp_end_txn_after_a_timeout_abort_is_refused",
+      test_ctp_end_txn_after_a_timeout_abort_is_refused },
+    { "ctp_abandoned_batch_is_pending_not_skipped",
+      test_ctp_abandoned_batch_is_pending_not_skipped },
     { NULL, NULL },
 };
