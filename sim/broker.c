@@ -165,7 +165,8 @@ static enum ack_status check_sequence(struct world *w, struct partition *p, uint
     return seq == s->last_seq + 1 ? ACK_OK : ACK_OUT_OF_ORDER;
 }
 
-static void remember_batch(struct seq_window *s, int32_t seq, uint64_t offset)
+/* A batch of sequence numbers seq .. last, appended from offset on. */
+static void remember_batch(struct seq_window *s, int32_t seq, int32_t last, uint64_t offset)
 {
     if (s->nbatches == SEQUENCE_WINDOW) {
         memmove(s->batch_seq, s->batch_seq + 1, sizeof s->batch_seq[0] * (SEQUENCE_WINDOW - 1));
@@ -175,7 +176,7 @@ static void remember_batch(struct seq_window *s, int32_t seq, uint64_t offset)
     }
     s->batch_seq[s->nbatches] = seq;
     s->batch_offset[s->nbatches++] = offset;
-    s->last_seq = seq;
+    s->last_seq = last;
 }
 
 /* Where a transactional record goes. With the defence on (Kafka 4), the producer's
@@ -230,12 +231,44 @@ static enum ack_status join_transaction(struct world *w, uint32_t pid, uint16_t 
     return ACK_OK;
 }
 
-/* Produce: a record of the payments topic, or from a consumer, of the output topic. */
+/* A consume-transform-produce worker's outputs, produced as one record batch when its
+ * transaction commits (its client lingers until commitTransaction): the payment field
+ * carries the input partition and, above its low byte, the number of records n, which
+ * take the sequence numbers from the one in y on. The records are the payments the
+ * worker's output list names. A copy of an older batch is never appended: the worker
+ * moves on only once its batch is acked or its epoch bumped, so such a copy is fenced
+ * or a duplicate; one whose records the worker no longer holds is refused as fenced. */
+static void on_output_batch(struct world *w, const struct event *ev)
+{
+    const struct consumer *c = &w->consumers[ev->from - NODE_CONSUMER_1];
+    uint32_t part = w->sc->partitions + (ev->payment & 0xff), n = ev->payment >> 8;
+    uint32_t pid = (uint32_t)(ev->x >> 16), txn_no = (uint32_t)(ev->y >> 32);
+    int32_t seq = (int32_t)(uint32_t)ev->y;
+    struct partition *p = &w->broker.parts[part];
+    uint64_t offset = p->len;
+    struct seq_window *win;
+    uint8_t state;
+    enum ack_status status = check_sequence(w, p, pid, (uint16_t)ev->x, seq, &offset, &win);
+    if (status == ACK_OK && (c->outputs_txn != txn_no || c->noutputs != n))
+        status = ACK_FENCED;
+    if (status == ACK_OK)
+        status = join_transaction(w, pid, (uint16_t)ev->x, txn_no, part, offset, &state);
+    if (status == ACK_OK) {
+        for (uint32_t i = 0; i < n; i++)
+            append(w, part, c->outputs[i], pid, txn_no, state);
+        remember_batch(win, seq, seq + (int32_t)n - 1, offset);
+    }
+    link_reply(w, ev, MSG_ACK, offset, (uint64_t)txn_no << 8 | status);
+}
+
+/* Produce: one record of the payments topic, or a worker's batch for the output topic. */
 static void on_produce(struct world *w, const struct event *ev)
 {
+    if (ev->from >= NODE_CONSUMER_1) {
+        on_output_batch(w, ev);
+        return;
+    }
     uint32_t payment = ev->payment, part = broker_partition_of(w, payment);
-    if (ev->from >= NODE_CONSUMER_1)
-        part += w->sc->partitions;
     uint32_t pid = (uint32_t)(ev->x >> 16), txn_no = (uint32_t)(ev->y >> 32);
     int32_t seq = (int32_t)(uint32_t)ev->y;
     uint16_t epoch = (uint16_t)ev->x;
@@ -254,7 +287,7 @@ static void on_produce(struct world *w, const struct event *ev)
         if (status == ACK_OK) {
             append(w, part, payment, pid, txn_no, state);
             if (win)
-                remember_batch(win, seq, offset);
+                remember_batch(win, seq, seq, offset);
             wake(w, part);
             if (!sim_point(w, NODE_BROKER, POINT_APPEND, payment, ev, 1))
                 return;

@@ -10,7 +10,8 @@
  * With consumer.commit=in-transaction the member is a consume-transform-produce
  * application: each batch is one Kafka transaction of its own transactional producer,
  * holding what the batch's records become in the output topic (in place of ledger
- * rows) and the batch's offsets (TxnOffsetCommit); EndTxn commits both at once.
+ * rows, produced as one record batch at the end) and the batch's offsets
+ * (TxnOffsetCommit); EndTxn commits both at once.
  * The state is set before each protocol point, so a pause there resumes exactly where
  * it stopped. A heartbeat timer runs beside it; when the coordinator says the group
  * moved on, the member joins again at its next poll, or at once if it is idle; a commit
@@ -29,11 +30,14 @@ void consumer_init(struct world *w, uint32_t k)
     c->node = NODE_CONSUMER(k);
     if (w->st->dedup == DEDUP_MEMORY)
         c->seen = sim_alloc(w->sc->payments, sizeof *c->seen);
+    if (w->st->commit == COMMIT_IN_TRANSACTION)
+        c->outputs = sim_alloc(w->pm->consumer_max_poll_records, sizeof *c->outputs);
 }
 
 void consumer_fini(struct world *w, uint32_t k)
 {
     free(w->consumers[k].seen);
+    free(w->consumers[k].outputs);
 }
 
 static const struct log_entry *current(const struct world *w, const struct consumer *c)
@@ -253,14 +257,16 @@ static void send_end_txn(struct world *w, struct consumer *c)
     link_send(w, c->node, NODE_BROKER, MSG_END_TXN, 0, c->txn_no, txn_identity(c), 1);
 }
 
-/* The record's output, produced in the batch's transaction; a re-send after a timeout
- * keeps its sequence number, so the broker keeps one copy. */
-static void send_output(struct world *w, struct consumer *c)
+/* The batch's outputs, produced in its transaction as one record batch (see broker.c,
+ * on_output_batch); a re-send after a timeout keeps the sequence numbers, so the broker
+ * keeps one copy. */
+static void send_outputs(struct world *w, struct consumer *c)
 {
     c->state = CONS_OUTPUT;
     expect_answer(w, c, w->pm->consumer_request_timeout, false);
-    link_send(w, c->node, NODE_BROKER, MSG_PRODUCE, current(w, c)->payment, c->request,
-              txn_identity(c), (uint64_t)c->txn_no << 32 | (uint32_t)c->out_seq[c->batch_part]);
+    link_send(w, c->node, NODE_BROKER, MSG_PRODUCE, c->batch_part | c->noutputs << 8,
+              c->request, txn_identity(c),
+              (uint64_t)c->txn_no << 32 | (uint32_t)c->out_seq[c->batch_part]);
 }
 
 /* Has this payment been processed, as far as the strategy's dedup store knows? */
@@ -374,9 +380,10 @@ static void step(struct world *w, struct consumer *c)
                 return;
             break;
         case CONS_WRITTEN:
-            if (in_transaction(w)) {
-                send_output(w, c);
-                return;
+            if (in_transaction(w)) { /* the output waits for the batch's end */
+                c->outputs[c->noutputs++] = current(w, c)->payment;
+                c->state = w->st->order == RECORD_FIRST ? CONS_BEFORE_EFFECT : CONS_COMMITTED;
+                break;
             }
             c->state = CONS_LEDGER;
             sim_timer(w, c->node, TIMER_LEDGER, w->pm->ledger_latency, 0, 0, 0, false);
@@ -385,7 +392,12 @@ static void step(struct world *w, struct consumer *c)
             c->cur++;
             c->state = CONS_RECORD;
             break;
-        case CONS_COMMIT_SEND: send_commit(w, c); return;
+        case CONS_COMMIT_SEND:
+            if (in_transaction(w) && c->noutputs)
+                send_outputs(w, c);
+            else
+                send_commit(w, c);
+            return;
         case CONS_POLL_SEND: poll(w, c); return;
         default: return; /* waiting for an answer */
         }
@@ -420,8 +432,10 @@ static void on_records(struct world *w, struct consumer *c, const struct event *
     c->batch_from = c->cur = ev->x;
     c->batch_to = ev->y;
     c->position[ev->payment] = ev->y;
-    if (in_transaction(w))
-        c->txn_no = sim_request_id(w); /* increasing: a new transaction for every batch */
+    if (in_transaction(w)) { /* a new transaction for every batch; the ids increase */
+        c->txn_no = c->outputs_txn = sim_request_id(w);
+        c->noutputs = 0;
+    }
     for (uint32_t i = 0; i < c->nparts; i++)
         if (c->parts[i] == ev->payment)
             c->rotation = i + 1;
@@ -461,7 +475,8 @@ static void on_commit_ack(struct world *w, struct consumer *c, const struct even
         step(w, c);
 }
 
-/* The output record is in the output topic's log (or was already). */
+/* The batch's outputs are in the output topic's log (or were already): the offsets
+ * come next. */
 static void on_output_ack(struct world *w, struct consumer *c, const struct event *ev)
 {
     if (c->state != CONS_OUTPUT || ev->id != c->request)
@@ -472,9 +487,8 @@ static void on_output_ack(struct world *w, struct consumer *c, const struct even
         abandon_batch(w, c);
         return;
     }
-    c->out_seq[c->batch_part]++;
-    c->state = w->st->order == RECORD_FIRST ? CONS_BEFORE_EFFECT : CONS_COMMITTED;
-    step(w, c);
+    c->out_seq[c->batch_part] += (int32_t)c->noutputs;
+    send_commit(w, c);
 }
 
 /* The transaction is over. With KIP-890's defence each EndTxn bumps the epoch. */
@@ -532,7 +546,7 @@ static void on_request_timeout(struct world *w, struct consumer *c, const struct
     case CONS_POLL: poll(w, c); break;
     case CONS_COMMIT_WAIT: send_commit(w, c); break;
     case CONS_END_TXN: send_end_txn(w, c); break;
-    case CONS_OUTPUT: send_output(w, c); break;
+    case CONS_OUTPUT: send_outputs(w, c); break;
     case CONS_GATEWAY:
         if (w->st->gateway_retries) {
             send_charge(w, c);
@@ -583,6 +597,7 @@ void consumer_crash(struct world *w, uint32_t k)
 {
     struct consumer *c = &w->consumers[k];
     c->state = CONS_DOWN;
+    c->noutputs = 0;
     memset(c->known, 0, sizeof c->known); /* its positions died with it */
     if (c->seen)
         memset(c->seen, 0, w->sc->payments * sizeof *c->seen);
@@ -607,6 +622,15 @@ uint64_t consumer_cursor(const struct world *w, uint32_t part)
     if (w->st->commit == COMMIT_WITH_LEDGER)
         return w->ledger.has_offset[part] ? w->ledger.offset[part] : 0;
     return group_has_committed(w, part) ? w->broker.parts[part].committed : 0;
+}
+
+bool consumer_outputs_hold(const struct world *w, uint32_t k, uint32_t payment)
+{
+    const struct consumer *c = &w->consumers[k];
+    for (uint32_t i = 0; i < c->noutputs; i++)
+        if (c->outputs[i] == payment)
+            return true;
+    return false;
 }
 
 bool consumer_awaits_charge(const struct world *w, uint32_t payment)

@@ -29,6 +29,9 @@ event_handle sim_timer(struct world *w, uint8_t node, uint8_t kind, sim_time del
 
 uint32_t event_payment(const struct event *ev)
 {
+    if (ev->type == EV_MSG && (ev->from >= NODE_CONSUMER_1 || ev->node >= NODE_CONSUMER_1) &&
+        (ev->kind == MSG_PRODUCE || ev->kind == MSG_ACK))
+        return UINT32_MAX; /* a worker's output batch carries its size there */
     switch (ev->type == EV_INTENT ? MSG_PRODUCE : ev->kind) {
     case MSG_PRODUCE: case MSG_ACK: case MSG_CHARGE: case MSG_RESPONSE:
     case TIMER_PRODUCE: case TIMER_RESEND: case TIMER_EXECUTE: case TIMER_ROW:

@@ -193,7 +193,7 @@ enum consumer_state {
     CONS_RECORDING,      /* the ledger transaction comes next */
     CONS_WRITTEN,        /* the ledger row is written, its transaction not committed */
     CONS_LEDGER,         /* waiting for the ledger commit */
-    CONS_OUTPUT,         /* commit=in-transaction: the output record is out */
+    CONS_OUTPUT,         /* commit=in-transaction: the batch's output records are out */
     CONS_COMMITTED,      /* the record is done; move on */
     CONS_POLL_SEND,      /* about to poll again */
 };
@@ -218,6 +218,8 @@ struct consumer {
     uint16_t txn_epoch[PARTITIONS_MAX];
     int32_t out_seq[PARTITIONS_MAX];  /* next sequence number in the output partition */
     uint32_t txn_no;                  /* the batch's transaction */
+    uint32_t *outputs;                /* the batch's output records, by payment ... */
+    uint32_t noutputs, outputs_txn;   /* ... how many, and for which transaction */
     sim_time last_auto_commit;
     sim_time *seen;                   /* consumer.dedup=memory: time+1 a payment was done */
 };
@@ -357,6 +359,8 @@ void consumer_crash(struct world *w, uint32_t k);
 /* Offset in partition part below which the group has finished with every record. */
 uint64_t consumer_cursor(const struct world *w, uint32_t part);
 bool consumer_awaits_charge(const struct world *w, uint32_t payment);
+/* Whether member k's output list (its transaction's records) holds the payment. */
+bool consumer_outputs_hold(const struct world *w, uint32_t k, uint32_t payment);
 bool consumer_idle(const struct world *w);
 
 void gateway_init(struct world *w);
