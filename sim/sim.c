@@ -90,8 +90,8 @@ bool sim_point(struct world *w, uint8_t node, enum point_id pt, uint32_t payment
     return false;
 }
 
-static void world_init(struct world *w, const struct scenario *sc, uint32_t strategy,
-                       uint64_t seed)
+void world_init(struct world *w, const struct scenario *sc, uint32_t strategy,
+                uint64_t seed)
 {
     memset(w, 0, sizeof *w);
     w->sc = sc;
@@ -118,7 +118,7 @@ static void world_init(struct world *w, const struct scenario *sc, uint32_t stra
     ledger_init(w);
 }
 
-static void world_fini(struct world *w)
+void world_fini(struct world *w)
 {
     producer_fini(w);
     broker_fini(w);

@@ -274,6 +274,11 @@ struct world {
 };
 
 /* sim.c */
+/* Sets up every node for one (scenario, strategy, seed), nothing scheduled yet but the
+ * nodes' own timers; sim_run starts the workload. Unit tests drive one node this way. */
+void world_init(struct world *w, const struct scenario *sc, uint32_t strategy,
+                uint64_t seed);
+void world_fini(struct world *w);
 void sim_schedule(struct world *w, sim_time delay, const struct event *ev);
 /* A node-local timer: dropped if the node crashed in between; cancel it with
  * engine_cancel when what it waits for has come. */
