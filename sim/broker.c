@@ -74,8 +74,39 @@ static void bump_epoch(struct broker *b, struct txn_coordinator_entry *t, bool e
         t->epoch++;
         return;
     }
+    t->prev_pid = t->pid;
     t->pid = b->next_pid++;
     t->epoch = 0;
+}
+
+/* What the bump that completes an EndTxn from (pid, epoch) makes of its identity. */
+static void bumped(uint32_t *pid, uint16_t *epoch, const struct txn_coordinator_entry *t)
+{
+    if (*epoch < EPOCH_MAX) {
+        ++*epoch;
+    } else {
+        *pid = t->prev_pid == *pid ? t->pid : *pid;
+        *epoch = 0;
+    }
+}
+
+/* The transaction an EndTxn names: by its producer id, or by the one its epochs ran
+ * out on, for a retry of the EndTxn whose bump gave the new one. */
+static struct txn_coordinator_entry *txn_of_end(struct broker *b, uint32_t pid)
+{
+    struct txn_coordinator_entry *t = txn_by_pid(b, pid);
+    for (uint32_t i = 0; !t && i < b->ntxns; i++)
+        if (b->txns[i].prev_pid == pid)
+            t = &b->txns[i];
+    return t;
+}
+
+/* A retry of the EndTxn whose completion made the last bump (its answer was lost). */
+static bool end_txn_retry(const struct txn_coordinator_entry *t, uint32_t pid, uint16_t epoch,
+                          uint32_t txn_no)
+{
+    bumped(&pid, &epoch, t);
+    return t->end_bumped && txn_no == t->txn_no && pid == t->pid && epoch == t->epoch;
 }
 
 /* Last stable offset: the first offset of the oldest transaction still open. */
@@ -233,15 +264,12 @@ static enum ack_status join_transaction(struct world *w, uint32_t pid, uint16_t 
 
 /* A consume-transform-produce worker's outputs, produced as one record batch when its
  * transaction commits (its client lingers until commitTransaction): the payment field
- * carries the input partition and, above its low byte, the number of records n, which
- * take the sequence numbers from the one in y on. The records are the payments the
- * worker's output list names. A copy of an older batch is never appended: the worker
- * moves on only once its batch is acked or its epoch bumped, so such a copy is fenced
- * or a duplicate; one whose records the worker no longer holds is refused as fenced. */
+ * carries the input partition, the id field the batch's index in the output store,
+ * whose n records take the sequence numbers from the one in y on. */
 static void on_output_batch(struct world *w, const struct event *ev)
 {
-    const struct consumer *c = &w->consumers[ev->from - NODE_CONSUMER_1];
-    uint32_t part = w->sc->partitions + (ev->payment & 0xff), n = ev->payment >> 8;
+    uint32_t part = w->sc->partitions + ev->payment, n;
+    const uint32_t *payments = output_batch(w, ev->id, &n);
     uint32_t pid = (uint32_t)(ev->x >> 16), txn_no = (uint32_t)(ev->y >> 32);
     int32_t seq = (int32_t)(uint32_t)ev->y;
     struct partition *p = &w->broker.parts[part];
@@ -249,16 +277,26 @@ static void on_output_batch(struct world *w, const struct event *ev)
     struct seq_window *win;
     uint8_t state;
     enum ack_status status = check_sequence(w, p, pid, (uint16_t)ev->x, seq, &offset, &win);
-    if (status == ACK_OK && (c->outputs_txn != txn_no || c->noutputs != n))
-        status = ACK_FENCED;
     if (status == ACK_OK)
         status = join_transaction(w, pid, (uint16_t)ev->x, txn_no, part, offset, &state);
     if (status == ACK_OK) {
         for (uint32_t i = 0; i < n; i++)
-            append(w, part, c->outputs[i], pid, txn_no, state);
+            append(w, part, payments[i], pid, txn_no, state);
         remember_batch(win, seq, seq + (int32_t)n - 1, offset);
     }
     link_reply(w, ev, MSG_ACK, offset, (uint64_t)txn_no << 8 | status);
+}
+
+enum ack_status broker_add_partition(struct world *w, uint32_t pid, uint16_t epoch,
+                                     uint32_t txn_no, uint32_t part)
+{
+    struct txn_coordinator_entry *t;
+    enum ack_status status = open_transaction(w, pid, epoch, txn_no, &t);
+    if (status != ACK_OK || !t)
+        return ACK_FENCED;
+    if (t->first[part] == NO_OFFSET)
+        t->first[part] = w->broker.parts[part].len;
+    return ACK_OK;
 }
 
 /* Produce: one record of the payments topic, or a worker's batch for the output topic. */
@@ -337,25 +375,32 @@ static void abort_transaction(struct world *w, struct txn_coordinator_entry *t)
     write_markers(w, t, ENTRY_ABORTED);
 }
 
-/* EndTxn. With the defence on, completing a transaction bumps the epoch (returned in
- * the answer with the producer id, which changes when the epoch is exhausted), so a
- * late or repeated EndTxn of an earlier transaction is recognised;
- * without it, an EndTxn ends whatever transaction of its producer id is ongoing, even
- * one begun after it was sent (KAFKA-17754). */
+/* EndTxn. With the defence on, completing a transaction bumps the epoch (the answer
+ * carries the producer id and epoch the bump made: a new id when the epochs ran out),
+ * so a late or repeated EndTxn of an earlier transaction is recognised; without it, an
+ * EndTxn ends whatever transaction of its producer id is ongoing, even one begun after
+ * it was sent (KAFKA-17754). One that arrives while the transaction is being completed
+ * gets no answer (Kafka answers CONCURRENT_TRANSACTIONS): the client asks again. */
 static void on_end_txn(struct world *w, const struct event *ev)
 {
-    struct txn_coordinator_entry *t = txn_by_pid(&w->broker, (uint32_t)(ev->x >> 16));
+    uint32_t pid = (uint32_t)(ev->x >> 16);
     uint16_t epoch = (uint16_t)ev->x;
+    struct txn_coordinator_entry *t = txn_of_end(&w->broker, pid);
     bool defense = w->pm->broker_transaction_defense, commit = ev->y != 0;
     enum ack_status status = ACK_OK;
     switch (ev->stage) {
     case 0:
-        if (t && defense && t->end_bumped && epoch + 1 == t->epoch && ev->id == t->txn_no)
-            break; /* a retry of the EndTxn that completed this transaction */
-        if (!t || t->epoch != epoch) {
+        if (t && defense && end_txn_retry(t, pid, epoch, ev->id)) {
+            pid = t->pid; /* answered as the first time */
+            epoch = t->epoch;
+            break;
+        }
+        if (!t || t->pid != pid || t->epoch != epoch) {
             status = ACK_FENCED;
             break;
         }
+        if (t->state == TXN_PREPARE_COMMIT || t->state == TXN_PREPARE_ABORT)
+            return;
         if (t->state != TXN_ONGOING) {
             status = t->state == TXN_COMPLETE_ABORT && commit && ev->id == t->txn_no
                          ? ACK_ABORTED : ACK_OK;
@@ -366,20 +411,23 @@ static void on_end_txn(struct world *w, const struct event *ev)
             return;
         /* fall through */
     case 1:
-        if (t->state == TXN_PREPARE_COMMIT || t->state == TXN_PREPARE_ABORT) {
-            write_markers(w, t, t->state == TXN_PREPARE_COMMIT ? ENTRY_COMMITTED : ENTRY_ABORTED);
-            if (defense)
-                bump_epoch(&w->broker, t, true);
-        } else if (t->epoch != epoch) {
-            status = ACK_FENCED; /* while it was paused, a new instance ended it */
+        if (t->state != TXN_PREPARE_COMMIT && t->state != TXN_PREPARE_ABORT) {
+            /* while it was paused, a new instance ended it (and fenced this one) */
+            status = t->pid == pid && t->epoch == epoch ? ACK_OK : ACK_FENCED;
+            break;
         }
+        write_markers(w, t, t->state == TXN_PREPARE_COMMIT ? ENTRY_COMMITTED : ENTRY_ABORTED);
+        if (defense)
+            bump_epoch(&w->broker, t, true);
         if (!sim_point(w, NODE_BROKER, POINT_MARKER, UINT32_MAX, ev, 2))
             return;
-        break;
-    default:
+        /* fall through */
+    default: /* completed by this EndTxn, whatever bumped the epoch since */
+        if (defense)
+            bumped(&pid, &epoch, t);
         break;
     }
-    link_reply(w, ev, MSG_END_TXN_ACK, t ? t->pid : 0, (uint64_t)(t ? t->epoch : 0) << 8 | status);
+    link_reply(w, ev, MSG_END_TXN_ACK, pid, (uint64_t)epoch << 8 | status);
 }
 
 /* InitProducerId: a producer without a transactional id gets a fresh id; one with a

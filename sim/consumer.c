@@ -257,16 +257,54 @@ static void send_end_txn(struct world *w, struct consumer *c)
     link_send(w, c->node, NODE_BROKER, MSG_END_TXN, 0, c->txn_no, txn_identity(c), 1);
 }
 
+/* Keeps a batch in the store for the rest of the run; returns its index. */
+static uint32_t store_batch(struct output_store *s, const uint32_t *payments, uint32_t n)
+{
+    if (s->len + n > s->cap) {
+        s->cap = s->cap * 2 > s->len + n ? s->cap * 2 : s->len + n + 1024;
+        s->payments = sim_realloc(s->payments, s->cap, sizeof *s->payments);
+    }
+    if (s->nbatches == s->batches_cap) {
+        s->batches_cap = s->batches_cap ? s->batches_cap * 2 : 64;
+        s->batches = sim_realloc(s->batches, s->batches_cap, sizeof *s->batches);
+    }
+    memcpy(s->payments + s->len, payments, n * sizeof *payments);
+    s->batches[s->nbatches] = (struct output_batch){ s->len, n };
+    s->len += n;
+    return s->nbatches++;
+}
+
+const uint32_t *output_batch(const struct world *w, uint32_t index, uint32_t *n)
+{
+    const struct output_batch *b = &w->outputs.batches[index];
+    *n = b->n;
+    return w->outputs.payments + b->at;
+}
+
+bool output_batch_holds(const struct world *w, uint32_t index, uint32_t payment)
+{
+    uint32_t n;
+    const uint32_t *payments = output_batch(w, index, &n);
+    for (uint32_t i = 0; i < n; i++)
+        if (payments[i] == payment)
+            return true;
+    return false;
+}
+
 /* The batch's outputs, produced in its transaction as one record batch (see broker.c,
- * on_output_batch); a re-send after a timeout keeps the sequence numbers, so the broker
- * keeps one copy. */
+ * on_output_batch). The request's id field names the batch in the store; the answer
+ * is matched by transaction number. A re-send after a timeout keeps the sequence
+ * numbers, so the broker keeps one copy. */
 static void send_outputs(struct world *w, struct consumer *c)
 {
+    if (!c->outputs_sent) {
+        c->outputs_batch = store_batch(&w->outputs, c->outputs, c->noutputs);
+        c->outputs_sent = true;
+    }
     c->state = CONS_OUTPUT;
     expect_answer(w, c, w->pm->consumer_request_timeout, false);
-    link_send(w, c->node, NODE_BROKER, MSG_PRODUCE, c->batch_part | c->noutputs << 8,
-              c->request, txn_identity(c),
-              (uint64_t)c->txn_no << 32 | (uint32_t)c->out_seq[c->batch_part]);
+    link_send(w, c->node, NODE_BROKER, MSG_PRODUCE, c->batch_part, c->outputs_batch,
+              txn_identity(c), (uint64_t)c->txn_no << 32 | (uint32_t)c->out_seq[c->batch_part]);
 }
 
 /* Has this payment been processed, as far as the strategy's dedup store knows? */
@@ -301,6 +339,8 @@ static bool ledger_commit(struct world *w, struct consumer *c, bool row)
     }
     return !refused;
 }
+
+static void abandon_batch(struct world *w, struct consumer *c);
 
 static bool at(struct world *w, struct consumer *c, enum point_id pt, uint32_t payment)
 {
@@ -380,7 +420,16 @@ static void step(struct world *w, struct consumer *c)
                 return;
             break;
         case CONS_WRITTEN:
-            if (in_transaction(w)) { /* the output waits for the batch's end */
+            /* The output's record leaves with the batch's others at its end, but the
+             * client's send, done at once, starts the transaction with the first one
+             * and finds out at each whether the producer has been fenced. */
+            if (in_transaction(w)) {
+                if (broker_add_partition(w, c->txn_pid[c->batch_part],
+                                         c->txn_epoch[c->batch_part], c->txn_no,
+                                         w->sc->partitions + c->batch_part) != ACK_OK) {
+                    abandon_batch(w, c);
+                    return;
+                }
                 c->outputs[c->noutputs++] = current(w, c)->payment;
                 c->state = w->st->order == RECORD_FIRST ? CONS_BEFORE_EFFECT : CONS_COMMITTED;
                 break;
@@ -433,8 +482,9 @@ static void on_records(struct world *w, struct consumer *c, const struct event *
     c->batch_to = ev->y;
     c->position[ev->payment] = ev->y;
     if (in_transaction(w)) { /* a new transaction for every batch; the ids increase */
-        c->txn_no = c->outputs_txn = sim_request_id(w);
+        c->txn_no = sim_request_id(w);
         c->noutputs = 0;
+        c->outputs_sent = false;
     }
     for (uint32_t i = 0; i < c->nparts; i++)
         if (c->parts[i] == ev->payment)
@@ -479,7 +529,7 @@ static void on_commit_ack(struct world *w, struct consumer *c, const struct even
  * come next. */
 static void on_output_ack(struct world *w, struct consumer *c, const struct event *ev)
 {
-    if (c->state != CONS_OUTPUT || ev->id != c->request)
+    if (c->state != CONS_OUTPUT || ev->y >> 8 != c->txn_no)
         return;
     answered(w, c);
     uint8_t status = ev->y & 0xff;
@@ -622,15 +672,6 @@ uint64_t consumer_cursor(const struct world *w, uint32_t part)
     if (w->st->commit == COMMIT_WITH_LEDGER)
         return w->ledger.has_offset[part] ? w->ledger.offset[part] : 0;
     return group_has_committed(w, part) ? w->broker.parts[part].committed : 0;
-}
-
-bool consumer_outputs_hold(const struct world *w, uint32_t k, uint32_t payment)
-{
-    const struct consumer *c = &w->consumers[k];
-    for (uint32_t i = 0; i < c->noutputs; i++)
-        if (c->outputs[i] == payment)
-            return true;
-    return false;
 }
 
 bool consumer_awaits_charge(const struct world *w, uint32_t payment)

@@ -23,10 +23,9 @@ static bool message_holds(const struct world *w, const struct event *msg, uint32
         return true;
     if (msg->kind == MSG_RECORDS)
         return broker_records_hold(w, msg->payment, msg->x, msg->y, payment);
-    if (msg->kind == MSG_PRODUCE && msg->from >= NODE_CONSUMER_1) /* a worker's batch */
-        return consumer_outputs_hold(w, msg->from - NODE_CONSUMER_1, payment);
-    if (msg->kind == MSG_ACK && msg->node >= NODE_CONSUMER_1)
-        return consumer_outputs_hold(w, msg->node - NODE_CONSUMER_1, payment);
+    if ((msg->kind == MSG_PRODUCE && msg->from >= NODE_CONSUMER_1) ||
+        (msg->kind == MSG_ACK && msg->node >= NODE_CONSUMER_1)) /* a worker's batch */
+        return output_batch_holds(w, msg->id, payment);
     if (msg->kind == MSG_FETCH || msg->kind == MSG_OFFSET_FETCH || msg->kind == MSG_OFFSETS ||
         msg->kind == MSG_COMMIT || msg->kind == MSG_COMMIT_ACK || msg->kind == MSG_END_TXN ||
         msg->kind == MSG_END_TXN_ACK || msg->kind >= MSG_JOIN)

@@ -31,7 +31,7 @@ uint32_t event_payment(const struct event *ev)
 {
     if (ev->type == EV_MSG && (ev->from >= NODE_CONSUMER_1 || ev->node >= NODE_CONSUMER_1) &&
         (ev->kind == MSG_PRODUCE || ev->kind == MSG_ACK))
-        return UINT32_MAX; /* a worker's output batch carries its size there */
+        return UINT32_MAX; /* a worker's output batch: its partition is there */
     switch (ev->type == EV_INTENT ? MSG_PRODUCE : ev->kind) {
     case MSG_PRODUCE: case MSG_ACK: case MSG_CHARGE: case MSG_RESPONSE:
     case TIMER_PRODUCE: case TIMER_RESEND: case TIMER_EXECUTE: case TIMER_ROW:
@@ -126,6 +126,8 @@ void world_fini(struct world *w)
         consumer_fini(w, k);
     gateway_fini(w);
     ledger_fini(w);
+    free(w->outputs.payments);
+    free(w->outputs.batches);
     tally_fini(&w->tally);
     engine_fini(&w->eng);
 }

@@ -137,6 +137,7 @@ struct txn_coordinator_entry {   /* one transactional id */
     uint16_t epoch;
     uint8_t state;               /* enum txn_state */
     bool end_bumped;             /* the last epoch bump completed an EndTxn (see broker.c) */
+    uint32_t prev_pid;           /* the producer id before the epochs ran out, or 0 */
     uint32_t txn_no;             /* the producer's transaction counter, echoed in EndTxn */
     sim_time started;
     event_handle timeout;        /* transaction.timeout.ms of the ongoing transaction */
@@ -219,7 +220,9 @@ struct consumer {
     int32_t out_seq[PARTITIONS_MAX];  /* next sequence number in the output partition */
     uint32_t txn_no;                  /* the batch's transaction */
     uint32_t *outputs;                /* the batch's output records, by payment ... */
-    uint32_t noutputs, outputs_txn;   /* ... how many, and for which transaction */
+    uint32_t noutputs;                /* ... how many ... */
+    bool outputs_sent;                /* ... and whether they are in the store as ... */
+    uint32_t outputs_batch;           /* ... this batch (see struct output_store) */
     sim_time last_auto_commit;
     sim_time *seen;                   /* consumer.dedup=memory: time+1 a payment was done */
 };
@@ -239,6 +242,20 @@ struct ledger {
     sim_time *processed_at;           /* time+1 the payment's processed id was committed */
     uint64_t offset[PARTITIONS_MAX];  /* offsets stored with consumer.commit=with-ledger */
     bool has_offset[PARTITIONS_MAX];
+};
+
+/* consume-transform-produce: every record batch a worker has produced, kept whole for
+ * the run, so that a late copy of a produce request still names its records (the
+ * request carries the batch's index). */
+struct output_batch {
+    size_t at;                        /* first payment in `payments` */
+    uint32_t n;
+};
+struct output_store {
+    uint32_t *payments;
+    size_t len, cap;
+    struct output_batch *batches;
+    uint32_t nbatches, batches_cap;
 };
 
 struct node {
@@ -266,6 +283,7 @@ struct world {
     struct consumer consumers[CONSUMERS_MAX];
     struct gateway gateway;
     struct ledger ledger;
+    struct output_store outputs;
     struct tally tally;
     struct trace *trace;     /* NULL: nothing is recorded */
     int spare_link;          /* see struct sim_options */
@@ -364,8 +382,13 @@ void consumer_crash(struct world *w, uint32_t k);
 /* Offset in partition part below which the group has finished with every record. */
 uint64_t consumer_cursor(const struct world *w, uint32_t part);
 bool consumer_awaits_charge(const struct world *w, uint32_t payment);
-/* Whether member k's output list (its transaction's records) holds the payment. */
-bool consumer_outputs_hold(const struct world *w, uint32_t k, uint32_t payment);
+/* A worker's record batch for the output topic, by its index in the store. */
+const uint32_t *output_batch(const struct world *w, uint32_t index, uint32_t *n);
+bool output_batch_holds(const struct world *w, uint32_t index, uint32_t payment);
+/* AddPartitionsToTxn, taken at once (as InitTransactions is): puts a partition in the
+ * producer's transaction, starting the transaction (and its timeout) if it is new. */
+enum ack_status broker_add_partition(struct world *w, uint32_t pid, uint16_t epoch,
+                                     uint32_t txn_no, uint32_t part);
 bool consumer_idle(const struct world *w);
 
 void gateway_init(struct world *w);

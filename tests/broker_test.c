@@ -331,6 +331,91 @@ static void test_broker_exhausted_epoch_takes_a_new_producer_id(void)
     world_fini(&w);
 }
 
+static void test_broker_end_txn_retry_across_a_new_producer_id(void)
+{
+    if (!setup("", "rc"))
+        return;
+    uint32_t pid;
+    uint16_t epoch;
+    broker_init_producer(&w, 7, &pid, &epoch);
+    w.broker.txns[0].epoch = epoch = 32766;
+    CHECK_EQ(produce(0, pid, epoch, 1, 0, NULL), ACK_OK);
+    struct event first = end_txn(NODE_PRODUCER, pid, epoch, 1, true);
+    /* the answer was lost: the retry carries the old id, and gets the same answer */
+    struct event again = end_txn(NODE_PRODUCER, pid, epoch, 1, true);
+    CHECK_EQ(again.y, first.y);
+    CHECK_EQ(again.x, first.x);
+    CHECK_EQ(again.y & 0xff, ACK_OK);
+    world_fini(&w);
+}
+
+static void test_broker_end_txn_paused_at_marker_answers_its_own_bump(void)
+{
+    /* The broker pauses once the markers are written; meanwhile a new instance of the
+     * transactional id initialises (epoch + 2). The EndTxn's answer still carries the
+     * epoch its own bump made, which the new instance has fenced. */
+    if (!setup("pause broker on marker for 1s\n", "rc"))
+        return;
+    fault_schedule_all(&w);
+    uint32_t pid;
+    uint16_t epoch, epoch2;
+    broker_init_producer(&w, 7, &pid, &epoch);
+    CHECK_EQ(produce(0, pid, epoch, 1, 0, NULL), ACK_OK);
+    struct event req = { .type = EV_MSG, .node = NODE_BROKER, .from = NODE_PRODUCER,
+                         .kind = MSG_END_TXN, .id = 1, .x = identity(pid, epoch), .y = 1 };
+    broker_on_event(&w, &req);
+    CHECK_EQ(entry(0, 0), ENTRY_COMMITTED);
+    broker_init_producer(&w, 7, &pid, &epoch2);
+    CHECK_EQ(epoch2, epoch + 2);
+    struct event a;
+    CHECK(run_until(NODE_PRODUCER, UINT64_MAX, &a));
+    CHECK_EQ(a.y & 0xff, ACK_OK);
+    CHECK_EQ(a.y >> 8, epoch + 1);
+    CHECK_EQ(produce(2, pid, epoch + 1, 2, 0, NULL), ACK_FENCED);
+    world_fini(&w);
+}
+
+static void test_broker_end_txn_while_completing_is_not_answered(void)
+{
+    /* Paused between PrepareCommit and the markers, the broker gets a copy of the same
+     * EndTxn: it does not answer it (the client asks again); the first is answered. */
+    if (!setup("pause broker on txn-commit for 1s\n", "rc"))
+        return;
+    fault_schedule_all(&w);
+    uint32_t pid;
+    uint16_t epoch;
+    broker_init_producer(&w, 7, &pid, &epoch);
+    CHECK_EQ(produce(0, pid, epoch, 1, 0, NULL), ACK_OK);
+    struct event req = { .type = EV_MSG, .node = NODE_BROKER, .from = NODE_PRODUCER,
+                         .kind = MSG_END_TXN, .id = 1, .x = identity(pid, epoch), .y = 1 };
+    broker_on_event(&w, &req);
+    CHECK_EQ(w.broker.txns[0].state, TXN_PREPARE_COMMIT);
+    broker_on_event(&w, &req); /* the copy */
+    struct event a;
+    CHECK(run_until(NODE_PRODUCER, UINT64_MAX, &a));
+    CHECK_EQ(a.y & 0xff, ACK_OK);
+    CHECK_EQ(a.y >> 8, epoch + 1);
+    CHECK(!run_until(NODE_PRODUCER, w.eng.now + 10 * SIM_SEC, &a)); /* one answer only */
+    world_fini(&w);
+}
+
+static void test_broker_add_partition_starts_the_transaction(void)
+{
+    if (!setup("set broker.transaction-timeout 1s\n", "ctp"))
+        return;
+    uint32_t pid;
+    uint16_t epoch;
+    broker_init_producer(&w, 99, &pid, &epoch);
+    const struct txn_coordinator_entry *t = &w.broker.txns[w.broker.ntxns - 1];
+    CHECK_EQ(t->pid, pid);
+    CHECK_EQ(broker_add_partition(&w, pid, epoch, 5, 2), ACK_OK); /* output partition 0 */
+    CHECK_EQ(t->state, TXN_ONGOING);
+    wait_for(2 * SIM_SEC); /* the timeout runs from the first send */
+    CHECK_EQ(t->state, TXN_COMPLETE_ABORT);
+    CHECK_EQ(broker_add_partition(&w, pid, epoch, 6, 2), ACK_FENCED);
+    world_fini(&w);
+}
+
 const struct test broker_tests[] = {
     { "broker_idempotent_sequence_numbers", test_broker_idempotent_sequence_numbers },
     { "broker_remembers_the_last_five_batches", test_broker_remembers_the_last_five_batches },
@@ -345,5 +430,13 @@ const struct test broker_tests[] = {
     { "broker_offsets_in_a_transaction", test_broker_offsets_in_a_transaction },
     { "broker_exhausted_epoch_takes_a_new_producer_id",
       test_broker_exhausted_epoch_takes_a_new_producer_id },
+    { "broker_end_txn_retry_across_a_new_producer_id",
+      test_broker_end_txn_retry_across_a_new_producer_id },
+    { "broker_end_txn_paused_at_marker_answers_its_own_bump",
+      test_broker_end_txn_paused_at_marker_answers_its_own_bump },
+    { "broker_end_txn_while_completing_is_not_answered",
+      test_broker_end_txn_while_completing_is_not_answered },
+    { "broker_add_partition_starts_the_transaction",
+      test_broker_add_partition_starts_the_transaction },
     { NULL, NULL },
 };
