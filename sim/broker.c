@@ -163,9 +163,11 @@ static void wake(struct world *w, uint32_t part)
 }
 
 /* Idempotence: decides whether a produce (pid, epoch, seq) is new, a duplicate of one
- * of the last five batches, out of order, or from a fenced epoch. A producer id the
- * broker does not know, or has forgotten after producer.id.expiration, starts afresh
- * at whatever sequence it sends. */
+ * of the last five batches, out of order, or from a fenced epoch. A producer id new to
+ * the partition, like a new epoch, starts at sequence 0 (Kafka takes any sequence
+ * there, but its requests on one connection arrive in order; links here may reorder
+ * them); one the broker has forgotten after producer.id.expiration starts afresh at
+ * whatever sequence it sends. */
 static enum ack_status check_sequence(struct world *w, struct partition *p, uint32_t pid,
                                       uint16_t epoch, int32_t seq, uint64_t *offset,
                                       struct seq_window **win)
@@ -176,11 +178,11 @@ static enum ack_status check_sequence(struct world *w, struct partition *p, uint
             s = &p->windows[i];
     if (s && w->eng.now - s->last_used >= w->pm->broker_producer_id_expiration)
         *s = (struct seq_window){ .pid = pid, .epoch = epoch, .last_seq = seq - 1 };
-    if (!s) {
+    if (!s) { /* new here: its records start at sequence 0 */
         if (p->nwindows == PRODUCER_IDS_MAX) /* forget the oldest producer id */
             memmove(p->windows, p->windows + 1, sizeof p->windows[0] * --p->nwindows);
         s = &p->windows[p->nwindows++];
-        *s = (struct seq_window){ .pid = pid, .epoch = epoch, .last_seq = seq - 1 };
+        *s = (struct seq_window){ .pid = pid, .epoch = epoch, .last_seq = -1 };
     }
     s->last_used = w->eng.now;
     *win = s;

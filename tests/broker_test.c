@@ -118,6 +118,21 @@ static void test_broker_idempotent_sequence_numbers(void)
     world_fini(&w);
 }
 
+static void test_broker_new_producer_id_starts_at_zero(void)
+{
+    /* A reordering link brings a new producer's second record first: it is refused,
+     * so the producer cannot take its ack for proof that the first is in the log. */
+    if (!setup("", "at-least-once"))
+        return;
+    uint32_t pid;
+    uint16_t epoch;
+    broker_init_producer(&w, 0, &pid, &epoch);
+    CHECK_EQ(produce(2, pid, epoch, 0, 1, NULL), ACK_OUT_OF_ORDER);
+    CHECK_EQ(produce(0, pid, epoch, 0, 0, NULL), ACK_OK);
+    CHECK_EQ(produce(2, pid, epoch, 0, 1, NULL), ACK_OK);
+    world_fini(&w);
+}
+
 static void test_broker_remembers_the_last_five_batches(void)
 {
     if (!setup("", "at-least-once"))
@@ -418,6 +433,7 @@ static void test_broker_add_partition_starts_the_transaction(void)
 
 const struct test broker_tests[] = {
     { "broker_idempotent_sequence_numbers", test_broker_idempotent_sequence_numbers },
+    { "broker_new_producer_id_starts_at_zero", test_broker_new_producer_id_starts_at_zero },
     { "broker_remembers_the_last_five_batches", test_broker_remembers_the_last_five_batches },
     { "broker_forgets_an_expired_producer_id", test_broker_forgets_an_expired_producer_id },
     { "broker_transaction_markers_and_last_stable_offset",

@@ -519,6 +519,20 @@ static void test_end_txn_after_a_timeout_abort_is_refused(void)
     CHECK_EQ(r.charges, 40);
 }
 
+static void test_reordered_first_records_are_not_lost(void)
+{
+    /* A 1..10ms spread reorders produce requests, and every transaction starts a new
+     * epoch at sequence 0 on each partition. A record that overtakes its predecessor
+     * is refused and sent again after it; none is taken as written without being so. */
+    const char *body = "payments 400 every 5ms\npartitions 4\n"
+                       "link producer->broker duplicate 5% delay 1ms..10ms\n"
+                       "crash broker on marker restart after 50ms\n";
+    struct run_result r = outcome(body, "transactional");
+    CHECK_EQ(r.lost_writes, 0);
+    CHECK_EQ(r.lost + r.pending, 0);
+    CHECK_EQ(r.charges, 400);
+}
+
 static void test_exhausted_epoch_takes_a_new_producer_id(void)
 {
     /* One record per transaction, and the defence bumps the epoch at each: after
@@ -605,6 +619,7 @@ const struct test model_tests[] = {
     { "kip890_late_produce", test_kip890_late_produce },
     { "end_txn_after_a_timeout_abort_is_refused", test_end_txn_after_a_timeout_abort_is_refused },
     { "exhausted_epoch_takes_a_new_producer_id", test_exhausted_epoch_takes_a_new_producer_id },
+    { "reordered_first_records_are_not_lost", test_reordered_first_records_are_not_lost },
     { "producer_stops_where_it_crashed_while_catching_up", test_producer_stops_where_it_crashed_while_catching_up },
     { "restart_completes_a_decided_commit", test_restart_completes_a_decided_commit },
     { "restarted_consumer_forgets_its_positions", test_restarted_consumer_forgets_its_positions },
