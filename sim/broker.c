@@ -23,8 +23,10 @@ void broker_init(struct world *w)
 
 void broker_fini(struct world *w)
 {
-    for (uint32_t i = 0; i < w->broker.nparts; i++)
+    for (uint32_t i = 0; i < w->broker.nparts; i++) {
         free(w->broker.parts[i].log);
+        free(w->broker.parts[i].windows);
+    }
     free(w->broker.parts);
     free(w->broker.txns);
 }
@@ -176,11 +178,16 @@ static enum ack_status check_sequence(struct world *w, struct partition *p, uint
     for (uint32_t i = 0; i < p->nwindows; i++)
         if (p->windows[i].pid == pid)
             s = &p->windows[i];
-    if (s && w->eng.now - s->last_used >= w->pm->broker_producer_id_expiration)
+    /* Forgotten after expiration: the same epoch goes on from whatever it sends; an
+     * older one is still fenced, a newer one starts at 0 (below). */
+    if (s && epoch == s->epoch &&
+        w->eng.now - s->last_used >= w->pm->broker_producer_id_expiration)
         *s = (struct seq_window){ .pid = pid, .epoch = epoch, .last_seq = seq - 1 };
     if (!s) { /* new here: its records start at sequence 0 */
-        if (p->nwindows == PRODUCER_IDS_MAX) /* forget the oldest producer id */
-            memmove(p->windows, p->windows + 1, sizeof p->windows[0] * --p->nwindows);
+        if (p->nwindows == p->windows_cap) {
+            p->windows_cap = p->windows_cap ? p->windows_cap * 2 : 4;
+            p->windows = sim_realloc(p->windows, p->windows_cap, sizeof *p->windows);
+        }
         s = &p->windows[p->nwindows++];
         *s = (struct seq_window){ .pid = pid, .epoch = epoch, .last_seq = -1 };
     }
@@ -294,8 +301,8 @@ enum ack_status broker_add_partition(struct world *w, uint32_t pid, uint16_t epo
 {
     struct txn_coordinator_entry *t;
     enum ack_status status = open_transaction(w, pid, epoch, txn_no, &t);
-    if (status != ACK_OK || !t)
-        return ACK_FENCED;
+    if (status != ACK_OK || !t) /* !t: late, defence off: nobody tells the client */
+        return status;
     if (t->first[part] == NO_OFFSET)
         t->first[part] = w->broker.parts[part].len;
     return ACK_OK;

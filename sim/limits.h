@@ -16,7 +16,6 @@
 #define ABOUT_MAX_LEN       255u
 #define LINE_MAX_LEN        1023u       /* one scenario line */
 #define TOKENS_MAX          64u         /* words on one line */
-#define PRODUCER_IDS_MAX    64u         /* producer ids a partition remembers */
 #define SEQUENCE_WINDOW     5u          /* batches remembered per producer id (Kafka) */
 #define EVENT_SLOTS_MAX     (1u << 24)  /* pending events; the heap key packs a slot in 24 bits */
 

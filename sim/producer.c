@@ -73,8 +73,10 @@ void producer_init(struct world *w)
     p->next_seq = sim_alloc(parts, sizeof *p->next_seq);
     p->acked_seq = sim_alloc(parts, sizeof *p->acked_seq);
     p->txn_members = sim_alloc(w->pm->producer_txn_max_records, sizeof *p->txn_members);
-    for (uint32_t part = 0; part < parts; part++)
+    for (uint32_t part = 0; part < parts; part++) {
         p->queue[part].head = NO_PAYMENT;
+        p->acked_seq[part] = -1; /* nothing acknowledged: the next sequence is 0 */
+    }
     p->backlog.head = NO_PAYMENT;
     if (w->st->transactions && w->st->transactional_id == TXN_ID_RANDOM)
         p->transactional_id = 1 + (uint32_t)rng_below(&w->producer_rng, 1u << 30);

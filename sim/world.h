@@ -124,8 +124,8 @@ struct partition {
     uint64_t hanging_first;  /* first record of a transaction nobody will end, or UINT64_MAX */
     uint64_t committed;      /* the group's committed offset */
     bool has_committed;
-    struct seq_window windows[PRODUCER_IDS_MAX];
-    uint32_t nwindows;
+    struct seq_window *windows;  /* one per producer id that has written here */
+    uint32_t nwindows, windows_cap;
 };
 
 enum txn_state { TXN_EMPTY, TXN_ONGOING, TXN_PREPARE_COMMIT, TXN_PREPARE_ABORT,

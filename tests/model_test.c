@@ -519,6 +519,20 @@ static void test_end_txn_after_a_timeout_abort_is_refused(void)
     CHECK_EQ(r.charges, 40);
 }
 
+static void test_transactions_without_the_defence_on_many_partitions(void)
+{
+    /* No fault at all: without the epoch bump, the sequence numbers carry on from one
+     * transaction to the next, and a partition none of whose records was acked yet
+     * still starts at 0. */
+    const char *body = "payments 200 every 5ms\npartitions 4\n"
+                       "set broker.transaction-defense off\n"
+                       "set producer.transaction-records 10\n";
+    struct run_result r = outcome(body, "transactional");
+    CHECK_EQ(r.log_copies, 200);
+    CHECK_EQ(r.charges, 200);
+    CHECK(r.latency_max < 10 * SIM_SEC);
+}
+
 static void test_reordered_first_records_are_not_lost(void)
 {
     /* A 1..10ms spread reorders produce requests, and every transaction starts a new
@@ -620,6 +634,8 @@ const struct test model_tests[] = {
     { "end_txn_after_a_timeout_abort_is_refused", test_end_txn_after_a_timeout_abort_is_refused },
     { "exhausted_epoch_takes_a_new_producer_id", test_exhausted_epoch_takes_a_new_producer_id },
     { "reordered_first_records_are_not_lost", test_reordered_first_records_are_not_lost },
+    { "transactions_without_the_defence_on_many_partitions",
+      test_transactions_without_the_defence_on_many_partitions },
     { "producer_stops_where_it_crashed_while_catching_up", test_producer_stops_where_it_crashed_while_catching_up },
     { "restart_completes_a_decided_commit", test_restart_completes_a_decided_commit },
     { "restarted_consumer_forgets_its_positions", test_restarted_consumer_forgets_its_positions },

@@ -78,6 +78,21 @@ static void test_ctp_end_txn_after_a_timeout_abort_is_refused(void)
     CHECK(r.duplicated > 0); /* the redone batch's charges */
 }
 
+static void test_ctp_late_end_txn_without_the_defence(void)
+{
+    /* A worker's EndTxn is held 150ms and re-sent; the held copy then ends the worker's
+     * next transaction early (KAFKA-17754). Nobody tells the worker: its later outputs
+     * of that batch hang, uncommitted, and it charges nothing twice. */
+    struct run_result r = outcome("payments 60 every 10ms\n"
+                                  "set consumer.request-timeout 100ms\n"
+                                  "set consumer.max-poll-records 10\nset gateway.latency 20ms\n"
+                                  "set broker.transaction-defense off\n"
+                                  "delay consumer->broker on end-txn by 150ms\n", "ctp");
+    CHECK_EQ(r.duplicated, 0);
+    CHECK(r.output_copies < 60);
+    CHECK_EQ(r.output_duplicates, 0);
+}
+
 /* consumer-1 owns the only partition and pauses 30s right after charging payment 20;
  * after the 10s session timeout consumer-2 takes the partition from the last committed
  * offset and charges the zombie's unfinished batch again (the gateway's duplicates in
@@ -146,6 +161,7 @@ const struct test txn_consumer_tests[] = {
     { "ctp_zombie_random_id_without_kip447_commits",
       test_ctp_zombie_random_id_without_kip447_commits },
     { "ctp_new_owner_waits_for_pending_offsets", test_ctp_new_owner_waits_for_pending_offsets },
+    { "ctp_late_end_txn_without_the_defence", test_ctp_late_end_txn_without_the_defence },
     { "ctp_end_txn_after_a_timeout_abort_is_refused",
       test_ctp_end_txn_after_a_timeout_abort_is_refused },
     { NULL, NULL },
