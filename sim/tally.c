@@ -103,7 +103,7 @@ static uint8_t *alive_payments(const struct world *w)
 static void log_anomalies(const struct world *w, bool stopped_early, struct run_result *r)
 {
     uint32_t n = w->tally.payments;
-    uint8_t *readable = sim_alloc(n, 1);
+    uint32_t *readable = sim_alloc(n, sizeof *readable); /* copies: one may pass 255 */
     for (uint32_t part = 0; part < w->sc->partitions; part++) {
         const struct partition *p = &w->broker.parts[part];
         uint64_t cursor = consumer_cursor(w, part);

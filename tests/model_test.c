@@ -519,6 +519,18 @@ static void test_end_txn_after_a_timeout_abort_is_refused(void)
     CHECK_EQ(r.charges, 40);
 }
 
+static void test_hundreds_of_copies_are_counted(void)
+{
+    /* A broker paused 25.6s under a producer re-sending every 100ms: 257 copies of the
+     * one payment, 256 of them duplicates, and no lost write. */
+    const char *body = "payments 1 every 1ms\nset producer.request-timeout 100ms\n"
+                       "pause broker at 0ms for 25600ms\n";
+    struct run_result r = outcome(body, "at-least-once");
+    CHECK_EQ(r.log_copies, 257);
+    CHECK_EQ(r.duplicates_in_log, 256);
+    CHECK_EQ(r.lost_writes, 0);
+}
+
 static void test_transactions_without_the_defence_on_many_partitions(void)
 {
     /* No fault at all: without the epoch bump, the sequence numbers carry on from one
@@ -634,6 +646,7 @@ const struct test model_tests[] = {
     { "end_txn_after_a_timeout_abort_is_refused", test_end_txn_after_a_timeout_abort_is_refused },
     { "exhausted_epoch_takes_a_new_producer_id", test_exhausted_epoch_takes_a_new_producer_id },
     { "reordered_first_records_are_not_lost", test_reordered_first_records_are_not_lost },
+    { "hundreds_of_copies_are_counted", test_hundreds_of_copies_are_counted },
     { "transactions_without_the_defence_on_many_partitions",
       test_transactions_without_the_defence_on_many_partitions },
     { "producer_stops_where_it_crashed_while_catching_up", test_producer_stops_where_it_crashed_while_catching_up },
