@@ -553,45 +553,56 @@ static void axes_values(FILE *out, const struct sweep_results *sr, const uint32_
     }
 }
 
-void report_sweep_csv(FILE *out, const struct sweep_results *sr)
+/* Writes rows for every run of every point, in order, each after its sweep values. */
+typedef void (*run_rows)(FILE *out, const struct sweep_results *sr, const uint32_t *index,
+                         const struct scenario_results *res, uint32_t s, uint32_t i);
+
+static void each_run(FILE *out, const struct sweep_results *sr, run_rows rows)
 {
-    axes_header(out, sr);
-    csv_header(out);
     for (uint32_t p = 0; p < sr->npoints; p++) {
         struct scenario_results res;
         uint32_t index[SWEEP_AXES_MAX];
         report_point(sr, p, &res);
         sweep_point_values(sr->sc, p, index);
         for (uint32_t s = 0; s < sr->nstrategies; s++)
-            for (uint32_t i = 0; i < sr->nseeds; i++) {
-                axes_values(out, sr, index);
-                csv_row(out, &res, s, i);
-            }
+            for (uint32_t i = 0; i < sr->nseeds; i++)
+                rows(out, sr, index, &res, s, i);
     }
+}
+
+static void run_row(FILE *out, const struct sweep_results *sr, const uint32_t *index,
+                    const struct scenario_results *res, uint32_t s, uint32_t i)
+{
+    axes_values(out, sr, index);
+    csv_row(out, res, s, i);
+}
+
+void report_sweep_csv(FILE *out, const struct sweep_results *sr)
+{
+    axes_header(out, sr);
+    csv_header(out);
+    each_run(out, sr, run_row);
+}
+
+/* One row per payment a run named for an anomaly. */
+static void anomaly_rows(FILE *out, const struct sweep_results *sr, const uint32_t *index,
+                         const struct scenario_results *res, uint32_t s, uint32_t i)
+{
+    const struct run_result *r = run_of(res, s, i);
+    for (int k = 0; k < ANOMALY_KINDS; k++)
+        for (uint32_t j = 0; j < r->anomalies[k].count; j++) {
+            axes_values(out, sr, index);
+            fprintf(out, "%s,%s,%llu,%s,%u\r\n", sr->sc->name,
+                    sr->sc->strategies[sr->strategies[s]].name, (unsigned long long)r->seed,
+                    anomaly_names[k], r->anomalies[k].payments[j]);
+        }
 }
 
 void report_anomalies_csv(FILE *out, const struct sweep_results *sr)
 {
     axes_header(out, sr);
     fputs("scenario,strategy,seed,anomaly,payment\r\n", out);
-    for (uint32_t p = 0; p < sr->npoints; p++) {
-        struct scenario_results res;
-        uint32_t index[SWEEP_AXES_MAX];
-        report_point(sr, p, &res);
-        sweep_point_values(sr->sc, p, index);
-        for (uint32_t s = 0; s < sr->nstrategies; s++)
-            for (uint32_t i = 0; i < sr->nseeds; i++) {
-                const struct run_result *r = run_of(&res, s, i);
-                for (int k = 0; k < ANOMALY_KINDS; k++)
-                    for (uint32_t j = 0; j < r->anomalies[k].count; j++) {
-                        axes_values(out, sr, index);
-                        fprintf(out, "%s,%s,%llu,%s,%u\r\n", sr->sc->name,
-                                sr->sc->strategies[sr->strategies[s]].name,
-                                (unsigned long long)r->seed, anomaly_names[k],
-                                r->anomalies[k].payments[j]);
-                    }
-            }
-    }
+    each_run(out, sr, anomaly_rows);
 }
 
 static void write_sweep_csv(FILE *out, const void *sr)

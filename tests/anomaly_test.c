@@ -163,20 +163,6 @@ static bool run_scenario(const char *text, struct scenario_results *res)
     return true;
 }
 
-/* What a writer puts in a FILE, as a string (the caller frees it). */
-static char *capture(void (*write)(FILE *, const void *), const void *ctx)
-{
-    FILE *f = tmpfile();
-    write(f, ctx);
-    long len = ftell(f);
-    char *buf = calloc((size_t)len + 1, 1);
-    rewind(f);
-    if (fread(buf, 1, (size_t)len, f) != (size_t)len)
-        buf[0] = 0;
-    fclose(f);
-    return buf;
-}
-
 static void write_table(FILE *out, const void *res) { report_table(out, res); }
 static void write_anomalies(FILE *out, const void *sr) { report_anomalies_csv(out, sr); }
 static void write_csv(FILE *out, const void *res) { report_csv(out, res); }
@@ -185,7 +171,7 @@ static void test_anomaly_table_names_payments(void)
 {
     struct scenario_results res;
     CHECK(run_scenario(ACK_LOST, &res));
-    char *text = capture(write_table, &res);
+    char *text = test_capture(write_table, &res);
     CHECK(strstr(text, "\n  payments        per strategy, its first seed with any: the smallest "
                        "ids of each\n  at-least-once   seed 1: duplicated 3; duplicate-in-log 3\n"
                        "  follow one up: eosim explain t.scn --strategy at-least-once --seed 1 "
@@ -194,7 +180,7 @@ static void test_anomaly_table_names_payments(void)
     CHECK(strstr(text, " torn-txn\n") != NULL);
     free(text);
     CHECK(run_scenario("scenario clean\npayments 10 every 1ms\n", &res));
-    text = capture(write_table, &res);
+    text = test_capture(write_table, &res);
     CHECK(strstr(text, "\n  payments ") == NULL && strstr(text, "explain") == NULL);
     free(text);
 }
@@ -207,7 +193,7 @@ static void test_anomaly_line_fits_100_columns(void)
     for (int k = 0; k < ANOMALY_KINDS; k++)
         for (uint32_t p = 0; p < 20; p++)
             anomaly_note(&runs[0].anomalies[k], 1000000 + p);
-    char *text = capture(write_table, &res), *line = strstr(text, "\n  transactional   seed 1: ");
+    char *text = test_capture(write_table, &res), *line = strstr(text, "\n  transactional   seed 1: ");
     CHECK(line != NULL);
     if (line) {
         char *end = strchr(line + 1, '\n');
@@ -225,7 +211,7 @@ static void test_anomaly_csv_rows(void)
     struct sweep_results sr = { .sc = &sc, .npoints = 1, .nstrategies = 1, .nseeds = 1,
                                 .runs = runs };
     sr.strategies[0] = res.strategies[0];
-    char *csv = capture(write_anomalies, &sr);
+    char *csv = test_capture(write_anomalies, &sr);
     const char *head = "scenario,strategy,seed,anomaly,payment\r\n"
                        "torn,transactional,1,lost,26\r\ntorn,transactional,1,lost,27\r\n";
     CHECK(strncmp(csv, head, strlen(head)) == 0);
@@ -237,7 +223,7 @@ static void test_anomaly_csv_rows(void)
         rows++;
     CHECK_EQ(rows, 1 + 8 + 5 + 5 + 8); /* header, lost, hanging, lost-write, torn */
     free(csv);
-    csv = capture(write_csv, &res); /* the count in the per-run CSV, near the end */
+    csv = test_capture(write_csv, &res); /* the count in the per-run CSV, near the end */
     CHECK(strstr(csv, ",output_copies,torn_transactions,output_duplicates\r\n") != NULL);
     /* hanging, lost_writes, output_copies, torn, output_duplicates */
     CHECK(strstr(csv, ",5,5,0,1,0\r\n") != NULL);

@@ -16,17 +16,20 @@ static bool setup(const char *extra, const char *strategy)
     snprintf(text, sizeof text, "scenario broker\npayments 100 every 1ms\npartitions 2\n"
              "consumers 2\nstrategy rc from at-least-once consumer.isolation=read-committed\n"
              "strategy ctp from transactional consumer.commit=in-transaction\n%s", extra);
-    struct parse_error err;
-    if (!scenario_parse("broker.scn", text, &sc, &err)) {
-        fprintf(stderr, "  does not parse: %u:%u: %s\n", err.line, err.col, err.message);
-        test_failures++;
-        return false;
-    }
-    int s = scenario_strategy(&sc, strategy, (unsigned)strlen(strategy));
-    CHECK(s >= 0);
+    int s = test_scenario(text, strategy, &sc);
     if (s < 0)
         return false;
     world_init(&w, &sc, (uint32_t)s, 1);
+    return true;
+}
+
+/* setup, then a producer id: an idempotent producer's (tid 0) or a transactional id's. */
+static bool start(const char *extra, const char *strategy, uint32_t tid, uint32_t *pid,
+                  uint16_t *epoch)
+{
+    if (!setup(extra, strategy))
+        return false;
+    broker_init_producer(&w, tid, pid, epoch);
     return true;
 }
 
@@ -122,11 +125,10 @@ static void test_broker_new_producer_id_starts_at_zero(void)
 {
     /* A reordering link brings a new producer's second record first: it is refused,
      * so the producer cannot take its ack for proof that the first is in the log. */
-    if (!setup("", "at-least-once"))
-        return;
     uint32_t pid;
     uint16_t epoch;
-    broker_init_producer(&w, 0, &pid, &epoch);
+    if (!start("", "at-least-once", 0, &pid, &epoch))
+        return;
     CHECK_EQ(produce(2, pid, epoch, 0, 1, NULL), ACK_OUT_OF_ORDER);
     CHECK_EQ(produce(0, pid, epoch, 0, 0, NULL), ACK_OK);
     CHECK_EQ(produce(2, pid, epoch, 0, 1, NULL), ACK_OK);
@@ -135,11 +137,10 @@ static void test_broker_new_producer_id_starts_at_zero(void)
 
 static void test_broker_remembers_the_last_five_batches(void)
 {
-    if (!setup("", "at-least-once"))
-        return;
     uint32_t pid;
     uint16_t epoch;
-    broker_init_producer(&w, 0, &pid, &epoch);
+    if (!start("", "at-least-once", 0, &pid, &epoch))
+        return;
     for (int32_t seq = 0; seq < 7; seq++)
         CHECK_EQ(produce((uint32_t)seq * 2, pid, epoch, 0, seq, NULL), ACK_OK);
     uint64_t offset;
@@ -152,11 +153,10 @@ static void test_broker_remembers_the_last_five_batches(void)
 
 static void test_broker_forgets_an_expired_producer_id(void)
 {
-    if (!setup("set broker.producer-id-expiration 1m\n", "at-least-once"))
-        return;
     uint32_t pid;
     uint16_t epoch;
-    broker_init_producer(&w, 0, &pid, &epoch);
+    if (!start("set broker.producer-id-expiration 1m\n", "at-least-once", 0, &pid, &epoch))
+        return;
     CHECK_EQ(produce(0, pid, epoch, 0, 0, NULL), ACK_OK);
     wait_for(120 * SIM_SEC);
     /* its state is gone: a retry is appended again, any sequence starts afresh */
@@ -168,11 +168,10 @@ static void test_broker_forgets_an_expired_producer_id(void)
 
 static void test_broker_transaction_markers_and_last_stable_offset(void)
 {
-    if (!setup("", "rc"))
-        return;
     uint32_t pid;
     uint16_t epoch;
-    broker_init_producer(&w, 7, &pid, &epoch);
+    if (!start("", "rc", 7, &pid, &epoch))
+        return;
     CHECK_EQ(produce(0, pid, epoch, 1, 0, NULL), ACK_OK);
     CHECK_EQ(produce(1, pid, epoch, 1, 0, NULL), ACK_OK); /* the other partition */
     const struct txn_coordinator_entry *t = &w.broker.txns[0];
@@ -193,11 +192,10 @@ static void test_broker_transaction_markers_and_last_stable_offset(void)
 
 static void test_broker_init_fences_the_zombie(void)
 {
-    if (!setup("", "rc"))
-        return;
     uint32_t pid, pid2;
     uint16_t epoch, epoch2;
-    broker_init_producer(&w, 7, &pid, &epoch);
+    if (!start("", "rc", 7, &pid, &epoch))
+        return;
     CHECK_EQ(produce(0, pid, epoch, 1, 0, NULL), ACK_OK);
     broker_init_producer(&w, 7, &pid2, &epoch2); /* the same transactional id starts again */
     CHECK_EQ(pid2, pid);
@@ -211,11 +209,10 @@ static void test_broker_init_fences_the_zombie(void)
 
 static void test_broker_transaction_timeout_aborts(void)
 {
-    if (!setup("set broker.transaction-timeout 1s\n", "rc"))
-        return;
     uint32_t pid;
     uint16_t epoch;
-    broker_init_producer(&w, 7, &pid, &epoch);
+    if (!start("set broker.transaction-timeout 1s\n", "rc", 7, &pid, &epoch))
+        return;
     CHECK_EQ(produce(0, pid, epoch, 1, 0, NULL), ACK_OK);
     wait_for(2 * SIM_SEC);
     CHECK_EQ(entry(0, 0), ENTRY_ABORTED);
@@ -228,11 +225,10 @@ static void test_broker_transaction_timeout_aborts(void)
 /* A record of transaction 1 that arrives after EndTxn ended it. */
 static void late_produce(bool defense, uint8_t want_status, uint8_t want_entry)
 {
-    if (!setup(defense ? "" : "set broker.transaction-defense off\n", "rc"))
-        return;
     uint32_t pid;
     uint16_t epoch;
-    broker_init_producer(&w, 7, &pid, &epoch);
+    if (!start(defense ? "" : "set broker.transaction-defense off\n", "rc", 7, &pid, &epoch))
+        return;
     CHECK_EQ(produce(0, pid, epoch, 1, 0, NULL), ACK_OK);
     CHECK_EQ(end_txn(NODE_PRODUCER, pid, epoch, 1, false).y & 0xff, ACK_OK); /* abort */
     CHECK_EQ(produce(2, pid, epoch, 1, 1, NULL), want_status);
@@ -329,11 +325,10 @@ static void test_broker_offsets_in_a_transaction(void)
 
 static void test_broker_exhausted_epoch_takes_a_new_producer_id(void)
 {
-    if (!setup("", "rc"))
-        return;
     uint32_t pid, pid2;
     uint16_t epoch;
-    broker_init_producer(&w, 7, &pid, &epoch);
+    if (!start("", "rc", 7, &pid, &epoch))
+        return;
     w.broker.txns[0].epoch = epoch = 32766; /* as after 32766 transactions */
     CHECK_EQ(produce(0, pid, epoch, 1, 0, NULL), ACK_OK);
     struct event a = end_txn(NODE_PRODUCER, pid, epoch, 1, true);
@@ -348,11 +343,10 @@ static void test_broker_exhausted_epoch_takes_a_new_producer_id(void)
 
 static void test_broker_end_txn_retry_across_a_new_producer_id(void)
 {
-    if (!setup("", "rc"))
-        return;
     uint32_t pid;
     uint16_t epoch;
-    broker_init_producer(&w, 7, &pid, &epoch);
+    if (!start("", "rc", 7, &pid, &epoch))
+        return;
     w.broker.txns[0].epoch = epoch = 32766;
     CHECK_EQ(produce(0, pid, epoch, 1, 0, NULL), ACK_OK);
     struct event first = end_txn(NODE_PRODUCER, pid, epoch, 1, true);
@@ -416,11 +410,10 @@ static void test_broker_end_txn_while_completing_is_not_answered(void)
 
 static void test_broker_add_partition_starts_the_transaction(void)
 {
-    if (!setup("set broker.transaction-timeout 1s\n", "ctp"))
-        return;
     uint32_t pid;
     uint16_t epoch;
-    broker_init_producer(&w, 99, &pid, &epoch);
+    if (!start("set broker.transaction-timeout 1s\n", "ctp", 99, &pid, &epoch))
+        return;
     const struct txn_coordinator_entry *t = &w.broker.txns[w.broker.ntxns - 1];
     CHECK_EQ(t->pid, pid);
     CHECK_EQ(broker_add_partition(&w, pid, epoch, 5, 2), ACK_OK); /* output partition 0 */

@@ -24,20 +24,6 @@ static bool parse(const char *text)
     return ok;
 }
 
-/* What a writer puts in a FILE, as a string (the caller frees it). */
-static char *capture(void (*write)(FILE *, const void *), const void *ctx)
-{
-    FILE *f = tmpfile();
-    write(f, ctx);
-    long len = ftell(f);
-    char *buf = calloc((size_t)len + 1, 1);
-    rewind(f);
-    if (fread(buf, 1, (size_t)len, f) != (size_t)len)
-        buf[0] = 0;
-    fclose(f);
-    return buf;
-}
-
 #define BASE "scenario g\npayments 10 every 1ms\n"
 
 static void test_sweep_grid_order(void)
@@ -152,7 +138,7 @@ static void test_sweep_csv_columns_and_order(void)
     CHECK(parse(BASE "sweep set consumer.session-timeout 10s,30s\n"
                      "sweep link gateway->consumer loss 0%,5%\n"));
     struct sweep_results sr = results(4, 1, NULL);
-    char *csv = capture(write_sweep_csv, &sr);
+    char *csv = test_capture(write_sweep_csv, &sr);
     const char *want_head = "consumer.session-timeout_ns,gateway->consumer.loss_ppm,scenario,"
                             "strategy,seed,payments,lost,";
     CHECK(strncmp(csv, want_head, strlen(want_head)) == 0);
@@ -212,7 +198,7 @@ static void test_aggregate_csv_row(void)
     CHECK(parse(BASE));
     const uint64_t lost[3] = { 1, 2, 6 };
     struct sweep_results sr = results(1, 3, lost);
-    char *csv = capture(write_aggregate_csv, &sr);
+    char *csv = test_capture(write_aggregate_csv, &sr);
     const char *head = "scenario,strategy,seeds,payments_mean,payments_sd,payments_ci95_lo,"
                        "payments_ci95_hi,lost_mean,lost_sd,lost_ci95_lo,lost_ci95_hi,";
     CHECK(strncmp(csv, head, strlen(head)) == 0);
@@ -222,7 +208,7 @@ static void test_aggregate_csv_row(void)
     CHECK(strstr(csv, ",10,0,10,10\r\n") != NULL); /* throughput: 10 payments in 1s */
     free(csv);
     sr.nseeds = 1; /* one seed: the mean, and empty fields where a spread would be */
-    csv = capture(write_aggregate_csv, &sr);
+    csv = test_capture(write_aggregate_csv, &sr);
     CHECK(strstr(csv, "\r\ng,at-least-once,1,10,,,,1,,,,") != NULL);
     free(csv);
     free(sr.runs);

@@ -44,9 +44,14 @@ extern int test_failures; /* checks failed in the running test */
     } while (0)
 
 struct run_result;
-/* Parses a scenario from text and runs one strategy under its seed; false (and a
- * failed check) if it does not parse or has no such strategy. */
+struct scenario;
+/* Parses a scenario from text into *sc; the index of the strategy, or -1 (and a failed
+ * check) if it does not parse or has no such strategy. */
+int test_scenario(const char *text, const char *strategy, struct scenario *sc);
+/* The same, then runs the strategy under the scenario's seed; false on failure. */
 bool test_run(const char *text, const char *strategy, struct run_result *r);
+/* What a writer puts in a FILE, as a string (the caller frees it). */
+char *test_capture(void (*write)(FILE *, const void *), const void *ctx);
 
 /* The tables, one per test file, each ending with { NULL, NULL }. */
 extern const struct test engine_tests[];

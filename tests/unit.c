@@ -8,22 +8,41 @@
 
 int test_failures;
 
+int test_scenario(const char *text, const char *strategy, struct scenario *sc)
+{
+    struct parse_error err;
+    if (!scenario_parse("test.scn", text, sc, &err)) {
+        fprintf(stderr, "  does not parse: %u:%u: %s\n", err.line, err.col, err.message);
+        test_failures++;
+        return -1;
+    }
+    int s = scenario_strategy(sc, strategy, (unsigned)strlen(strategy));
+    CHECK(s >= 0);
+    return s;
+}
+
 bool test_run(const char *text, const char *strategy, struct run_result *r)
 {
     static struct scenario sc;
-    struct parse_error err;
     memset(r, 0, sizeof *r);
-    if (!scenario_parse("test.scn", text, &sc, &err)) {
-        fprintf(stderr, "  does not parse: %u:%u: %s\n", err.line, err.col, err.message);
-        test_failures++;
-        return false;
-    }
-    int s = scenario_strategy(&sc, strategy, (unsigned)strlen(strategy));
-    CHECK(s >= 0);
+    int s = test_scenario(text, strategy, &sc);
     if (s < 0)
         return false;
     sim_run(&sc, (uint32_t)s, sc.seed, r);
     return true;
+}
+
+char *test_capture(void (*write)(FILE *, const void *), const void *ctx)
+{
+    FILE *f = tmpfile();
+    write(f, ctx);
+    long len = ftell(f);
+    char *buf = calloc((size_t)len + 1, 1);
+    rewind(f);
+    if (fread(buf, 1, (size_t)len, f) != (size_t)len)
+        buf[0] = 0;
+    fclose(f);
+    return buf;
 }
 
 int main(int argc, char **argv)
