@@ -241,9 +241,9 @@ static enum ack_status open_transaction(struct world *w, uint32_t pid, uint16_t 
         t->end_bumped = false;
         t->txn_no = txn_no;
         t->started = w->eng.now;
-        for (uint32_t i = 0; i < 2 * PARTITIONS_MAX; i++)
+        for (uint32_t i = 0; i < w->broker.nparts; i++)
             t->first[i] = NO_OFFSET;
-        for (uint32_t i = 0; i < PARTITIONS_MAX; i++)
+        for (uint32_t i = 0; i < w->sc->partitions; i++)
             t->offsets[i] = NO_OFFSET;
         t->timeout = sim_timer(w, NODE_BROKER, TIMER_TXN_TIMEOUT,
                                w->pm->broker_transaction_timeout,

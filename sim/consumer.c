@@ -297,10 +297,8 @@ bool output_batch_holds(const struct world *w, uint32_t index, uint32_t payment)
  * numbers, so the broker keeps one copy. */
 static void send_outputs(struct world *w, struct consumer *c)
 {
-    if (!c->outputs_sent) {
+    if (c->outputs_batch == NO_BATCH)
         c->outputs_batch = store_batch(&w->outputs, c->outputs, c->noutputs);
-        c->outputs_sent = true;
-    }
     c->state = CONS_OUTPUT;
     expect_answer(w, c, w->pm->consumer_request_timeout, false);
     link_send(w, c->node, NODE_BROKER, MSG_PRODUCE, c->batch_part, c->outputs_batch,
@@ -484,7 +482,7 @@ static void on_records(struct world *w, struct consumer *c, const struct event *
     if (in_transaction(w)) { /* a new transaction for every batch; the ids increase */
         c->txn_no = sim_request_id(w);
         c->noutputs = 0;
-        c->outputs_sent = false;
+        c->outputs_batch = NO_BATCH;
     }
     for (uint32_t i = 0; i < c->nparts; i++)
         if (c->parts[i] == ev->payment)

@@ -220,9 +220,8 @@ struct consumer {
     int32_t out_seq[PARTITIONS_MAX];  /* next sequence number in the output partition */
     uint32_t txn_no;                  /* the batch's transaction */
     uint32_t *outputs;                /* the batch's output records, by payment ... */
-    uint32_t noutputs;                /* ... how many ... */
-    bool outputs_sent;                /* ... and whether they are in the store as ... */
-    uint32_t outputs_batch;           /* ... this batch (see struct output_store) */
+    uint32_t noutputs;                /* ... how many, and once sent, ... */
+    uint32_t outputs_batch;           /* ... their batch in the store, or NO_BATCH */
     sim_time last_auto_commit;
     sim_time *seen;                   /* consumer.dedup=memory: time+1 a payment was done */
 };
@@ -251,6 +250,7 @@ struct output_batch {
     size_t at;                        /* first payment in `payments` */
     uint32_t n;
 };
+#define NO_BATCH UINT32_MAX
 struct output_store {
     uint32_t *payments;
     size_t len, cap;
