@@ -122,7 +122,7 @@ struct run_ctx {
     struct progress progress;
 };
 
-static void work(void *ctx, size_t index, struct run_result *out)
+static void work(void *ctx, size_t index, void *out)
 {
     batch_run_one(((struct run_ctx *)ctx)->b, index, out);
 }
@@ -160,7 +160,7 @@ bool batch_run(struct batch *b, const size_t *indices, size_t n, unsigned jobs, 
     else
         snprintf(label, sizeof label, "%u scenarios", b->nitems);
     progress_init(&ctx.progress, progress, label, b->npoints, per_point);
-    bool ok = jobs_run(indices, n, jobs, work, done, &ctx, b->results);
+    bool ok = jobs_run(indices, n, jobs, work, done, &ctx, b->results, sizeof *b->results);
     progress_fini(&ctx.progress);
     free(per_point);
     free(all);

@@ -17,6 +17,7 @@ typedef uint64_t sim_time; /* nanoseconds since the start of the run */
 #define SIM_US  ((sim_time)1000)
 #define SIM_MS  ((sim_time)1000000)
 #define SIM_SEC ((sim_time)1000000000)
+#define SIM_NEVER UINT64_MAX /* a time that never comes */
 
 enum event_type {
     EV_MSG = 1,  /* a message arrives at node */

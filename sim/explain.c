@@ -134,10 +134,19 @@ static uint8_t request_kind(const struct story *s, uint32_t req)
     return 0;
 }
 
+/* "FILE line N", or, for a fault eosim check placed, that it did. */
+static const char *fault_origin(const struct scenario *sc, const struct fault *f, char *buf,
+                                size_t size)
+{
+    if (f->line)
+        snprintf(buf, size, "%s line %u", sc->file, f->line);
+    else
+        snprintf(buf, size, "placed by eosim check");
+    return buf;
+}
+
 static void tell_fault(struct story *s, uint64_t cause)
 {
-    static const char *const kinds[] = { "crash", "pause", "cut", "drop", "reset-offsets",
-                                         "delay" };
     for (size_t i = 0; i < s->t->len; i++) {
         const struct trace_record *r = &s->t->recs[i];
         if (r->what != TRACE_FAULT || r->cause != cause)
@@ -149,9 +158,10 @@ static void tell_fault(struct story *s, uint64_t cause)
             snprintf(when, sizeof when, " on %s payment %u", point_names[f->point], f->payment);
         else if (f->point)
             snprintf(when, sizeof when, " on %s", point_names[f->point]);
-        say(s, r->t, "fault: %s %s%s (%s line %u)", kinds[f->kind],
+        char origin[300];
+        say(s, r->t, "fault: %s %s%s (%s)", fault_kind_names[f->kind],
             f->kind == FAULT_RESET ? "of the group's offsets" : name(f->node, a), when,
-            s->sc->file, f->line);
+            fault_origin(s->sc, f, origin, sizeof origin));
     }
 }
 
@@ -197,10 +207,26 @@ static const char *key_words(const struct strategy *st)
                                                 : "without an idempotency key";
 }
 
+/* A delivery that is the copy a scripted `duplicate` made: say so, once per step. */
+static void tell_copy(struct story *s, const struct trace_record *e)
+{
+    for (size_t i = 0; e->type == EV_MSG && i < s->t->len; i++) {
+        const struct trace_record *r = &s->t->recs[i];
+        if (r->what != TRACE_COPY || r->id != e->id)
+            continue;
+        char origin[300];
+        found_root(s, (int)r->x, NULL);
+        say(s, r->t, "%s: the %s #%u is delivered twice (scripted `duplicate`, %s)",
+            link_names[r->link], trace_kind_name(EV_MSG, r->kind), r->req,
+            fault_origin(s->sc, &s->sc->faults[r->x], origin, sizeof origin));
+    }
+}
+
 /* One step of a causal chain, if it is worth a line. */
 static void tell_step(struct story *s, const struct trace_record *e)
 {
     char a[16], b[16];
+    tell_copy(s, e);
     if (e->type == EV_RESTART || (e->type == EV_MSG && e->kind == MSG_RECORDS))
         s->joined = false;
     const char *node = name(e->node, a);

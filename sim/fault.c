@@ -15,10 +15,16 @@ static void pause_node(struct world *w, uint8_t node, sim_time length)
         n->paused_until = w->eng.now + length;
 }
 
+void fault_mark(struct world *w, uint32_t index)
+{
+    w->fault_done[index] = true;
+    w->fault_time[index] = w->eng.now;
+}
+
 void fault_fire(struct world *w, uint32_t index)
 {
     const struct fault *f = &w->sc->faults[index];
-    w->fault_done[index] = true;
+    fault_mark(w, index);
     sim_note(w, TRACE_FAULT, f->kind == FAULT_RESET ? NODE_BROKER : f->node, UINT32_MAX, index,
              f->kind);
     switch (f->kind) {
@@ -36,7 +42,8 @@ void fault_schedule_all(struct world *w)
 {
     for (uint32_t i = 0; i < w->sc->nfaults; i++) {
         const struct fault *f = &w->sc->faults[i];
-        if (f->kind == FAULT_CUT || f->kind == FAULT_DROP || f->kind == FAULT_DELAY) {
+        if (f->kind == FAULT_CUT || f->kind == FAULT_DROP || f->kind == FAULT_DELAY ||
+            f->kind == FAULT_DUPLICATE) {
             w->link_has_faults[f->link] = true;
         } else if (f->point) {
             w->point_armed[f->point] = true;

@@ -15,12 +15,7 @@
 
 #include "check.h"
 
-/* What a worker sends for each run. */
-struct record {
-    uint64_t index;
-    struct run_result result;
-};
-
+/* What a worker sends for each run: its index (a uint64_t), then `size` bytes of result. */
 struct worker {
     pid_t pid;
     int fd;               /* read end of its pipe; -1 once it has closed */
@@ -28,7 +23,7 @@ struct worker {
     size_t expected;      /* results it owes */
     size_t received;
     size_t have;          /* bytes of the record being read */
-    struct record rec;
+    unsigned char *rec;   /* the record being read: index, then the result */
 };
 
 unsigned jobs_default(void)
@@ -58,14 +53,15 @@ static bool write_all(int fd, const void *buf, size_t len)
  * (so the parent can show progress), then _exit, which leaves the parent's stdio
  * buffers and exit handlers alone. */
 static void worker_main(int fd, unsigned w, unsigned workers, const size_t *indices, size_t n,
-                        jobs_work_fn work, void *ctx)
+                        jobs_work_fn work, void *ctx, size_t size)
 {
+    unsigned char *rec = sim_alloc(1, sizeof(uint64_t) + size);
     for (size_t k = w; k < n; k += workers) {
-        struct record rec;
-        memset(&rec, 0, sizeof rec);
-        rec.index = indices[k];
-        work(ctx, indices[k], &rec.result);
-        if (!write_all(fd, &rec, sizeof rec))
+        uint64_t index = indices[k];
+        memset(rec, 0, sizeof index + size);
+        memcpy(rec, &index, sizeof index);
+        work(ctx, indices[k], rec + sizeof index);
+        if (!write_all(fd, rec, sizeof index + size))
             _exit(3);
     }
     close(fd);
@@ -73,7 +69,7 @@ static void worker_main(int fd, unsigned w, unsigned workers, const size_t *indi
 }
 
 static bool start_workers(struct worker *ws, unsigned workers, const size_t *indices, size_t n,
-                          jobs_work_fn work, void *ctx)
+                          jobs_work_fn work, void *ctx, size_t size)
 {
     fflush(NULL); /* nothing buffered may be written twice */
     for (unsigned w = 0; w < workers; w++) {
@@ -94,11 +90,12 @@ static bool start_workers(struct worker *ws, unsigned workers, const size_t *ind
             close(fds[0]);
             for (unsigned v = 0; v < w; v++)
                 close(ws[v].fd);
-            worker_main(fds[1], w, workers, indices, n, work, ctx);
+            worker_main(fds[1], w, workers, indices, n, work, ctx, size);
         }
         close(fds[1]);
         ws[w] = (struct worker){ .pid = pid, .fd = fds[0], .number = w,
-                                 .expected = n / workers + (w < n % workers) };
+                                 .expected = n / workers + (w < n % workers),
+                                 .rec = sim_alloc(1, sizeof(uint64_t) + size) };
     }
     return true;
 }
@@ -107,7 +104,8 @@ static bool start_workers(struct worker *ws, unsigned workers, const size_t *ind
 struct sink {
     const size_t *indices;
     unsigned workers;
-    struct run_result *results;
+    unsigned char *results;
+    size_t size;
     jobs_done_fn done;
     void *ctx;
 };
@@ -116,7 +114,8 @@ struct sink {
  * list order, so each record's index is known in advance: anything else is a bug. */
 static bool read_worker(struct worker *wk, const struct sink *k)
 {
-    ssize_t got = read(wk->fd, (char *)&wk->rec + wk->have, sizeof wk->rec - wk->have);
+    size_t whole = sizeof(uint64_t) + k->size;
+    ssize_t got = read(wk->fd, wk->rec + wk->have, whole - wk->have);
     if (got < 0 && errno == EINTR)
         return true;
     if (got <= 0) {
@@ -125,18 +124,20 @@ static bool read_worker(struct worker *wk, const struct sink *k)
         return true;
     }
     wk->have += (size_t)got;
-    if (wk->have < sizeof wk->rec)
+    if (wk->have < whole)
         return true;
     wk->have = 0;
+    uint64_t index;
+    memcpy(&index, wk->rec, sizeof index);
     if (wk->received >= wk->expected ||
-        wk->rec.index != k->indices[wk->number + wk->received * k->workers]) {
+        index != k->indices[wk->number + wk->received * k->workers]) {
         fprintf(stderr, "eosim: worker %u sent a record out of turn\n", wk->number + 1);
         return false;
     }
     wk->received++;
-    k->results[wk->rec.index] = wk->rec.result;
+    memcpy(k->results + (size_t)index * k->size, wk->rec + sizeof index, k->size);
     if (k->done)
-        k->done(k->ctx, (size_t)wk->rec.index);
+        k->done(k->ctx, (size_t)index);
     return true;
 }
 
@@ -192,7 +193,7 @@ static bool reap(struct worker *ws, unsigned workers, bool ok)
 }
 
 bool jobs_run(const size_t *indices, size_t n, unsigned workers, jobs_work_fn work,
-              jobs_done_fn done, void *ctx, struct run_result *results)
+              jobs_done_fn done, void *ctx, void *results, size_t size)
 {
     if (workers > n)
         workers = (unsigned)n;
@@ -200,7 +201,7 @@ bool jobs_run(const size_t *indices, size_t n, unsigned workers, jobs_work_fn wo
         workers = JOBS_MAX;
     if (workers <= 1) {
         for (size_t k = 0; k < n; k++) {
-            work(ctx, indices[k], &results[indices[k]]);
+            work(ctx, indices[k], (unsigned char *)results + indices[k] * size);
             if (done)
                 done(ctx, indices[k]);
         }
@@ -209,10 +210,12 @@ bool jobs_run(const size_t *indices, size_t n, unsigned workers, jobs_work_fn wo
     struct worker *ws = sim_alloc(workers, sizeof *ws);
     for (unsigned w = 0; w < workers; w++)
         ws[w].fd = -1;
-    bool ok = start_workers(ws, workers, indices, n, work, ctx);
-    struct sink k = { indices, workers, results, done, ctx };
+    bool ok = start_workers(ws, workers, indices, n, work, ctx, size);
+    struct sink k = { indices, workers, results, size, done, ctx };
     ok = ok && collect(ws, workers, &k);
     ok = reap(ws, workers, ok);
+    for (unsigned w = 0; w < workers; w++)
+        free(ws[w].rec);
     free(ws);
     return ok;
 }

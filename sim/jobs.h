@@ -12,20 +12,21 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "tally.h"
 
 #define JOBS_MAX 256u
 
-/* Computes the run with this index (called in a worker, or in-process for one job). */
-typedef void (*jobs_work_fn)(void *ctx, size_t index, struct run_result *out);
+/* Computes the run with this index into `out` (`size` bytes, zeroed), in a worker or
+ * in-process for one job. */
+typedef void (*jobs_work_fn)(void *ctx, size_t index, void *out);
 /* Called in the parent when the result of a run has been stored. */
 typedef void (*jobs_done_fn)(void *ctx, size_t index);
 
 /* Runs indices[0..n) on `workers` processes (in this process when 1) and stores each
- * result in results[index]. False, with a message on stderr, if a worker could not be
- * started or died before sending all its results. */
+ * result, a plain value of `size` bytes, at results + index * size. False, with a
+ * message on stderr, if a worker could not be started or died before sending all its
+ * results. */
 bool jobs_run(const size_t *indices, size_t n, unsigned workers, jobs_work_fn work,
-              jobs_done_fn done, void *ctx, struct run_result *results);
+              jobs_done_fn done, void *ctx, void *results, size_t size);
 /* The number of online processors, at least 1 and at most JOBS_MAX. */
 unsigned jobs_default(void);
 

@@ -17,23 +17,51 @@ static int cut_now(const struct world *w, enum link_id l)
     return -1;
 }
 
+/* What a message carries that a targeted fault can match: no payment (it names
+ * partitions or transactions), one payment, or a batch of them. */
+enum carry { CARRIES_NONE, CARRIES_ONE, CARRIES_BATCH };
+
+static enum carry carries(const struct event *msg)
+{
+    if (msg->kind == MSG_RECORDS || (msg->kind == MSG_PRODUCE && msg->from >= NODE_CONSUMER_1) ||
+        (msg->kind == MSG_ACK && msg->node >= NODE_CONSUMER_1)) /* a worker's batch */
+        return CARRIES_BATCH;
+    if (msg->kind == MSG_FETCH || msg->kind == MSG_OFFSET_FETCH || msg->kind == MSG_OFFSETS ||
+        msg->kind == MSG_COMMIT || msg->kind == MSG_COMMIT_ACK || msg->kind == MSG_END_TXN ||
+        msg->kind == MSG_END_TXN_ACK || msg->kind >= MSG_JOIN)
+        return CARRIES_NONE;
+    return CARRIES_ONE;
+}
+
 static bool message_holds(const struct world *w, const struct event *msg, uint32_t payment)
 {
     if (payment == ANY_PAYMENT)
         return true;
+    switch (carries(msg)) {
+    case CARRIES_NONE: return false;
+    case CARRIES_ONE: return msg->payment == payment;
+    default: break;
+    }
     if (msg->kind == MSG_RECORDS)
         return broker_records_hold(w, msg->payment, msg->x, msg->y, payment);
-    if ((msg->kind == MSG_PRODUCE && msg->from >= NODE_CONSUMER_1) ||
-        (msg->kind == MSG_ACK && msg->node >= NODE_CONSUMER_1)) /* a worker's batch */
-        return output_batch_holds(w, msg->id, payment);
-    if (msg->kind == MSG_FETCH || msg->kind == MSG_OFFSET_FETCH || msg->kind == MSG_OFFSETS ||
-        msg->kind == MSG_COMMIT || msg->kind == MSG_COMMIT_ACK || msg->kind == MSG_END_TXN ||
-        msg->kind == MSG_END_TXN_ACK || msg->kind >= MSG_JOIN)
-        return false; /* these name partitions or transactions, not payments */
-    return msg->payment == payment;
+    return output_batch_holds(w, msg->id, payment);
 }
 
-/* A targeted `drop` or `delay` takes exactly one message: the first that matches.
+/* For eosim check: the message, with every payment it carries. */
+static void record_message(struct world *w, enum link_id l, const struct event *msg)
+{
+    enum carry c = carries(msg);
+    if (c != CARRIES_BATCH) {
+        recording_add(w->rec, REACH_MESSAGE, (uint8_t)l, msg->kind,
+                      c == CARRIES_ONE ? msg->payment : UINT32_MAX, w->eng.now);
+        return;
+    }
+    for (uint32_t p = 0; p < w->sc->payments; p++)
+        if (message_holds(w, msg, p))
+            recording_add(w->rec, REACH_MESSAGE, (uint8_t)l, msg->kind, p, w->eng.now);
+}
+
+/* A targeted `drop`, `delay` or `duplicate` takes exactly one message: the first that matches.
  * Returns the fault's index, or -1. */
 static int targeted(struct world *w, enum fault_kind kind, enum link_id l,
                     const struct event *msg)
@@ -42,7 +70,7 @@ static int targeted(struct world *w, enum fault_kind kind, enum link_id l,
         const struct fault *ft = &w->sc->faults[f];
         if (ft->kind == kind && !w->fault_done[f] && ft->link == l &&
             ft->msg_kind == msg->kind && message_holds(w, msg, ft->payment)) {
-            w->fault_done[f] = true;
+            fault_mark(w, f);
             return (int)f;
         }
     }
@@ -51,7 +79,8 @@ static int targeted(struct world *w, enum fault_kind kind, enum link_id l,
 
 static void note(struct world *w, enum trace_what what, const struct event *msg, uint64_t x)
 {
-    uint64_t id = what == TRACE_SEND || what == TRACE_DUPLICATE ? w->eng.sequence : 0;
+    uint64_t id = what == TRACE_SEND || what == TRACE_DUPLICATE || what == TRACE_COPY
+                      ? w->eng.sequence : 0;
     sim_trace(w, what, id, msg->node, msg, event_payment(msg), x);
 }
 
@@ -62,6 +91,8 @@ static void put(struct world *w, const struct event *msg)
     struct rng *r = &w->link_rng[l];
     w->tally.messages++;
     w->tally.link_messages[l]++;
+    if (w->rec)
+        record_message(w, l, msg);
     sim_time held = 0;
     if (w->link_has_faults[l]) {
         int cut = cut_now(w, l), drop = cut < 0 ? targeted(w, FAULT_DROP, l, msg) : -1;
@@ -81,9 +112,16 @@ static void put(struct world *w, const struct event *msg)
             note(w, TRACE_LOSS, msg, c->loss_ppm);
         return;
     }
-    sim_schedule(w, held + rng_range(r, c->delay_min, c->delay_max), msg);
+    sim_time delay = held + rng_range(r, c->delay_min, c->delay_max);
+    sim_schedule(w, delay, msg);
     if (w->trace)
         note(w, TRACE_SEND, msg, 0);
+    int copy = w->link_has_faults[l] ? targeted(w, FAULT_DUPLICATE, l, msg) : -1;
+    if (copy >= 0) { /* the copy arrives with the original: no draw of its own */
+        sim_schedule(w, delay, msg);
+        if (w->trace)
+            note(w, TRACE_COPY, msg, (uint64_t)copy);
+    }
     if (rng_chance(r, c->duplicate_ppm)) {
         sim_schedule(w, rng_range(r, c->delay_min, c->delay_max), msg);
         if (w->trace)

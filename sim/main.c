@@ -15,6 +15,7 @@
 #include "chart.h"
 #include "check.h"
 #include "explain.h"
+#include "explore.h"
 #include "html.h"
 #include "jobs.h"
 #include "progress.h"
@@ -32,8 +33,8 @@ struct options {
     int nfiles;
     const char *out_dir, *strategy;
     const char *mermaid, *trace, *perfetto;  /* explain (and run's traces) */
-    uint64_t seed, runs, jobs, shard_k, shard_n, payment;
-    bool has_seed, has_runs, has_jobs, has_payment, all, stats, quiet;
+    uint64_t seed, runs, jobs, shard_k, shard_n, payment, depth;
+    bool has_seed, has_runs, has_jobs, has_payment, has_depth, all, stats, quiet;
     int charts; /* -1: the command's default, 0: --no-charts, 1: --charts */
 };
 
@@ -44,6 +45,7 @@ static void usage(FILE *out)
           "       eosim merge SHARD... [--out DIR] [--jobs N] [--quiet] [--no-charts]\n"
           "       eosim explain FILE --strategy S [--seed N] [--payment K | --first | --all]\n"
           "                     [--mermaid FILE] [--trace FILE] [--perfetto FILE]\n"
+          "       eosim check FILE... [--depth K] [--strategy S] [--seed N] [--out DIR]\n"
           "       eosim validate FILE...\n"
           "       eosim --help | --version\n"
           "\n"
@@ -58,16 +60,23 @@ static void usage(FILE *out)
           "          at its root, how a payment came to be lost or charged twice, with a\n"
           "          sequence diagram (--first: the first such payment, the default; --all:\n"
           "          every one; --payment K: that one)\n"
+          "check     run the scenario once per strategy, recording every protocol point\n"
+          "          reached and message sent; then every placement of up to K faults there\n"
+          "          (crash, eviction pause, drop, duplicate, late delivery, offset rewind)\n"
+          "          as one run each; print per strategy how many lose, charge twice,\n"
+          "          disagree or break Kafka, the minimal counterexample of each as .scn\n"
+          "          lines with its story, and check the `expect-all`/`expect-some` lines\n"
           "validate  parse the scenarios and report the first error of each\n"
           "\n"
           "--seed N      first seed (overrides the scenario's `seed`)\n"
           "--runs N      number of seeds, N, N+1, ... (overrides `runs`)\n"
           "--strategy S  run only strategy S (a preset or one the scenario defines)\n"
+          "--depth K     check: faults per placement, 1 (the default) to 3\n"
           "--out DIR     write DIR/<scenario>.csv (one row per run), DIR/<scenario>.agg.csv\n"
           "              (mean, sd and 95% interval across seeds) and\n"
           "              DIR/<scenario>.anomalies.csv (the payments behind each anomaly);\n"
           "              with charts, also DIR/charts/ (gnuplot scripts, PNG, SVG) and\n"
-          "              DIR/index.html\n"
+          "              DIR/index.html; check writes DIR/<scenario>.check.csv\n"
           "--charts      write charts and index.html with --out (the default for sweep)\n"
           "--no-charts   do not (the default for run)\n"
           "--jobs N      run on N processes (default: the number of cores); the output is\n"
@@ -130,6 +139,8 @@ static int option(int argc, char **argv, int *i, struct options *o)
         rc = shard_arg(next, o);
     else if (strcmp(a, "--payment") == 0)
         rc = number(next, &o->payment, a), o->has_payment = true;
+    else if (strcmp(a, "--depth") == 0)
+        rc = number(next, &o->depth, a), o->has_depth = true;
     else if (strcmp(a, "--out") == 0 || strcmp(a, "--strategy") == 0 ||
              strcmp(a, "--mermaid") == 0 || strcmp(a, "--trace") == 0 ||
              strcmp(a, "--perfetto") == 0) {
@@ -179,6 +190,8 @@ static int parse_args(int argc, char **argv, struct options *o)
         return usage_error("--runs must be between 1 and %s", "100000");
     if (o->has_jobs && (o->jobs < 1 || o->jobs > JOBS_MAX))
         return usage_error("--jobs must be between 1 and %s", "256");
+    if (o->has_depth && (o->depth < 1 || o->depth > CHECK_DEPTH_MAX))
+        return usage_error("--depth must be between 1 and %s", "3");
     if (!o->has_jobs)
         o->jobs = jobs_default();
     return 0;
@@ -475,6 +488,38 @@ static int command_explain(const struct options *o, bool trace_only)
     return 0;
 }
 
+/* check: each scenario in turn; the worst exit status. */
+static int command_check(const struct options *o)
+{
+    static struct scenario sc;
+    int worst = 0;
+    for (int f = 0; f < o->nfiles && worst < 2; f++) {
+        struct parse_error err;
+        if (!scenario_load(o->files[f], &sc, &err)) {
+            parse_error_print(&err, stderr);
+            return 2;
+        }
+        int s = o->strategy ? scenario_strategy(&sc, o->strategy, (unsigned)strlen(o->strategy))
+                            : -1;
+        if (o->strategy && s < 0) {
+            fprintf(stderr, "%s: error: no strategy named '%s'\n", o->files[f], o->strategy);
+            return 2;
+        }
+        if (!make_out_dir(o->out_dir))
+            return 2;
+        struct check_request rq = {
+            .depth = o->has_depth ? (uint32_t)o->depth : 1, .strategy = s,
+            .seed = o->has_seed ? o->seed : sc.seed, .jobs = (unsigned)o->jobs,
+            .out_dir = o->out_dir, .quiet = o->quiet, .progress = progress_wanted(o->quiet),
+        };
+        if (f > 0 && !o->quiet)
+            fputc('\n', stdout);
+        int rc = explore_command(stdout, &sc, &rq);
+        worst = rc > worst ? rc : worst;
+    }
+    return worst;
+}
+
 static int command_validate(const struct options *o)
 {
     struct batch b;
@@ -498,7 +543,7 @@ int main(int argc, char **argv)
     } else if (!cmd) {
         rc = usage_error("%s", "no command given");
     } else if (strcmp(cmd, "run") && strcmp(cmd, "sweep") && strcmp(cmd, "merge") &&
-               strcmp(cmd, "validate") && strcmp(cmd, "explain")) {
+               strcmp(cmd, "validate") && strcmp(cmd, "explain") && strcmp(cmd, "check")) {
         rc = usage_error("unknown command '%s'", cmd);
     } else if (o.nfiles == 0) {
         rc = usage_error(strcmp(cmd, "merge") == 0 ? "%s needs at least one shard file"
@@ -509,6 +554,8 @@ int main(int argc, char **argv)
         rc = command_merge(&o);
     } else if (strcmp(cmd, "validate") == 0) {
         rc = command_validate(&o);
+    } else if (strcmp(cmd, "check") == 0) {
+        rc = command_check(&o);
     } else if (strcmp(cmd, "explain") == 0) {
         rc = command_explain(&o, false);
     } else if (o.trace || o.perfetto) {

@@ -20,25 +20,28 @@ static const struct run_result *run_of(const struct scenario_results *res, uint3
     return &res->runs[(size_t)s * res->nseeds + i];
 }
 
+uint64_t report_run_metric(const struct run_result *r, enum metric m)
+{
+    const uint64_t values[METRIC_COUNT] = {
+        [METRIC_LOST] = r->lost, [METRIC_DUPLICATED] = r->duplicated,
+        [METRIC_PENDING] = r->pending, [METRIC_CHARGES] = r->charges,
+        [METRIC_LEDGER_ROWS] = r->ledger_rows, [METRIC_LOG_COPIES] = r->log_copies,
+        [METRIC_DELIVERIES] = r->deliveries, [METRIC_OUTPUT_COPIES] = r->output_copies,
+        [METRIC_DUPLICATES_IN_LOG] = r->duplicates_in_log,
+        [METRIC_ABORTED_READS] = r->aborted_reads,
+        [METRIC_SKIPPED_OFFSETS] = r->skipped_offsets, [METRIC_HANGING] = r->hanging,
+        [METRIC_LOST_WRITES] = r->lost_writes,
+        [METRIC_TORN_TRANSACTIONS] = r->torn_transactions,
+        [METRIC_OUTPUT_DUPLICATES] = r->output_duplicates,
+    };
+    return values[m];
+}
+
 uint64_t report_metric(const struct scenario_results *res, uint32_t s, enum metric m)
 {
     uint64_t sum = 0;
-    for (uint32_t i = 0; i < res->nseeds; i++) {
-        const struct run_result *r = run_of(res, s, i);
-        const uint64_t values[METRIC_COUNT] = {
-            [METRIC_LOST] = r->lost, [METRIC_DUPLICATED] = r->duplicated,
-            [METRIC_PENDING] = r->pending, [METRIC_CHARGES] = r->charges,
-            [METRIC_LEDGER_ROWS] = r->ledger_rows, [METRIC_LOG_COPIES] = r->log_copies,
-            [METRIC_DELIVERIES] = r->deliveries, [METRIC_OUTPUT_COPIES] = r->output_copies,
-            [METRIC_DUPLICATES_IN_LOG] = r->duplicates_in_log,
-            [METRIC_ABORTED_READS] = r->aborted_reads,
-            [METRIC_SKIPPED_OFFSETS] = r->skipped_offsets, [METRIC_HANGING] = r->hanging,
-            [METRIC_LOST_WRITES] = r->lost_writes,
-            [METRIC_TORN_TRANSACTIONS] = r->torn_transactions,
-            [METRIC_OUTPUT_DUPLICATES] = r->output_duplicates,
-        };
-        sum += values[m];
-    }
+    for (uint32_t i = 0; i < res->nseeds; i++)
+        sum += report_run_metric(run_of(res, s, i), m);
     return sum;
 }
 
@@ -272,7 +275,7 @@ void report_table(FILE *out, const struct scenario_results *res)
     payment_lines(out, res);
 }
 
-static bool holds(uint64_t got, enum compare_op op, uint64_t want)
+bool report_holds(uint64_t got, enum compare_op op, uint64_t want)
 {
     switch (op) {
     case OP_EQ: return got == want;
@@ -295,7 +298,7 @@ static uint32_t expectations(FILE *out, const struct scenario_results *res, cons
             if (res->strategies[s] != x->strategy)
                 continue;
             uint64_t got = report_metric(res, s, (enum metric)x->metric);
-            if (holds(got, (enum compare_op)x->op, x->value))
+            if (report_holds(got, (enum compare_op)x->op, x->value))
                 continue;
             failed++;
             fprintf(out, "%s:%u: expectation failed: %s %s %s %llu, got %llu%s%s\n", sc->file,

@@ -23,6 +23,9 @@ void report_table(FILE *out, const struct scenario_results *res);
 /* Checks the scenario's expectations; prints each failure on `out`. Returns the
  * number that failed. */
 uint32_t report_expectations(FILE *out, const struct scenario_results *res);
+/* A metric of one run, and whether `got OP want` holds. */
+uint64_t report_run_metric(const struct run_result *r, enum metric m);
+bool report_holds(uint64_t got, enum compare_op op, uint64_t want);
 /* Sum of a metric over every seed of one strategy. */
 uint64_t report_metric(const struct scenario_results *res, uint32_t strategy_slot,
                        enum metric m);

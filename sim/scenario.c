@@ -497,14 +497,18 @@ static bool message_target(struct parser *p, struct fault *f)
     return payment_number(p, f);
 }
 
-static bool st_drop(struct parser *p)
+/* `drop` and `duplicate`: a fault on one message and nothing more. */
+static bool one_message(struct parser *p, enum fault_kind kind)
 {
-    struct fault *f = new_fault(p, FAULT_DROP);
+    struct fault *f = new_fault(p, kind);
     if (!f || !message_target(p, f))
         return false;
     p->sc->nfaults++;
     return finish(p);
 }
+
+static bool st_drop(struct parser *p) { return one_message(p, FAULT_DROP); }
+static bool st_duplicate(struct parser *p) { return one_message(p, FAULT_DUPLICATE); }
 
 static bool st_delay(struct parser *p)
 {
@@ -681,8 +685,11 @@ static bool st_strategies(struct parser *p)
     return true;
 }
 
-static bool st_expect(struct parser *p)
+/* `expect`, `expect-all` and `expect-some`: a strategy, then METRIC OP NUMBER... */
+static bool expectation_list(struct parser *p, enum expect_scope scope)
 {
+    struct expectation *all = scope == EXPECT_RUN ? p->sc->expects : p->sc->space_expects;
+    uint32_t *n = scope == EXPECT_RUN ? &p->sc->nexpects : &p->sc->nspace_expects;
     const struct token *t = next(p, "a strategy name");
     uint8_t s = 0;
     if (!t || !strategy_ref(p, t, &s))
@@ -690,9 +697,9 @@ static bool st_expect(struct parser *p)
     if (at_end(p))
         return fail(p, p->eol_col, "expected METRIC OP NUMBER");
     while (!at_end(p)) {
-        if (p->sc->nexpects >= EXPECTS_MAX)
+        if (*n >= EXPECTS_MAX)
             return fail(p, p->tok[p->i].col, "too many expectations (limit is %u)", EXPECTS_MAX);
-        struct expectation *e = &p->sc->expects[p->sc->nexpects];
+        struct expectation *e = &all[*n];
         const struct token *m = next(p, "a metric");
         int metric = -1;
         for (int i = 0; i < METRIC_COUNT; i++)
@@ -715,14 +722,18 @@ static bool st_expect(struct parser *p)
         if (op < 0)
             return fail(p, o->col, "expected a comparison (= != < <= > >=), got '%.*s'",
                         (int)o->len, o->s);
-        *e = (struct expectation){ .strategy = s, .metric = (uint8_t)metric, .op = (uint8_t)op,
+        *e = (struct expectation){ .strategy = s, .scope = (uint8_t)scope, .metric = (uint8_t)metric, .op = (uint8_t)op,
                                    .line = p->line, .col = t->col };
         if (!count(p, "the number to compare with", 0, UINT64_MAX, &e->value))
             return false;
-        p->sc->nexpects++;
+        (*n)++;
     }
     return true;
 }
+
+static bool st_expect(struct parser *p) { return expectation_list(p, EXPECT_RUN); }
+static bool st_expect_all(struct parser *p) { return expectation_list(p, EXPECT_ALL); }
+static bool st_expect_some(struct parser *p) { return expectation_list(p, EXPECT_SOME); }
 
 /* ---- sweep: what it varies, then its values (sweep.c parses and expands them) ---- */
 
@@ -874,9 +885,10 @@ static const struct statement {
     { "runs", st_runs }, { "until", st_until }, { "payments", st_payments },
     { "partitions", st_partitions }, { "consumers", st_consumers }, { "link", st_link },
     { "cut", st_cut }, { "crash", st_crash }, { "pause", st_pause }, { "drop", st_drop },
-    { "delay", st_delay },
+    { "delay", st_delay }, { "duplicate", st_duplicate },
     { "reset-offsets", st_reset_offsets }, { "set", st_set }, { "strategy", st_strategy },
-    { "strategies", st_strategies }, { "expect", st_expect }, { "sweep", st_sweep },
+    { "strategies", st_strategies }, { "expect", st_expect },
+    { "expect-all", st_expect_all }, { "expect-some", st_expect_some }, { "sweep", st_sweep },
 };
 
 /* ---- lines ---- */
@@ -948,6 +960,24 @@ static void defaults(struct scenario *sc, const char *file)
     sc->nstrategies = STRATEGY_PRESETS;
 }
 
+/* Every expectation names a strategy the scenario runs. */
+static bool expected_strategies_run(struct parser *p, const struct expectation *list, uint32_t n)
+{
+    const struct scenario *sc = p->sc;
+    for (uint32_t e = 0; e < n; e++) {
+        bool runs = false;
+        for (uint32_t r = 0; r < sc->nrun; r++)
+            runs |= sc->run_list[r] == list[e].strategy;
+        if (!runs) {
+            p->line = list[e].line;
+            return fail(p, list[e].col, "strategy '%s' is not run, so it cannot be "
+                        "expected: add it to `strategies` on line %u",
+                        sc->strategies[list[e].strategy].name, p->strategies_line);
+        }
+    }
+    return true;
+}
+
 /* Checks that need the whole file: required statements, nodes that exist, expectations
  * on strategies that run. */
 static bool check_whole(struct parser *p)
@@ -978,18 +1008,8 @@ static bool check_whole(struct parser *p)
                         sc->consumers == 1 ? "" : "s");
         }
     }
-    for (uint32_t e = 0; e < sc->nexpects; e++) {
-        bool runs = false;
-        for (uint32_t r = 0; r < sc->nrun; r++)
-            runs |= sc->run_list[r] == sc->expects[e].strategy;
-        if (!runs) {
-            p->line = sc->expects[e].line;
-            return fail(p, sc->expects[e].col, "strategy '%s' is not run, so it cannot be "
-                        "expected: add it to `strategies` on line %u",
-                        sc->strategies[sc->expects[e].strategy].name, p->strategies_line);
-        }
-    }
-    return true;
+    return expected_strategies_run(p, sc->expects, sc->nexpects) &&
+           expected_strategies_run(p, sc->space_expects, sc->nspace_expects);
 }
 
 /* Copies line `number` of text into err->text for the caret display. */
@@ -1078,4 +1098,66 @@ void parse_error_print(const struct parse_error *err, void *stream)
     for (uint32_t c = 1; c < err->col && err->text[c - 1]; c++)
         fputc(err->text[c - 1] == '\t' ? '\t' : ' ', out);
     fputs("^\n", out);
+}
+
+const char *const fault_kind_names[FAULT_KINDS] = {
+    "crash", "pause", "cut", "drop", "reset-offsets", "delay", "duplicate",
+};
+
+/* `on POINT [payment K]`, `on KIND [payment K]` or `at T`. */
+static void trigger_text(const struct fault *f, const char *step, char *buf, size_t size,
+                         size_t *used)
+{
+    char t[32];
+    if (!step) {
+        append(buf, size, used, " at %s", value_exact_duration(f->at, t, sizeof t));
+        return;
+    }
+    append(buf, size, used, " on %s", step);
+    if (f->payment != ANY_PAYMENT)
+        append(buf, size, used, " payment %u", f->payment);
+}
+
+const char *scenario_fault_text(const struct fault *f, char *buf, size_t size)
+{
+    char a[16], d[32];
+    size_t used = 0;
+    buf[0] = 0;
+    append(buf, size, &used, "%s", fault_kind_names[f->kind]);
+    const char *point = f->point ? point_names[f->point] : NULL;
+    switch (f->kind) {
+    case FAULT_CRASH:
+        append(buf, size, &used, " %s", node_name(f->node, a));
+        trigger_text(f, point, buf, size, &used);
+        if (!f->restart)
+            append(buf, size, &used, " restart never");
+        else if (f->duration != UINT64_MAX)
+            append(buf, size, &used, " restart after %s",
+                   value_exact_duration(f->duration, d, sizeof d));
+        break;
+    case FAULT_PAUSE:
+        append(buf, size, &used, " %s", node_name(f->node, a));
+        trigger_text(f, point, buf, size, &used);
+        append(buf, size, &used, " for %s", value_exact_duration(f->duration, d, sizeof d));
+        break;
+    case FAULT_CUT:
+        append(buf, size, &used, " %s", link_names[f->link]);
+        trigger_text(f, NULL, buf, size, &used);
+        append(buf, size, &used, " for %s", value_exact_duration(f->duration, d, sizeof d));
+        break;
+    case FAULT_RESET:
+        if (f->reset_mode == RESET_SHIFT)
+            append(buf, size, &used, " to shift %+lld", (long long)f->shift);
+        else
+            append(buf, size, &used, " to %s",
+                   f->reset_mode == RESET_TO_EARLIEST ? "earliest" : "latest");
+        trigger_text(f, NULL, buf, size, &used);
+        break;
+    default: /* drop, duplicate, delay: one message */
+        append(buf, size, &used, " %s", link_names[f->link]);
+        trigger_text(f, msg_kind_names[f->msg_kind], buf, size, &used);
+        if (f->kind == FAULT_DELAY)
+            append(buf, size, &used, " by %s", value_exact_duration(f->duration, d, sizeof d));
+    }
+    return buf;
 }

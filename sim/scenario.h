@@ -21,7 +21,9 @@ struct link_config {
     uint32_t loss_ppm, duplicate_ppm;
 };
 
-enum fault_kind { FAULT_CRASH, FAULT_PAUSE, FAULT_CUT, FAULT_DROP, FAULT_RESET, FAULT_DELAY };
+enum fault_kind { FAULT_CRASH, FAULT_PAUSE, FAULT_CUT, FAULT_DROP, FAULT_RESET, FAULT_DELAY,
+                  FAULT_DUPLICATE, FAULT_KINDS };
+extern const char *const fault_kind_names[FAULT_KINDS]; /* the statement of each */
 enum reset_mode { RESET_TO_EARLIEST, RESET_TO_LATEST, RESET_SHIFT };
 #define ANY_PAYMENT UINT32_MAX
 
@@ -50,8 +52,14 @@ enum compare_op { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE };
 extern const char *const metric_names[METRIC_COUNT];
 extern const char *const compare_op_names[6];
 
+/* Where an expectation must hold: over a run's seeds (`expect`), or over the fault
+ * space of `eosim check`, at every placement (`expect-all`) or at one at least
+ * (`expect-some`). */
+enum expect_scope { EXPECT_RUN, EXPECT_ALL, EXPECT_SOME };
+
 struct expectation {
     uint8_t strategy;    /* index into scenario.strategies */
+    uint8_t scope;       /* enum expect_scope */
     uint8_t metric;      /* enum metric */
     uint8_t op;          /* enum compare_op */
     uint64_t value;
@@ -77,8 +85,10 @@ struct scenario {
     uint32_t nstrategies;
     uint8_t run_list[STRATEGIES_MAX];           /* which strategies to run, in order */
     uint32_t nrun;
-    struct expectation expects[EXPECTS_MAX];
+    struct expectation expects[EXPECTS_MAX];   /* `expect`: what run and sweep check */
     uint32_t nexpects;
+    struct expectation space_expects[EXPECTS_MAX]; /* expect-all, expect-some: check's */
+    uint32_t nspace_expects;
     struct sweep_axis sweeps[SWEEP_AXES_MAX];  /* `sweep` lines; `eosim sweep` runs the grid */
     uint32_t nsweeps;
 };
@@ -95,6 +105,9 @@ bool scenario_parse(const char *file, const char *text, struct scenario *sc,
 bool scenario_load(const char *path, struct scenario *sc, struct parse_error *err);
 /* Index of a strategy by name, or -1. */
 int scenario_strategy(const struct scenario *sc, const char *name, unsigned len);
+/* A fault as the line that states it (without a comment), e.g. "drop gateway->consumer
+ * on response payment 4": what `eosim check` prints for a user to paste. */
+const char *scenario_fault_text(const struct fault *f, char *buf, size_t size);
 /* Formats the error as `file:line:col: error: message`, the line and a caret. */
 void parse_error_print(const struct parse_error *err, void *stream);
 

@@ -71,6 +71,9 @@ uint32_t sim_request_id(struct world *w)
 bool sim_point(struct world *w, uint8_t node, enum point_id pt, uint32_t payment,
                const struct event *resume, uint8_t stage)
 {
+    if (w->rec)
+        recording_add(w->rec, REACH_POINT, node, (uint8_t)pt,
+                      point_has_payment(pt) ? payment : UINT32_MAX, w->eng.now);
     if (w->point_armed[pt])
         fault_at_point(w, pt, payment);
     const struct node *n = &w->nodes[node];
@@ -179,6 +182,8 @@ void sim_run_with(const struct scenario *sc, uint32_t strategy, uint64_t seed,
         w->trace = options->trace;
         w->spare_link = options->spare_link;
         w->spare_message = options->spare_message;
+        w->rec = options->record;
+        w->sample_from = options->sample_from;
     }
     fault_schedule_all(w);
     struct event intent = { .type = EV_INTENT, .payment = 0 };
@@ -201,6 +206,11 @@ void sim_run_with(const struct scenario *sc, uint32_t strategy, uint64_t seed,
         dispatch(w, &ev);
     }
     tally_result(w, early, r);
+    if (options && options->fired_at)
+        for (uint32_t i = 0; i < sc->nfaults; i++)
+            options->fired_at[i] = w->fault_done[i] ? w->fault_time[i] : SIM_NEVER;
+    if (w->rec)
+        w->rec->end = w->eng.now;
     world_fini(w);
     free(w);
 }

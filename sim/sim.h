@@ -4,6 +4,7 @@
 
 #include <stdint.h>
 
+#include "record.h"
 #include "scenario.h"
 #include "tally.h"
 
@@ -15,6 +16,9 @@ struct sim_options {
     struct trace *trace;     /* record every event (which does not change the run), or NULL */
     int spare_link;          /* a counterfactual: the spare_message-th message put on this */
     uint64_t spare_message;  /* link is delivered even if its loss draw says lost; -1: none */
+    struct recording *record; /* note every point reached and message sent, or NULL */
+    sim_time *fired_at;      /* filled per scripted fault: when it fired, or SIM_NEVER */
+    uint32_t sample_from;    /* anomaly samples keep the smallest ids from this one up */
 };
 
 /* The same, with options (NULL: none). */

@@ -61,11 +61,21 @@ void anomaly_note(struct anomaly_sample *s, uint32_t payment)
     s->count = (uint8_t)(n + 1);
 }
 
+/* The payment an anomaly touched, kept in its sample unless below the run's floor (a
+ * counterfactual rerun asks about one payment, whatever smaller ones do). */
+static void sample(const struct world *w, struct run_result *r, enum anomaly kind,
+                   uint32_t payment)
+{
+    if (payment >= w->sample_from)
+        anomaly_note(&r->anomalies[kind], payment);
+}
+
 /* One more of an anomaly: its count, and the payment it touched. */
-static void found(struct run_result *r, uint64_t *count, enum anomaly kind, uint32_t payment)
+static void found(const struct world *w, struct run_result *r, uint64_t *count,
+                  enum anomaly kind, uint32_t payment)
 {
     (*count)++;
-    anomaly_note(&r->anomalies[kind], payment);
+    sample(w, r, kind, payment);
 }
 
 uint64_t tally_amount(uint64_t amount_min, uint64_t amount_max, uint64_t seed, uint32_t payment)
@@ -112,18 +122,18 @@ static void log_anomalies(const struct world *w, bool stopped_early, struct run_
             bool aborted = e->state == ENTRY_ABORTED, open = e->state == ENTRY_OPEN;
             /* branches rather than sums: anomalies are rare, and each names its payment */
             if (aborted && e->delivered)
-                found(r, &r->aborted_reads, ANOMALY_ABORTED_READ, e->payment);
+                found(w, r, &r->aborted_reads, ANOMALY_ABORTED_READ, e->payment);
             if (open && !stopped_early)
-                found(r, &r->hanging, ANOMALY_HANGING_TXN, e->payment);
+                found(w, r, &r->hanging, ANOMALY_HANGING_TXN, e->payment);
             if (!aborted && !open && !e->delivered && o < cursor)
-                found(r, &r->skipped_offsets, ANOMALY_SKIPPED_OFFSET, e->payment);
+                found(w, r, &r->skipped_offsets, ANOMALY_SKIPPED_OFFSET, e->payment);
             if (!aborted && !open && readable[e->payment]++ > 0)
-                found(r, &r->duplicates_in_log, ANOMALY_DUPLICATE_IN_LOG, e->payment);
+                found(w, r, &r->duplicates_in_log, ANOMALY_DUPLICATE_IN_LOG, e->payment);
         }
     }
     for (uint32_t i = 0; i < n; i++)
         if (w->producer.state[i] == PAY_ACKED && !readable[i])
-            found(r, &r->lost_writes, ANOMALY_LOST_WRITE, i);
+            found(w, r, &r->lost_writes, ANOMALY_LOST_WRITE, i);
     free(readable);
 }
 
@@ -168,7 +178,7 @@ static void torn_transactions(const struct world *w, struct run_result *r)
             continue;
         r->torn_transactions++;
         for (uint64_t k = i; k < j; k++)
-            anomaly_note(&r->anomalies[ANOMALY_TORN_TXN], recs[k].payment);
+            sample(w, r, ANOMALY_TORN_TXN, recs[k].payment);
     }
     free(recs);
 }
@@ -217,12 +227,12 @@ void tally_result(const struct world *w, bool stopped_early, struct run_result *
         if (c > 1) {
             r->duplicated += c - 1;
             r->amount_duplicated += amount * (c - 1);
-            anomaly_note(&r->anomalies[ANOMALY_DUPLICATED], i);
+            sample(w, r, ANOMALY_DUPLICATED, i);
         }
         if (c == 0 && alive && alive[i]) {
             r->pending++;
         } else if (c == 0) {
-            found(r, &r->lost, ANOMALY_LOST, i);
+            found(w, r, &r->lost, ANOMALY_LOST, i);
             r->amount_lost += amount;
         } else {
             lat[nlat++] = t->first_charge[i] - (sim_time)i * sc->every;

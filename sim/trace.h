@@ -29,6 +29,8 @@ enum trace_what {
     TRACE_ROW,        /* a ledger row committed */
     TRACE_FAULT,      /* a scripted fault or operator action fired (req: its index) */
     TRACE_DELIVER,    /* a record was handed to consumer code (x: its offset) */
+    TRACE_COPY,       /* a scripted `duplicate` sent it twice; id is the copy's delivery
+                         event (x: the fault's index) */
     TRACE_WHAT_COUNT
 };
 

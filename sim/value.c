@@ -223,3 +223,18 @@ const char *value_format_duration(sim_time t, char *buf, size_t size)
     snprintf(buf, size, "%lluns", (unsigned long long)t);
     return buf;
 }
+
+const char *value_exact_duration(sim_time t, char *buf, size_t size)
+{
+    static const struct { const char *name; sim_time ns; } units[] = {
+        { "h", 3600 * SIM_SEC }, { "m", 60 * SIM_SEC }, { "s", SIM_SEC },
+        { "ms", SIM_MS }, { "us", SIM_US }, { "ns", 1 },
+    };
+    size_t u = 0;
+    while (t != 0 && t % units[u].ns != 0)
+        u++;
+    if (t == 0)
+        u = 2;
+    snprintf(buf, size, "%llu%s", (unsigned long long)(t / units[u].ns), units[u].name);
+    return buf;
+}

@@ -11,6 +11,7 @@
 #include "engine.h"
 #include "limits.h"
 #include "model.h"
+#include "record.h"
 #include "rng.h"
 #include "scenario.h"
 #include "tally.h"
@@ -278,6 +279,7 @@ struct world {
     bool link_has_faults[LINK_COUNT];
     bool point_armed[POINT_COUNT];
     bool fault_done[FAULTS_MAX];
+    sim_time fault_time[FAULTS_MAX]; /* when each fired (set with fault_done) */
     struct producer producer;
     struct broker broker;
     struct consumer consumers[CONSUMERS_MAX];
@@ -288,6 +290,8 @@ struct world {
     struct trace *trace;     /* NULL: nothing is recorded */
     int spare_link;          /* see struct sim_options */
     uint64_t spare_message;
+    struct recording *rec;   /* eosim check: what the run reached, or NULL */
+    uint32_t sample_from;    /* anomaly samples keep payments from this id up */
     uint32_t next_request;
 };
 
@@ -332,6 +336,8 @@ void link_reply(struct world *w, const struct event *request, uint8_t kind, uint
 /* fault.c */
 void fault_schedule_all(struct world *w);
 void fault_fire(struct world *w, uint32_t index);
+/* Fault `index` has taken effect now: it fires no more. */
+void fault_mark(struct world *w, uint32_t index);
 void fault_at_point(struct world *w, enum point_id pt, uint32_t payment);
 void node_crash(struct world *w, uint8_t node, bool restart, sim_time delay);
 void node_restart(struct world *w, uint8_t node);
