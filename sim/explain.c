@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "attribute.h"
 #include "check.h"
 #include "sim.h"
 #include "value.h"
@@ -668,10 +669,25 @@ static uint32_t first_absorbed(const struct trace *t)
     return UINT32_MAX;
 }
 
-static void tell(FILE *out, const struct scenario *sc, uint32_t strategy, const struct trace *t,
-                 uint32_t payment)
+/* Which scripted faults the payment's anomaly needed (attribute.h). */
+static void tell_necessary(FILE *out, const struct scenario *sc, const struct explain_request *rq,
+                           enum anomaly kind, uint32_t payment)
 {
-    explain_payment(out, sc, strategy, t, payment, NULL);
+    struct run_result r = { .seed = rq->seed };
+    r.anomalies[kind] = (struct anomaly_sample){ .payments = { payment }, .count = 1 };
+    struct attribution a;
+    char text[600];
+    attribute_run(sc, rq->strategy, &r, &a);
+    fprintf(out, "  %s\n", attribute_text(sc, &a, kind, 0, text, sizeof text));
+}
+
+static void tell(FILE *out, const struct scenario *sc, const struct explain_request *rq,
+                 const struct trace *t, uint32_t payment)
+{
+    enum explain_verdict v = explain_payment(out, sc, rq->strategy, t, payment, NULL);
+    if (sc->nfaults > 0 && (v == EXPLAIN_DUPLICATED || v == EXPLAIN_LOST))
+        tell_necessary(out, sc, rq, v == EXPLAIN_LOST ? ANOMALY_LOST : ANOMALY_DUPLICATED,
+                       payment);
     fputc('\n', out);
     explain_diagram(out, t, payment, false);
     fputc('\n', out);
@@ -683,7 +699,7 @@ static uint32_t tell_selected(FILE *out, const struct scenario *sc, const struct
                               const struct trace *t)
 {
     if (rq->payment != UINT32_MAX) {
-        tell(out, sc, rq->strategy, t, rq->payment);
+        tell(out, sc, rq, t, rq->payment);
         return rq->payment;
     }
     uint32_t first = explain_first_anomaly(t, sc->payments);
@@ -696,7 +712,7 @@ static uint32_t tell_selected(FILE *out, const struct scenario *sc, const struct
             return UINT32_MAX;
         }
         fprintf(out, ". A duplicate came, and this is what absorbed it:\n\n");
-        tell(out, sc, rq->strategy, t, absorbed);
+        tell(out, sc, rq, t, absorbed);
         return absorbed;
     }
     uint32_t *charges = sim_alloc(sc->payments, sizeof *charges);
@@ -705,7 +721,7 @@ static uint32_t tell_selected(FILE *out, const struct scenario *sc, const struct
             charges[t->recs[i].payment]++;
     for (uint32_t p = first; p < sc->payments; p++)
         if (p == first || (rq->all && charges[p] != 1))
-            tell(out, sc, rq->strategy, t, p);
+            tell(out, sc, rq, t, p);
     free(charges);
     return first;
 }

@@ -313,12 +313,21 @@ static void counterexamples(FILE *out, struct explorer *x)
     for (uint32_t i = 0; i < x->nplans; i++) {
         const struct plan *p = &x->plans[i];
         const char *name = x->sc->strategies[p->strategy].name;
+        size_t told[VIOLATIONS];
         for (enum violation v = V_LOST; v < VIOLATIONS; v++) {
-            size_t run = minimal(x, p, violates_pred, &v);
+            size_t run = told[v] = minimal(x, p, violates_pred, &v);
             if (run == SIZE_MAX)
                 continue;
-            fprintf(out, "\n%s %s with %u fault%s; add to the scenario to reproduce:\n", name,
-                    violation_verbs[v], x->size[run], x->size[run] == 1 ? "" : "s");
+            int same = -1; /* the counterexample of an earlier violation, told above */
+            for (int u = 0; u < (int)v && same < 0; u++)
+                same = told[u] == run ? u : -1;
+            fprintf(out, "\n%s %s with %u fault%s", name, violation_verbs[v], x->size[run],
+                    x->size[run] == 1 ? "" : "s");
+            if (same >= 0) {
+                fprintf(out, ": the placement that %s, above\n", violation_verbs[same]);
+                continue;
+            }
+            fputs("; add to the scenario to reproduce:\n", out);
             placement_lines(out, x, run, "    ");
             story(out, x, run, v);
         }

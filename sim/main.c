@@ -234,6 +234,10 @@ static bool configure(const struct options *o, struct batch *b, bool swept)
                     "at-least-once idempotent transactional)\n", sc->file, o->strategy);
             return false;
         }
+        if (sc->nspace_expects > 0 && !o->quiet)
+            fprintf(stderr, "eosim: note: %s: %u expect-all/expect-some check%s over a fault "
+                    "space, not checked by run (`eosim check %s` checks them)\n", sc->file,
+                    sc->nspace_expects, sc->nspace_expects == 1 ? "" : "s", sc->file);
         if (!swept && sc->nsweeps > 0 && !o->quiet)
             fprintf(stderr, "eosim: note: %s has %u sweep line%s (%u points); `eosim run` runs "
                     "its base point only, `eosim sweep %s` runs the grid\n", sc->file,

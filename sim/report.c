@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "aggregate.h"
+#include "attribute.h"
 #include "check.h"
 #include "sweep.h"
 #include "value.h"
@@ -204,6 +205,24 @@ static void named_payments(struct line *l, const struct scenario_results *res, u
     }
 }
 
+/* Under a run's named payments, which scripted faults each anomaly's first payment
+ * needed; nothing for a scenario without scripted faults. */
+static void why_lines(FILE *out, const struct scenario_results *res, uint32_t s,
+                      const struct run_result *r)
+{
+    if (res->sc->nfaults == 0)
+        return;
+    struct attribution a;
+    attribute_run(res->sc, res->strategies[s], r, &a);
+    for (uint32_t k = 0; k < ANOMALY_KINDS; k++) {
+        char text[600];
+        if (r->anomalies[k].count)
+            fprintf(out, "  %-*s %s %u: %s\n", name_width(res), "", anomaly_names[k],
+                    r->anomalies[k].payments[0],
+                    attribute_text(res->sc, &a, k, 0, text, sizeof text));
+    }
+}
+
 /* The payments behind the counts, per strategy from its first seed that had any, and
  * the command that tells one's story; nothing when no run named a payment. */
 static void payment_lines(FILE *out, const struct scenario_results *res)
@@ -227,6 +246,7 @@ static void payment_lines(FILE *out, const struct scenario_results *res)
                 break;
         }
         fprintf(out, "%s\n", l.text);
+        why_lines(out, res, s, run_of(res, s, i));
     }
     if (!hint)
         return;
@@ -440,6 +460,7 @@ void report_point(const struct sweep_results *sr, uint32_t point, struct scenari
     out->nstrategies = sr->nstrategies;
     out->nseeds = sr->nseeds;
     out->runs = sr->runs + (size_t)point * sr->nstrategies * sr->nseeds;
+    out->point = point;
 }
 
 bool report_has_axes(const struct sweep_results *sr)
@@ -592,19 +613,31 @@ static void anomaly_rows(FILE *out, const struct sweep_results *sr, const uint32
                          const struct scenario_results *res, uint32_t s, uint32_t i)
 {
     const struct run_result *r = run_of(res, s, i);
-    for (int k = 0; k < ANOMALY_KINDS; k++)
+    static struct scenario at;   /* the point's scenario, for the counterfactual runs */
+    const struct scenario *sc = sr->sc;
+    if (report_has_axes(sr) && sc->nfaults > 0) {
+        at = *sc;
+        sweep_apply(&at, res->point);
+        sc = &at;
+    }
+    struct attribution a;
+    attribute_run(sc, sr->strategies[s], r, &a);
+    for (uint32_t k = 0; k < ANOMALY_KINDS; k++)
         for (uint32_t j = 0; j < r->anomalies[k].count; j++) {
+            char yes[200], no[200];
             axes_values(out, sr, index);
-            fprintf(out, "%s,%s,%llu,%s,%u\r\n", sr->sc->name,
+            fprintf(out, "%s,%s,%llu,%s,%u,%s,%s\r\n", sr->sc->name,
                     sr->sc->strategies[sr->strategies[s]].name, (unsigned long long)r->seed,
-                    anomaly_names[k], r->anomalies[k].payments[j]);
+                    anomaly_names[k], r->anomalies[k].payments[j],
+                    attribute_lines(sc, &a, k, j, true, yes, sizeof yes),
+                    attribute_lines(sc, &a, k, j, false, no, sizeof no));
         }
 }
 
 void report_anomalies_csv(FILE *out, const struct sweep_results *sr)
 {
     axes_header(out, sr);
-    fputs("scenario,strategy,seed,anomaly,payment\r\n", out);
+    fputs("scenario,strategy,seed,anomaly,payment,necessary,not_necessary\r\n", out);
     each_run(out, sr, anomaly_rows);
 }
 

@@ -17,6 +17,7 @@ struct scenario_results {
     uint8_t strategies[STRATEGIES_MAX];
     uint32_t nstrategies, nseeds;
     struct run_result *runs;
+    uint32_t point;               /* which point of a sweep they are (0 for run) */
 };
 
 void report_table(FILE *out, const struct scenario_results *res);
@@ -71,8 +72,10 @@ void report_sweep_table(FILE *out, const struct sweep_results *sr);
 uint32_t report_sweep_expectations(FILE *out, const struct sweep_results *sr);
 void report_sweep_csv(FILE *out, const struct sweep_results *sr);
 /* The payments each run's anomalies touched (struct anomaly_sample): after any sweep
- * columns, scenario,strategy,seed,anomaly,payment, one row per sampled payment, in run
- * order, then anomaly order (anomaly_names), then increasing payment. */
+ * columns, scenario,strategy,seed,anomaly,payment,necessary,not_necessary, one row per
+ * sampled payment, in run order, then anomaly order (anomaly_names), then increasing
+ * payment; the last two list the line numbers of the scripted faults that anomaly
+ * needed and did not need (attribute.h). */
 void report_anomalies_csv(FILE *out, const struct sweep_results *sr);
 /* Writes DIR/<scenario>.csv, DIR/<scenario>.agg.csv and DIR/<scenario>.anomalies.csv;
  * false (errno set) on failure, with `failed` naming the file. */

@@ -174,6 +174,9 @@ static void test_anomaly_table_names_payments(void)
     char *text = test_capture(write_table, &res);
     CHECK(strstr(text, "\n  payments        per strategy, its first seed with any: the smallest "
                        "ids of each\n  at-least-once   seed 1: duplicated 3; duplicate-in-log 3\n"
+                       "                  duplicated 3: necessary: the drop at 1.501s (line 4)\n"
+                       "                  duplicate-in-log 3: necessary: the drop at 1.501s "
+                       "(line 4)\n"
                        "  follow one up: eosim explain t.scn --strategy at-least-once --seed 1 "
                        "--payment 3\n") != NULL);
     CHECK(strstr(text, "idempotent      seed") == NULL); /* only strategies with some */
@@ -212,12 +215,13 @@ static void test_anomaly_csv_rows(void)
                                 .runs = runs };
     sr.strategies[0] = res.strategies[0];
     char *csv = test_capture(write_anomalies, &sr);
-    const char *head = "scenario,strategy,seed,anomaly,payment\r\n"
-                       "torn,transactional,1,lost,26\r\ntorn,transactional,1,lost,27\r\n";
+    /* the last two columns: the late EndTxn on line 8 is necessary to every anomaly */
+    const char *head = "scenario,strategy,seed,anomaly,payment,necessary,not_necessary\r\n"
+                       "torn,transactional,1,lost,26,8,\r\ntorn,transactional,1,lost,27,8,\r\n";
     CHECK(strncmp(csv, head, strlen(head)) == 0);
-    CHECK(strstr(csv, "\r\ntorn,transactional,1,lost,33\r\n"
-                      "torn,transactional,1,hanging-txn,26\r\n") != NULL);
-    CHECK(strstr(csv, "\r\ntorn,transactional,1,torn-txn,28\r\n") != NULL);
+    CHECK(strstr(csv, "\r\ntorn,transactional,1,lost,33,8,\r\n"
+                      "torn,transactional,1,hanging-txn,26,8,\r\n") != NULL);
+    CHECK(strstr(csv, "\r\ntorn,transactional,1,torn-txn,28,8,\r\n") != NULL);
     size_t rows = 0;
     for (const char *c = csv; (c = strstr(c, "\r\n")); c += 2)
         rows++;

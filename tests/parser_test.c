@@ -619,8 +619,8 @@ static void test_parser_rejects_unknown_statement(void)
 {
     CHECK_REJECTS(HEAD "  frobnicate 3\n", 3, 3,
                   "unknown statement 'frobnicate' (statements: scenario about seed runs until "
-                  "payments partitions consumers link cut crash pause drop delay reset-offsets set "
-                  "strategy strategies expect sweep)");
+                  "payments partitions consumers link cut crash pause drop delay duplicate "
+                  "reset-offsets set strategy strategies expect expect-all expect-some sweep)");
     CHECK_STR(err.file, "t.scn");
     CHECK_STR(err.text, "  frobnicate 3");
 }

@@ -263,5 +263,56 @@ rc=$(rc_of ./eosim run scenarios/gateway-response-lost.scn --trace "$e/run.jsonl
 cmp -s "$e/run.jsonl" "$e/t.jsonl" && pass "trace/run-equals-explain" \
     || fail "trace/run-equals-explain"
 
+# 13. eosim check. The catalogue's check-*.scn files hold their expect-all/expect-some
+#     lines (under the sanitizers); the minimal counterexample of each preset on three
+#     payments, worked out by hand; a pasted counterexample reproduces with run; the
+#     same bytes from --jobs 1 and 2; an oversized space refused; depth 2 breaks
+#     idempotent, naming the pair of faults.
+c="$tmp/check" && mkdir -p "$c"
+for f in scenarios/check-*.scn; do
+    if out=$(build/asan/eosim check --quiet "$f" 2>&1); then pass "check/$(basename "$f" .scn)"
+    else fail "check/$(basename "$f" .scn)" "$out"; fi
+done
+printf 'scenario tiny\npayments 3 every 100ms\nset consumer.gateway-timeout 500ms\n' >"$c/tiny.scn"
+./eosim check "$c/tiny.scn" >"$c/tiny.out" 2>&1
+# The first line after each verdict heading is the fault to paste. By hand:
+# - at-most-once loses payment 0 when its first (and only) produce is dropped, at t=0;
+# - at-least-once charges twice when that produce is delivered twice, at t=0: the
+#   producer is not idempotent, so the log holds two copies;
+# - transactional absorbs the duplicated produce (sequence numbers), so its earliest
+#   double charge is the first charge request delivered twice, at t=6ms: the gateway
+#   sees two requests without a key;
+# - idempotent has no counterexample at all.
+minimal() { grep -A1 "^$1 $2 with 1 fault;" "$c/tiny.out" | tail -1 | sed 's/^ *//'; }
+[ "$(minimal at-most-once 'loses a payment')" = "drop producer->broker on produce payment 0" ] &&
+[ "$(minimal at-least-once 'charges a payment twice')" = "duplicate producer->broker on produce payment 0" ] &&
+[ "$(minimal transactional 'charges a payment twice')" = "duplicate consumer->gateway on charge payment 0" ] &&
+! grep -q "^idempotent " "$c/tiny.out" \
+    && pass "check/minimal-counterexamples" || fail "check/minimal-counterexamples" "$(grep -A1 ' with ' "$c/tiny.out" | head -12)"
+{ cat "$c/tiny.scn"; minimal transactional 'charges a payment twice';
+  echo "expect transactional duplicated = 1 lost = 0 log-copies = 3"; } >"$c/pasted.scn"
+./eosim run --quiet "$c/pasted.scn" >/dev/null 2>&1 &&
+    ./eosim explain "$c/pasted.scn" --strategy transactional | grep -q "delivered twice (scripted .duplicate." \
+    && pass "check/pasted-counterexample-reproduces" || fail "check/pasted-counterexample-reproduces"
+./eosim check "$c/tiny.scn" --strategy transactional --out "$c" >/dev/null 2>&1
+grep -q '^tiny,transactional,1,"drop gateway->consumer on response payment 1",1,0,1,1,0' "$c/tiny.check.csv" \
+    && pass "check/transactional-lost-response-charges-twice" || fail "check/transactional-lost-response-charges-twice"
+./eosim check "$c/tiny.scn" --depth 2 --jobs 1 --out "$c/j1" >"$c/j1.out" 2>&1
+./eosim check "$c/tiny.scn" --depth 2 --jobs 2 --out "$c/j2" >"$c/j2.out" 2>&1
+cmp -s "$c/j1.out" "$c/j2.out" && cmp -s "$c/j1/tiny.check.csv" "$c/j2/tiny.check.csv" \
+    && pass "check/jobs-same-bytes" || fail "check/jobs-same-bytes"
+rc=$(rc_of ./eosim check "$c/tiny.scn" --depth 3 --out "$c/big")
+./eosim check "$c/tiny.scn" --depth 3 2>&1 | grep -q "takes 1138900 runs over 4 strategies .*above the limit of 1000000: lower --depth" &&
+    [ "$rc" = 2 ] && [ ! -e "$c/big/tiny.check.csv" ] \
+    && pass "check/refuses-oversized-space" || fail "check/refuses-oversized-space" "exit $rc"
+./eosim check scenarios/check-idempotent.scn --depth 2 >/dev/null 2>"$c/idem.err"
+rc=$?
+[ $rc = 1 ] && grep -q "check-idempotent.scn:.*expect-all idempotent lost = 0, got 1 with:" "$c/idem.err" &&
+    grep -q "^    drop producer->broker on produce payment 0$" "$c/idem.err" &&
+    grep -q "^    crash producer on send payment 0$" "$c/idem.err" \
+    && pass "check/depth-2-breaks-idempotent" || fail "check/depth-2-breaks-idempotent" "exit $rc" "$(cat "$c/idem.err")"
+./eosim run scenarios/check-idempotent.scn 2>&1 >/dev/null | grep -q "expect-all/expect-some checks over a fault space, not checked by run" \
+    && pass "check/run-says-not-checked" || fail "check/run-says-not-checked"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
