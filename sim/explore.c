@@ -214,6 +214,7 @@ static bool run_all(struct explorer *x)
     for (uint32_t i = 0; i < x->nplans; i++)
         per[i] = x->plans[i].count;
     progress_init(&x->progress, x->rq->progress, x->sc->name, x->nplans, per);
+    x->progress.unit = "strategies";
     bool ok = jobs_run(indices, x->nruns, x->rq->jobs, work, done, x, x->outcomes,
                        sizeof *x->outcomes);
     progress_fini(&x->progress);

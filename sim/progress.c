@@ -28,7 +28,7 @@ bool progress_wanted(bool quiet)
 void progress_init(struct progress *p, bool on, const char *label, uint32_t points,
                    const size_t *runs_per_point)
 {
-    *p = (struct progress){ .on = on, .label = label, .points_total = points };
+    *p = (struct progress){ .on = on, .label = label, .points_total = points, .unit = "points" };
     p->start = p->last_draw = now_s();
     p->left = sim_alloc(points ? points : 1, sizeof *p->left);
     for (uint32_t i = 0; i < points; i++) {
@@ -55,8 +55,8 @@ static void draw(struct progress *p, double now)
     char left[32] = "?";
     if (rate > 0)
         format_left((double)(p->runs_total - p->runs_done) / rate, left, sizeof left);
-    int n = fprintf(stderr, "\r%s: %u/%u points, %zu/%zu runs, %.1f runs/s, %s left",
-                    p->label, p->points_done, p->points_total, p->runs_done, p->runs_total,
+    int n = fprintf(stderr, "\r%s: %u/%u %s, %zu/%zu runs, %.1f runs/s, %s left",
+                    p->label, p->points_done, p->points_total, p->unit, p->runs_done, p->runs_total,
                     rate, left);
     if (n - 1 < p->drawn) /* pad over the end of a longer previous line */
         fprintf(stderr, "%*s", p->drawn - (n - 1), "");

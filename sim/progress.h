@@ -17,6 +17,7 @@ struct progress {
     double start, last_draw;
     size_t runs_done, runs_total;
     uint32_t points_done, points_total;
+    const char *unit;      /* what a point is: "points" (of a sweep), "strategies"... */
     uint32_t *left;        /* runs still to come, per point */
     int drawn;             /* width of what is on the line now */
 };
