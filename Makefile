@@ -15,7 +15,7 @@ SRCS    := $(filter-out sim/main.c,$(wildcard sim/*.c))
 OBJS    := $(SRCS:sim/%.c=$(BUILD)/%.o)
 TESTS   := $(wildcard tests/*.c)
 
-.PHONY: all run report test bench install clean
+.PHONY: all run report test bench fuzz install clean
 
 all: eosim
 
@@ -51,6 +51,35 @@ report:
 
 test:
 	tests/run.sh
+
+# Fuzzing (clang's libFuzzer, ASan+UBSan): the scenario harness over parse, simulate,
+# report and explain, then the shard harness over merge. New inputs go to build/fuzz/,
+# seeded from tests/fuzz/ and the catalogue; findings are written there as crash-* or
+# timeout-* files: move each into tests/fuzz/regressions/ once fixed, and `make test`
+# replays it for good. FUZZ_RUNS bounds the executions of each harness (CI uses a short
+# one); FUZZ_SECONDS, when set, bounds the time instead.
+FUZZ_CC   ?= clang
+FUZZ_RUNS ?= 200000
+FUZZ_SECONDS ?=
+FUZZ_FLAGS := -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Isim
+FUZZ_LIMIT = $(if $(FUZZ_SECONDS),-max_total_time=$(FUZZ_SECONDS),-runs=$(FUZZ_RUNS))
+
+build/fuzz/%: tests/fuzz/%.c $(SRCS) | build/fuzz/corpus build/fuzz/shard-corpus
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(SRCS) -lm
+
+build/fuzz/corpus build/fuzz/shard-corpus:
+	mkdir -p $@
+
+fuzz: build/fuzz/fuzz_scenario build/fuzz/fuzz_shard
+	build/fuzz/fuzz_scenario -dict=tests/fuzz/scenario.dict -timeout=10 -rss_limit_mb=2048 \
+	    -artifact_prefix=build/fuzz/ $(FUZZ_LIMIT) -print_final_stats=1 \
+	    build/fuzz/corpus tests/fuzz/corpus scenarios
+	build/fuzz/fuzz_shard -timeout=10 -artifact_prefix=build/fuzz/shard- $(FUZZ_LIMIT) \
+	    -print_final_stats=1 -close_fd_mask=2 build/fuzz/shard-corpus tests/fuzz/shard-corpus
+
+# The harnesses without libFuzzer, for `make test` to replay the corpus and past findings.
+$(BUILD)/replay_%: tests/fuzz/replay.c tests/fuzz/fuzz_%.c $(OBJS) | $(BUILD)
+	$(CC) $(WARN) $(CFLAGS) $(LDFLAGS) -Isim -o $@ tests/fuzz/replay.c tests/fuzz/fuzz_$*.c $(OBJS) -lm
 
 bench: eosim
 	tests/bench.sh

@@ -61,6 +61,14 @@ bool batch_plan(struct batch *b)
                     it->sc.file, (unsigned long long)runs, BATCH_RUNS_MAX);
             return false;
         }
+        uint64_t work = (uint64_t)it->nruns * it->sc.payments;
+        if (work > PAYMENT_RUNS_MAX) {
+            fprintf(stderr, "eosim: %s: %zu runs of %u payments is %llu payments to simulate, "
+                    "above the limit of %llu (hours of work): lower --runs\n", it->sc.file,
+                    it->nruns, it->sc.payments, (unsigned long long)work,
+                    (unsigned long long)PAYMENT_RUNS_MAX);
+            return false;
+        }
     }
     b->nruns = (size_t)runs;
     b->npoints = (uint32_t)points;

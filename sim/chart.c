@@ -22,11 +22,33 @@
 
 #include "aggregate.h"
 #include "check.h"
+#include "cleanup.h"
 #include "sim.h"
 #include "sweep.h"
 #include "trace.h"
 
-#define TMP_PREFIX ".tmp-"
+/* What gnuplot draws to before the rename: hidden, and named after this process, so two
+ * runs into one directory never take each other's images. */
+static const char *tmp_prefix(void)
+{
+    static char prefix[32];
+    if (!prefix[0])
+        snprintf(prefix, sizeof prefix, ".tmp-%ld-", (long)getpid());
+    return prefix;
+}
+
+/* A set's temporary image (png or svg) and its gnuplot log, under dir/charts. */
+static void tmp_image(const char *dir, const struct chart_set *set, uint32_t i, bool svg,
+                      char *buf, size_t size)
+{
+    snprintf(buf, size, "%s/charts/%s%s.%s", dir, tmp_prefix(), set->charts[i].file,
+             svg ? "svg" : "png");
+}
+
+static void log_path(const char *dir, const struct chart_set *set, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s/charts/.%s.%ld.gnuplot.log", dir, set->scenario, (long)getpid());
+}
 #define CDF_ROWS_MAX 1000u       /* rows per strategy in the latency CDF's data */
 #define CDF_RUN_PAYMENTS_MAX 200000u /* bigger runs are not traced for the CDF */
 
@@ -639,22 +661,32 @@ bool chart_gnuplot_found(void)
 /* Starts gnuplot on every script of a set, in DIR/charts, its messages to a log file. */
 static pid_t start_gnuplot(const char *dir, const struct chart_set *set)
 {
-    char charts[1100], log[NAME_MAX_LEN + 32];
+    char charts[1100], log[1200], tmp[64];
     char names[CHARTS_MAX][NAME_MAX_LEN + 48];
     char *argv[CHARTS_MAX + 4];
     int argc = 0;
     snprintf(charts, sizeof charts, "%s/charts", dir);
-    snprintf(log, sizeof log, ".%s.gnuplot.log", set->scenario);
+    log_path(dir, set, log, sizeof log);
+    snprintf(tmp, sizeof tmp, "tmp='%s'", tmp_prefix());
     argv[argc++] = "gnuplot";
     argv[argc++] = "-e";
-    argv[argc++] = "tmp='" TMP_PREFIX "'";
+    argv[argc++] = tmp;
     for (uint32_t i = 0; i < set->n; i++) {
         snprintf(names[i], sizeof names[i], "%s.gp", set->charts[i].file);
         argv[argc++] = names[i];
     }
     argv[argc] = NULL;
+    cleanup_file(log);
+    for (uint32_t i = 0; i < set->n; i++)
+        for (int e = 0; e < 2; e++) {
+            char image[1200];
+            tmp_image(dir, set, i, e, image, sizeof image);
+            cleanup_file(image);
+        }
     fflush(NULL);
     pid_t pid = fork();
+    if (pid > 0)
+        cleanup_child(pid);
     if (pid != 0)
         return pid;
     int fd = -1;
@@ -676,15 +708,17 @@ static uint32_t finish_set(const char *dir, const struct chart_set *set)
     for (uint32_t i = 0; i < set->n; i++)
         for (int e = 0; e < 2; e++) {
             char tmp[1200], final[1200];
-            const char *ext = e ? "svg" : "png";
             struct stat st;
-            snprintf(tmp, sizeof tmp, "%s/charts/" TMP_PREFIX "%s.%s", dir, set->charts[i].file,
-                     ext);
-            snprintf(final, sizeof final, "%s/charts/%s.%s", dir, set->charts[i].file, ext);
-            if (stat(tmp, &st) == 0 && st.st_size > 0 && rename(tmp, final) == 0)
-                continue;
-            remove(tmp);
-            missing++;
+            tmp_image(dir, set, i, e, tmp, sizeof tmp);
+            snprintf(final, sizeof final, "%s/charts/%s.%s", dir, set->charts[i].file,
+                     e ? "svg" : "png");
+            bool drawn = stat(tmp, &st) == 0 && st.st_size > 0 && rename(tmp, final) == 0;
+            if (!drawn) { /* no stale image either: the old one no longer matches */
+                remove(tmp);
+                remove(final);
+                missing++;
+            }
+            cleanup_forget_file(tmp);
         }
     return missing;
 }
@@ -694,7 +728,7 @@ static void report_failure(const char *dir, const struct chart_set *set, int sta
                            uint32_t missing)
 {
     char log[1200], line[300];
-    snprintf(log, sizeof log, "%s/charts/.%s.gnuplot.log", dir, set->scenario);
+    log_path(dir, set, log, sizeof log);
     if (missing || status != 0) {
         fprintf(stderr, "eosim: gnuplot could not draw %u of the %u images of %s (exit %d)%s\n",
                 missing, 2 * set->n, set->scenario, status, missing ? ":" : "");
@@ -705,6 +739,7 @@ static void report_failure(const char *dir, const struct chart_set *set, int sta
             fclose(f);
     }
     remove(log);
+    cleanup_forget_file(log);
 }
 
 /* Removes a set's old images, so a failed render never leaves a stale one behind. */
@@ -724,8 +759,7 @@ void chart_render(const char *dir, const struct chart_set *sets, uint32_t nsets,
     pid_t *pids = sim_alloc(nsets ? nsets : 1, sizeof *pids);
     uint32_t next = 0, running = 0;
     while (next < nsets || running > 0) {
-        if (next < nsets && running < (jobs ? jobs : 1)) {
-            chart_clear(dir, &sets[next]);
+        if (next < nsets && running < (jobs ? jobs : 1)) { /* old images stay until replaced */
             pids[next] = sets[next].n ? start_gnuplot(dir, &sets[next]) : 0;
             running += pids[next] > 0;
             next++;
@@ -740,6 +774,7 @@ void chart_render(const char *dir, const struct chart_set *sets, uint32_t nsets,
         for (uint32_t i = 0; i < next; i++)
             if (pids[i] == pid) {
                 running--;
+                cleanup_forget_child(pid);
                 int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
                 report_failure(dir, &sets[i], code, finish_set(dir, &sets[i]));
             }

@@ -17,6 +17,7 @@
 
 #include "attribute.h"
 #include "check.h"
+#include "cleanup.h"
 #include "sim.h"
 #include "value.h"
 #include "world.h"
@@ -159,7 +160,7 @@ static void tell_fault(struct story *s, uint64_t cause)
             snprintf(when, sizeof when, " on %s payment %u", point_names[f->point], f->payment);
         else if (f->point)
             snprintf(when, sizeof when, " on %s", point_names[f->point]);
-        char origin[300];
+        char origin[PATH_ARG_MAX + 64];
         say(s, r->t, "fault: %s %s%s (%s)", fault_kind_names[f->kind],
             f->kind == FAULT_RESET ? "of the group's offsets" : name(f->node, a), when,
             fault_origin(s->sc, f, origin, sizeof origin));
@@ -215,7 +216,7 @@ static void tell_copy(struct story *s, const struct trace_record *e)
         const struct trace_record *r = &s->t->recs[i];
         if (r->what != TRACE_COPY || r->id != e->id)
             continue;
-        char origin[300];
+        char origin[PATH_ARG_MAX + 64];
         found_root(s, (int)r->x, NULL);
         say(s, r->t, "%s: the %s #%u is delivered twice (scripted `duplicate`, %s)",
             link_names[r->link], trace_kind_name(EV_MSG, r->kind), r->req,
@@ -638,7 +639,10 @@ static bool output_open(struct output *o, const char *path)
         errno = ENAMETOOLONG;
         return false;
     }
+    cleanup_file(o->tmp);
     o->f = fopen(o->tmp, "wb");
+    if (!o->f)
+        cleanup_forget_file(o->tmp);
     return o->f != NULL;
 }
 
@@ -646,18 +650,28 @@ static bool output_open(struct output *o, const char *path)
  * them all, so a failed explain leaves nothing behind. */
 static bool outputs_close(struct output *outs, size_t n, bool ok)
 {
+    const char *failed = NULL;
+    int why = 0;
     for (size_t i = 0; i < n; i++)
         if (outs[i].f) {
-            ok = !ferror(outs[i].f) && ok;
-            ok = fclose(outs[i].f) == 0 && ok;
+            bool whole = !ferror(outs[i].f);
+            whole = fclose(outs[i].f) == 0 && whole;
+            if (!whole && !failed)
+                failed = outs[i].path, why = errno ? errno : EIO;
         }
-    int saved = errno;
+    ok = ok && !failed;
     for (size_t i = 0; i < n; i++)
         if (outs[i].f && (!ok || rename(outs[i].tmp, outs[i].path) != 0)) {
+            if (ok)
+                failed = outs[i].path, why = errno;
             remove(outs[i].tmp);
             ok = false;
         }
-    errno = saved;
+    for (size_t i = 0; i < n; i++)
+        if (outs[i].f)
+            cleanup_forget_file(outs[i].tmp);
+    if (failed)
+        fprintf(stderr, "eosim: cannot write %s: %s\n", failed, strerror(why));
     return ok;
 }
 
@@ -729,13 +743,18 @@ static uint32_t tell_selected(FILE *out, const struct scenario *sc, const struct
 int explain_command(FILE *out, const struct scenario *sc, const struct explain_request *rq)
 {
     struct output outs[3];
-    bool ok = output_open(&outs[0], rq->trace) && output_open(&outs[1], rq->perfetto) &&
-              output_open(&outs[2], rq->trace_only ? NULL : rq->mermaid);
-    if (!ok) {
-        for (size_t i = 0; i < 3; i++)
-            if (outs[i].path && outs[i].f) {
+    memset(outs, 0, sizeof outs);
+    const char *paths[3] = { rq->trace, rq->perfetto, rq->trace_only ? NULL : rq->mermaid };
+    size_t opened = 0;
+    while (opened < 3 && output_open(&outs[opened], paths[opened]))
+        opened++;
+    if (opened < 3) { /* outs[opened] failed: say which, and remove what was opened */
+        fprintf(stderr, "eosim: cannot write %s: %s\n", paths[opened], strerror(errno));
+        for (size_t i = 0; i < opened; i++)
+            if (outs[i].f) {
                 fclose(outs[i].f);
                 remove(outs[i].tmp);
+                cleanup_forget_file(outs[i].tmp);
             }
         return -1;
     }

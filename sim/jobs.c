@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "cleanup.h"
 
 /* What a worker sends for each run: its index (a uint64_t), then `size` bytes of result. */
 struct worker {
@@ -87,12 +88,14 @@ static bool start_workers(struct worker *ws, unsigned workers, const size_t *ind
             return false;
         }
         if (pid == 0) {
+            cleanup_reset();
             close(fds[0]);
             for (unsigned v = 0; v < w; v++)
                 close(ws[v].fd);
             worker_main(fds[1], w, workers, indices, n, work, ctx, size);
         }
         close(fds[1]);
+        cleanup_child(pid);
         ws[w] = (struct worker){ .pid = pid, .fd = fds[0], .number = w,
                                  .expected = n / workers + (w < n % workers),
                                  .rec = sim_alloc(1, sizeof(uint64_t) + size) };
@@ -177,6 +180,7 @@ static bool reap(struct worker *ws, unsigned workers, bool ok)
         int status = 0;
         while (waitpid(ws[w].pid, &status, 0) < 0 && errno == EINTR)
             ;
+        cleanup_forget_child(ws[w].pid);
         if (!ok)
             continue;
         if (WIFSIGNALED(status))

@@ -14,6 +14,7 @@
 #include "batch.h"
 #include "chart.h"
 #include "check.h"
+#include "cleanup.h"
 #include "explain.h"
 #include "explore.h"
 #include "html.h"
@@ -37,6 +38,15 @@ struct options {
     bool has_seed, has_runs, has_jobs, has_payment, has_depth, all, stats, quiet;
     int charts; /* -1: the command's default, 0: --no-charts, 1: --charts */
 };
+
+static int stdout_error; /* errno of the first failed flush of stdout, or 0 */
+
+/* Flushes stdout, keeping the reason of the first failure for the exit status. */
+static void flush_stdout(void)
+{
+    if (fflush(stdout) != 0 && !stdout_error)
+        stdout_error = errno ? errno : EIO;
+}
 
 static void usage(FILE *out)
 {
@@ -185,6 +195,13 @@ static int parse_args(int argc, char **argv, struct options *o)
             o->files[o->nfiles++] = a;
         if (rc)
             return rc;
+    }
+    const char *paths[] = { o->out_dir, o->mermaid, o->trace, o->perfetto };
+    for (int p = 0; p < 4 + o->nfiles; p++) {
+        const char *path = p < 4 ? paths[p] : o->files[p - 4];
+        if (path && strlen(path) > PATH_ARG_MAX)
+            return usage_error("this path is too long for eosim (over 512 characters): %.80s...",
+                               path);
     }
     if (o->has_runs && (o->runs < 1 || o->runs > RUNS_MAX))
         return usage_error("--runs must be between 1 and %s", "100000");
@@ -342,9 +359,11 @@ static int write_outputs(const struct options *o, const struct batch *b)
             report_sweep_table(stdout, &sr);
             fputc('\n', stdout);
         }
-        fflush(stdout);
-        if (check_item(&sr, &failures[i]) > 0)
+        flush_stdout();
+        if (check_item(&sr, &failures[i]) > 0 && status == 0)
             status = 1;
+        if (report_stops(stderr, &sr, o->quiet) > 0)
+            status = 2; /* a result cut short by the work bound is not a verdict */
         if (o->out_dir && io_ok)
             io_ok = write_item(o, &sr, charts, &sets[i]);
     }
@@ -485,10 +504,8 @@ static int command_explain(const struct options *o, bool trace_only)
         .trace_only = trace_only, .mermaid = o->mermaid, .trace = o->trace,
         .perfetto = o->perfetto,
     };
-    if (explain_command(stdout, &sc, &rq) != 0) {
-        fprintf(stderr, "eosim: cannot write an output file: %s\n", strerror(errno));
-        return 2;
-    }
+    if (explain_command(stdout, &sc, &rq) != 0)
+        return 2; /* it said which file */
     return 0;
 }
 
@@ -519,6 +536,7 @@ static int command_check(const struct options *o)
         if (f > 0 && !o->quiet)
             fputc('\n', stdout);
         int rc = explore_command(stdout, &sc, &rq);
+        flush_stdout();
         worst = rc > worst ? rc : worst;
     }
     return worst;
@@ -533,9 +551,22 @@ static int command_validate(const struct options *o)
     return rc;
 }
 
+/* A table nobody could read is a failure: stdout's errors (a full disk, a closed pipe
+ * that does not kill us) turn the exit status to 2. */
+static int stdout_checked(int rc)
+{
+    flush_stdout();
+    if (!stdout_error && !ferror(stdout))
+        return rc;
+    fprintf(stderr, "eosim: cannot write standard output: %s\n",
+            stdout_error ? strerror(stdout_error) : "a write failed");
+    return rc > 2 ? rc : 2;
+}
+
 int main(int argc, char **argv)
 {
     struct options o;
+    cleanup_install();
     int rc = parse_args(argc, argv, &o);
     const char *cmd = o.command;
     if (rc != 0) {
@@ -571,5 +602,5 @@ int main(int argc, char **argv)
         rc = command_run(&o, strcmp(cmd, "sweep") == 0);
     }
     free(o.files);
-    return rc;
+    return stdout_checked(rc);
 }

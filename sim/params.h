@@ -37,6 +37,7 @@ struct params {
     sim_time relay_flush_interval;
     sim_time restart_delay;                 /* crash without "restart after" */
     sim_time max_time;                      /* safety horizon when no `until` is given */
+    uint32_t max_events;                    /* a run stops after this many events */
 };
 
 extern const struct params params_defaults;

@@ -12,6 +12,7 @@
 #include "aggregate.h"
 #include "attribute.h"
 #include "check.h"
+#include "cleanup.h"
 #include "sweep.h"
 #include "value.h"
 
@@ -330,6 +331,51 @@ static uint32_t expectations(FILE *out, const struct scenario_results *res, cons
     return failed;
 }
 
+/* One line per strategy (and point) whose runs did not reach quiescence. */
+uint32_t report_stops(FILE *out, const struct sweep_results *sr, bool quiet)
+{
+    uint32_t limited = 0;
+    for (uint32_t p = 0; p < sr->npoints; p++) {
+        struct scenario_results res;
+        char at[300] = "", label[256];
+        report_point(sr, p, &res);
+        if (report_has_axes(sr))
+            snprintf(at, sizeof at, " at %s", sweep_point_label(sr->sc, p, label, sizeof label));
+        for (uint32_t s = 0; s < sr->nstrategies; s++) {
+            uint32_t stopped = 0, capped = 0;
+            const struct run_result *first = NULL, *first_capped = NULL;
+            for (uint32_t i = 0; i < sr->nseeds; i++) {
+                const struct run_result *r = run_of(&res, s, i);
+                if (r->event_limit && capped++ == 0)
+                    first_capped = r;
+                else if (r->horizon && !r->event_limit && stopped++ == 0)
+                    first = r;
+            }
+            const char *name = sr->sc->strategies[sr->strategies[s]].name;
+            char t[32];
+            if (capped && first_capped->events < sr->sc->params.max_events)
+                fprintf(out, "%s: %s%s: %u of %u run%s stopped with %u events pending (seed "
+                        "%llu at t=%s), the most a run holds: a retry storm?\n", sr->sc->file,
+                        name, at, capped, sr->nseeds, sr->nseeds == 1 ? "" : "s",
+                        EVENTS_PENDING_STOP, (unsigned long long)first_capped->seed,
+                        value_format_duration(first_capped->end_time, t, sizeof t));
+            else if (capped)
+                fprintf(out, "%s: %s%s: %u of %u run%s stopped after %u events (seed %llu at "
+                        "t=%s): a retry storm? raise run.max-events if the work is real\n",
+                        sr->sc->file, name, at, capped, sr->nseeds, sr->nseeds == 1 ? "" : "s",
+                        sr->sc->params.max_events, (unsigned long long)first_capped->seed,
+                        value_format_duration(first_capped->end_time, t, sizeof t));
+            if (stopped && !quiet)
+                fprintf(out, "%s: note: %s%s: %u of %u run%s reached the horizon (t=%s) before "
+                        "quiescence; what was in flight is counted as pending\n", sr->sc->file,
+                        name, at, stopped, sr->nseeds, sr->nseeds == 1 ? "" : "s",
+                        value_format_duration(first->end_time, t, sizeof t));
+            limited += capped;
+        }
+    }
+    return limited;
+}
+
 uint32_t report_expectations(FILE *out, const struct scenario_results *res)
 {
     return expectations(out, res, NULL);
@@ -353,6 +399,7 @@ const struct report_column report_columns[] = {
     COLUMN("lost_writes", lost_writes), COLUMN("output_copies", output_copies),
     COLUMN("torn_transactions", torn_transactions),
     COLUMN("output_duplicates", output_duplicates),
+    { "stopped_at_event_limit", offsetof(struct run_result, event_limit), true },
 #undef COLUMN
     { NULL, 0, false },
 };
@@ -402,19 +449,27 @@ bool report_write_file(const char *path, void (*write)(FILE *, const void *), co
     int dir_len = slash ? (int)(slash - path + 1) : 0;
     /* hidden, and named after the process, so readers of the directory never see it and
      * two writers never share it */
-    snprintf(tmp, sizeof tmp, "%.*s.%s.%ld.tmp", dir_len, path, path + dir_len, (long)getpid());
-    FILE *f = fopen(tmp, "wb");
-    if (!f)
+    int n = snprintf(tmp, sizeof tmp, "%.*s.%s.%ld.tmp", dir_len, path, path + dir_len,
+                     (long)getpid());
+    if (n < 0 || (size_t)n >= sizeof tmp) {
+        errno = ENAMETOOLONG;
         return false;
-    write(f, ctx);
-    bool ok = !ferror(f);
-    ok = (fclose(f) == 0) && ok;
-    if (ok && rename(tmp, path) == 0)
-        return true;
+    }
+    cleanup_file(tmp);
+    FILE *f = fopen(tmp, "wb");
+    bool ok = f != NULL;
+    if (f) {
+        write(f, ctx);
+        ok = !ferror(f);
+        ok = (fclose(f) == 0) && ok;
+    }
+    ok = ok && rename(tmp, path) == 0;
     int saved = errno;
-    remove(tmp);
+    if (!ok)
+        remove(tmp);
+    cleanup_forget_file(tmp);
     errno = saved;
-    return false;
+    return ok;
 }
 
 static void write_csv(FILE *out, const void *res)

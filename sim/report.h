@@ -71,6 +71,9 @@ void report_sweep_table(FILE *out, const struct sweep_results *sr);
 /* Expectations at every point; a failure names its point. Returns how many failed. */
 uint32_t report_sweep_expectations(FILE *out, const struct sweep_results *sr);
 void report_sweep_csv(FILE *out, const struct sweep_results *sr);
+/* Says on `out` which runs stopped before quiescence: after run.max-events events
+ * (always), or at the horizon (unless quiet). Returns how many hit the event limit. */
+uint32_t report_stops(FILE *out, const struct sweep_results *sr, bool quiet);
 /* The payments each run's anomalies touched (struct anomaly_sample): after any sweep
  * columns, scenario,strategy,seed,anomaly,payment,necessary,not_necessary, one row per
  * sampled payment, in run order, then anomaly order (anomaly_names), then increasing

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "readfile.h"
 #include "value.h"
 
 const char *const metric_names[METRIC_COUNT] = {
@@ -165,9 +166,11 @@ static bool count(struct parser *p, const char *what, uint64_t lo, uint64_t hi, 
     const struct token *t = next(p, what);
     if (!t)
         return false;
-    if (!value_count(t->s, t->len, out, p->msg))
+    bool digits = t->len > 0 && strspn(t->s, "0123456789") >= t->len;
+    bool ok = value_count(t->s, t->len, out, p->msg);
+    if (!ok && !digits)
         return fail(p, t->col, "%s %s", what, p->msg);
-    if (*out < lo || *out > hi)
+    if (!ok || *out < lo || *out > hi) /* a string of digits fails only past 64 bits */
         return fail(p, t->col, "%s must be between %llu and %llu, got %.*s", what,
                     (unsigned long long)lo, (unsigned long long)hi, (int)t->len, t->s);
     return true;
@@ -315,6 +318,11 @@ static bool st_payments(struct parser *p)
         return false;
     sc->payments = (uint32_t)n;
     p->payments_line = p->line;
+    if (sc->every > 0 && n - 1 > DURATION_MAX / sc->every)
+        return fail(p, p->tok[p->i - 1].col, "the last of %llu payments every %.*s would come "
+                    "after %uh, the longest time a run can reach: fewer payments or a shorter "
+                    "interval", (unsigned long long)n, (int)p->tok[p->i - 1].len,
+                    p->tok[p->i - 1].s, DURATION_MAX_HOURS);
     if (peek(p, "amount")) {
         p->i++;
         const struct token *t = next(p, "an amount like 50 or 10..500");
@@ -960,6 +968,24 @@ static void defaults(struct scenario *sc, const char *file)
     sc->nstrategies = STRATEGY_PRESETS;
 }
 
+/* The whole file's work, payments x seeds x strategies x sweep points, within a bound
+ * that says what to lower: a file that validates must also finish. */
+static bool bounded_work(struct parser *p)
+{
+    const struct scenario *sc = p->sc;
+    uint64_t runs = (uint64_t)sc->runs * sc->nrun * (sc->nsweeps ? sweep_points(sc) : 1);
+    uint64_t work = runs * sc->payments; /* at most 10^5 x 32 x 10^6 x 10^7: fits */
+    if (work <= PAYMENT_RUNS_MAX)
+        return true;
+    p->line = p->payments_line;
+    return fail(p, 1, "%u payments x %u run%s x %u strateg%s x %u sweep point%s is %llu "
+                "payments to simulate, above the limit of %llu (hours of work): lower `runs`, "
+                "`payments` or the sweep", sc->payments, sc->runs, sc->runs == 1 ? "" : "s",
+                sc->nrun, sc->nrun == 1 ? "y" : "ies", (unsigned)(runs / sc->runs / sc->nrun),
+                runs / sc->runs / sc->nrun == 1 ? "" : "s", (unsigned long long)work,
+                (unsigned long long)PAYMENT_RUNS_MAX);
+}
+
 /* Every expectation names a strategy the scenario runs. */
 static bool expected_strategies_run(struct parser *p, const struct expectation *list, uint32_t n)
 {
@@ -1009,7 +1035,7 @@ static bool check_whole(struct parser *p)
         }
     }
     return expected_strategies_run(p, sc->expects, sc->nexpects) &&
-           expected_strategies_run(p, sc->space_expects, sc->nspace_expects);
+           expected_strategies_run(p, sc->space_expects, sc->nspace_expects) && bounded_work(p);
 }
 
 /* Copies line `number` of text into err->text for the caret display. */
@@ -1053,26 +1079,18 @@ bool scenario_load(const char *path, struct scenario *sc, struct parse_error *er
 {
     memset(err, 0, sizeof *err);
     snprintf(err->file, sizeof err->file, "%s", path);
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err->message, sizeof err->message, "cannot open: %s", strerror(errno));
+    size_t len;
+    char *text = read_file(path, SCENARIO_BYTES_MAX, &len, err->message, sizeof err->message);
+    if (!text)
         return false;
-    }
-    size_t cap = 1 << 16, len = 0;
-    char *text = sim_alloc(cap, 1);
-    for (size_t got; (got = fread(text + len, 1, cap - len - 1, f)) > 0;) {
-        len += got;
-        if (len + 1 == cap)
-            text = sim_realloc(text, cap *= 2, 1);
-    }
-    fclose(f);
-    text[len] = 0;
+    /* a UTF-8 byte order mark, as some editors write, is not part of the first line */
+    const char *start = len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0 ? text + 3 : text;
     bool ok;
     if (memchr(text, 0, len)) {
         snprintf(err->message, sizeof err->message, "not a text file (it holds a NUL byte)");
         ok = false;
     } else {
-        ok = scenario_parse(path, text, sc, err);
+        ok = scenario_parse(path, start, sc, err);
     }
     free(text);
     return ok;

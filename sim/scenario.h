@@ -67,7 +67,7 @@ struct expectation {
 };
 
 struct scenario {
-    char file[256];
+    char file[PATH_ARG_MAX + 1];
     char name[NAME_MAX_LEN + 1];
     char about[ABOUT_MAX_LEN + 1];
     uint64_t seed;
@@ -94,7 +94,7 @@ struct scenario {
 };
 
 struct parse_error {
-    char file[256];
+    char file[PATH_ARG_MAX + 1];
     uint32_t line, col;
     char message[256];
     char text[LINE_MAX_LEN + 1];    /* the offending line, for the caret display */

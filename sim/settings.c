@@ -61,10 +61,20 @@ bool setting_apply(const struct setting *s, void *base, const char *v, unsigned 
         *(uint8_t *)field = (uint8_t)c;
         return true;
     }
-    case SETTING_DURATION:
-        if (value_duration(v, len, (sim_time *)field, msg))
-            return true;
-        goto named;
+    case SETTING_DURATION: {
+        sim_time t;
+        if (!value_duration(v, len, &t, msg))
+            goto named;
+        if (t < s->least) {
+            char least[32];
+            snprintf(err, VALUE_ERR_LEN, "%s must be at least %s: %s; got %.*s", s->name,
+                     value_format_duration(s->least, least, sizeof least), s->why_least,
+                     (int)len, v);
+            return false;
+        }
+        *(sim_time *)field = t;
+        return true;
+    }
     case SETTING_DURATION_RANGE: {
         sim_time range[2];
         if (!value_duration_range(v, len, &range[0], &range[1], msg))

@@ -23,6 +23,8 @@ struct setting {
     const char *const *choices; /* SETTING_ENUM: NULL-terminated */
     uint32_t min, max;          /* SETTING_COUNT */
     const char *help;           /* one line for the README and --help */
+    uint64_t least;             /* SETTING_DURATION: the smallest value taken (0: none) */
+    const char *why_least;      /* what needs it, for the error message */
 };
 
 const struct setting *setting_find(const struct setting *table, const char *name,

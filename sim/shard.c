@@ -8,7 +8,11 @@
 #include <string.h>
 
 #include "check.h"
+#include "readfile.h"
 #include "version.h"
+
+/* A shard holds every result of its runs: BATCH_RUNS_MAX of them fit well within. */
+#define SHARD_BYTES_MAX ((size_t)1 << 34)
 
 #define SHARD_MAGIC "eosim-shard 1"
 
@@ -23,27 +27,10 @@ static const char *abi(char *buf, size_t size)
 
 char *shard_read_text(const char *path, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        fprintf(stderr, "eosim: cannot open %s: %s\n", path, strerror(errno));
-        return NULL;
-    }
-    size_t cap = 1 << 16;
-    char *text = sim_alloc(cap, 1);
-    *len = 0;
-    for (size_t got; (got = fread(text + *len, 1, cap - *len - 1, f)) > 0;) {
-        *len += got;
-        if (*len + 1 == cap)
-            text = sim_realloc(text, cap *= 2, 1);
-    }
-    bool bad = ferror(f);
-    fclose(f);
-    text[*len] = 0;
-    if (bad) {
-        fprintf(stderr, "eosim: cannot read %s\n", path);
-        free(text);
-        return NULL;
-    }
+    char err[256];
+    char *text = read_file(path, SCENARIO_BYTES_MAX, len, err, sizeof err);
+    if (!text)
+        fprintf(stderr, "eosim: %s: %s\n", path, err);
     return text;
 }
 
@@ -256,13 +243,22 @@ bool shard_read(const char *path, struct shard *out)
     memset(out, 0, sizeof *out);
     snprintf(out->path, sizeof out->path, "%s", path);
     size_t len;
-    char *data = shard_read_text(path, &len);
-    if (!data)
+    char err[256];
+    char *data = read_file(path, SHARD_BYTES_MAX, &len, err, sizeof err);
+    if (!data) {
+        fprintf(stderr, "eosim: %s: %s\n", path, err);
         return false;
+    }
     struct cursor c = { .path = path, .p = data, .end = data + len };
     bool ok = read_identity(&c) && read_settings(&c, out) && read_text(&c, out) &&
               read_records(&c, out);
     free(data);
+    if (!ok) { /* nothing left for the caller to free; the path stays for messages */
+        free(out->text);
+        free(out->index);
+        free(out->results);
+        out->text = NULL, out->index = NULL, out->results = NULL;
+    }
     return ok;
 }
 

@@ -21,7 +21,7 @@
 struct shard {
     char path[1024];
     char command[16];              /* run or sweep */
-    char file[256];
+    char file[PATH_ARG_MAX + 1];
     uint64_t seed;
     uint32_t runs;
     char only[NAME_MAX_LEN + 1];   /* --strategy, or "" */
@@ -44,7 +44,7 @@ size_t shard_select(const struct batch *b, uint32_t i, unsigned k, unsigned n,
 bool shard_write(const char *dir, const struct batch *b, uint32_t i, const char *command,
                  const char *only, unsigned k, unsigned n, const char *text, size_t text_len,
                  char *path, size_t size);
-/* Reads a shard file; false with a message on stderr. */
+/* Reads a shard file; false with a message on stderr, and then nothing to free. */
 bool shard_read(const char *path, struct shard *out);
 void shard_free(struct shard *s);
 /* Joins shards into a batch (initialised here; scenarios ordered by file path) with every

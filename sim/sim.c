@@ -192,11 +192,16 @@ void sim_run_with(const struct scenario *sc, uint32_t strategy, uint64_t seed,
         consumer_start(w, k);
 
     sim_time horizon = sc->until ? sc->until : sc->params.max_time;
-    bool early = false;
+    bool early = false, limit = false;
     struct event ev;
     while (w->eng.len > 0) {
         if (w->eng.strong == 0 && consumer_idle(w))
             break;
+        /* the work bound, and a heap that keeps room for what one handler schedules */
+        if (w->eng.executed >= sc->params.max_events || w->eng.len > EVENTS_PENDING_STOP) {
+            early = limit = true;
+            break;
+        }
         if (engine_peek_time(&w->eng) > horizon) {
             early = true;
             w->eng.now = horizon;
@@ -206,6 +211,7 @@ void sim_run_with(const struct scenario *sc, uint32_t strategy, uint64_t seed,
         dispatch(w, &ev);
     }
     tally_result(w, early, r);
+    r->event_limit = limit;
     if (options && options->fired_at)
         for (uint32_t i = 0; i < sc->nfaults; i++)
             options->fired_at[i] = w->fault_done[i] ? w->fault_time[i] : SIM_NEVER;

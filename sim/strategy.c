@@ -33,7 +33,7 @@ static const char *const amounts[] = { "same", "plus-fee", NULL };
 static const char *const processings[] = { "sync", "async", NULL };
 
 #define KNOB(name, type, field, choices, help) \
-    { name, type, offsetof(struct strategy, field), choices, 0, 0, help }
+    { name, type, offsetof(struct strategy, field), choices, 0, 0, help, 0, NULL }
 
 const struct setting strategy_knobs[] = {
     KNOB("producer.retries", SETTING_BOOL, producer_retries, NULL,
@@ -73,5 +73,5 @@ const struct setting strategy_knobs[] = {
     KNOB("consumer.group-metadata", SETTING_BOOL, group_metadata, NULL,
          "commit=in-transaction: offsets sent to the transaction carry the consumer's group "
          "generation, so the coordinator fences a member the group has moved past (KIP-447)"),
-    { NULL, 0, 0, NULL, 0, 0, NULL },
+    { NULL, 0, 0, NULL, 0, 0, NULL, 0, NULL },
 };

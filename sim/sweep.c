@@ -18,9 +18,9 @@
 const char *const sweep_option_names[3] = { "delay", "loss", "duplicate" };
 
 static const struct setting link_settings[3] = {
-    { "delay", SETTING_DURATION_RANGE, 0, NULL, 0, 0, "a link's delay" },
-    { "loss", SETTING_PROBABILITY, 0, NULL, 0, 0, "a link's loss probability" },
-    { "duplicate", SETTING_PROBABILITY, 0, NULL, 0, 0, "a link's duplication probability" },
+    { "delay", SETTING_DURATION_RANGE, 0, NULL, 0, 0, "a link's delay", 0, NULL },
+    { "loss", SETTING_PROBABILITY, 0, NULL, 0, 0, "a link's loss probability", 0, NULL },
+    { "duplicate", SETTING_PROBABILITY, 0, NULL, 0, 0, "a link's duplication probability", 0, NULL },
 };
 
 /* Room for any field a setting can name: params fields at their offsets, link options

@@ -67,6 +67,7 @@ struct run_result {
     sim_time end_time;
     uint64_t link_messages[LINK_COUNT]; /* not in the CSV: for tests and charts */
     bool horizon;             /* stopped at the horizon, not at quiescence */
+    bool event_limit;         /* stopped after run.max-events events (horizon is set too) */
     struct anomaly_sample anomalies[ANOMALY_KINDS]; /* not in the CSV: the anomalies CSV */
 };
 

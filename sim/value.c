@@ -1,6 +1,8 @@
 /* value.c: exact decimal parsing for the scenario language. */
 #include "value.h"
 
+#include "limits.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -104,15 +106,18 @@ bool value_duration(const char *s, unsigned len, sim_time *out, char *err)
         uint64_t m;
         unsigned p;
         enum decimal_result d = decimal(s, digits, &m, &p);
-        enum scale_result r = d == DECIMAL_OK ? scale_exact(m, p, units[u].ns, out)
+        sim_time t = 0;
+        enum scale_result r = d == DECIMAL_OK ? scale_exact(m, p, units[u].ns, &t)
                               : d == DECIMAL_TOO_LARGE ? SCALE_TOO_LARGE : SCALE_INEXACT;
-        if (r == SCALE_OK)
+        if (r == SCALE_OK && t <= DURATION_MAX) {
+            *out = t;
             return true;
+        }
         if (d == DECIMAL_BAD)
             break;
-        if (r == SCALE_TOO_LARGE)
-            snprintf(err, VALUE_ERR_LEN, "must be at most 5124095h (about 584 years), got %.*s",
-                     (int)len, s);
+        if (r == SCALE_TOO_LARGE || r == SCALE_OK)
+            snprintf(err, VALUE_ERR_LEN, "must be at most %uh (about 114 years), got %.*s",
+                     DURATION_MAX_HOURS, (int)len, s);
         else
             snprintf(err, VALUE_ERR_LEN, "must be a whole number of nanoseconds, got %.*s",
                      (int)len, s);

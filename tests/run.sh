@@ -17,7 +17,8 @@ check() { local name=$1; shift; if "$@" >/dev/null 2>&1; then pass "$name"; else
 jobs=$(nproc 2>/dev/null || echo 2)
 build() { make -s -j"$jobs" "$@" >"$tmp/build.log" 2>&1 || { cat "$tmp/build.log"; return 1; }; }
 build eosim build/default/unit || { echo "0 passed, 1 failed"; exit 1; }
-build BUILD=build/asan SANITIZE=1 build/asan/eosim build/asan/unit || { echo "0 passed, 1 failed"; exit 1; }
+build BUILD=build/asan SANITIZE=1 build/asan/eosim build/asan/unit build/asan/replay_scenario \
+    build/asan/replay_shard || { echo "0 passed, 1 failed"; exit 1; }
 build BUILD=build/O0 CFLAGS="-O0 -g" build/O0/eosim || { echo "0 passed, 1 failed"; exit 1; }
 binaries=(./eosim build/O0/eosim)
 if command -v clang >/dev/null; then
@@ -313,6 +314,72 @@ rc=$?
     && pass "check/depth-2-breaks-idempotent" || fail "check/depth-2-breaks-idempotent" "exit $rc" "$(cat "$c/idem.err")"
 ./eosim run scenarios/check-idempotent.scn 2>&1 >/dev/null | grep -q "expect-all/expect-some checks over a fault space, not checked by run" \
     && pass "check/run-says-not-checked" || fail "check/run-says-not-checked"
+
+# 14. Reliability: what validates runs to completion or to a stated stop. A retry storm
+#     stops at run.max-events with exit 2 whatever --jobs is; a pause longer than the
+#     run is kept, not lost to an overflow; inputs that are not scenario files are refused
+#     with the reason; no path is cut short; stdout's write errors and an interrupted run
+#     are not silent, and a killed run leaves no temporaries.
+r="$tmp/reliability" && mkdir -p "$r"
+printf 'scenario storm\npayments 3 every 1ms\nset consumer.gateway-timeout 1ms\nset gateway.latency 10ms\nset run.max-events 100000\nstrategies at-least-once\n' >"$r/storm.scn"
+./eosim run --quiet --runs 2 --jobs 1 --out "$r/s1" "$r/storm.scn" >/dev/null 2>"$r/s1.err"; rc1=$?
+./eosim run --quiet --runs 2 --jobs 2 --out "$r/s2" "$r/storm.scn" >/dev/null 2>"$r/s2.err"; rc2=$?
+[ $rc1 = 2 ] && [ $rc2 = 2 ] && cmp -s "$r/s1.err" "$r/s2.err" &&
+    grep -q "storm.scn: at-least-once: 2 of 2 runs stopped after 100000 events (seed 1 at t=.*raise run.max-events" "$r/s1.err" &&
+    [ "$(grep -c $',1\r$' "$r/s1/storm.csv")" = 2 ] \
+    && pass "reliability/max-events-stops-a-retry-storm" || fail "reliability/max-events-stops-a-retry-storm" "exit $rc1 $rc2" "$(cat "$r/s1.err")"
+printf 'scenario long-pause\npayments 3 every 1ms\npause consumer at 0s for 1000000h\nuntil 1h\nstrategies at-least-once\nexpect at-least-once pending = 3 charges = 0\n' >"$r/pause.scn"
+./eosim run "$r/pause.scn" >/dev/null 2>"$r/pause.err" && grep -q "reached the horizon (t=1h)" "$r/pause.err" \
+    && pass "reliability/longest-pause-is-kept" || fail "reliability/longest-pause-is-kept" "$(cat "$r/pause.err")"
+mkdir -p "$r/dir.scn"
+printf '\357\273\277scenario bom\npayments 1 every 1ms\n' >"$r/bom.scn"
+[ "$(./eosim validate "$r/dir.scn" 2>&1)" = "$r/dir.scn: error: cannot read: Is a directory" ] &&
+    [ "$(timeout 10 ./eosim validate /dev/zero 2>&1)" = "/dev/zero: error: larger than the limit of 1048576 bytes" ] &&
+    ./eosim validate "$r/bom.scn" \
+    && pass "reliability/inputs" || fail "reliability/inputs"
+long=$(printf 'd%.0s' $(seq 600))
+rc=$(rc_of ./eosim run --out "$r/$long" scenarios/ack-lost.scn)
+[ "$rc" = 2 ] && [ ! -e "$r/$long" ] && pass "reliability/long-path-refused" || fail "reliability/long-path-refused" "exit $rc"
+./eosim run scenarios/ack-lost.scn >/dev/full 2>"$r/full.err"; rc=$?
+[ $rc = 2 ] && grep -q "cannot write standard output: No space left on device" "$r/full.err" \
+    && pass "reliability/stdout-errors" || fail "reliability/stdout-errors" "exit $rc"
+mkdir -p "$r/tracedir"
+./eosim explain scenarios/ack-lost.scn --strategy at-least-once --trace "$r/tracedir" >/dev/null 2>"$r/trace.err"; rc=$?
+[ $rc = 2 ] && grep -q "cannot write $r/tracedir: Is a directory" "$r/trace.err" \
+    && pass "reliability/trace-error-names-file" || fail "reliability/trace-error-names-file" "$(cat "$r/trace.err")"
+./eosim run --quiet --runs 3000 --jobs 2 --out "$r/int" scenarios/lossy-steady-state.scn >/dev/null 2>&1 &
+pid=$!
+sleep 1.5
+kill -INT $pid
+wait $pid; rc=$?
+sleep 0.2
+hidden=$(ls -a "$r/int" 2>/dev/null | grep '^\.' | grep -cv '^\.\.\?$')
+[ $rc = 130 ] && [ "$hidden" = 0 ] && ! pgrep -f "runs 3000 --jobs 2 --out $r/int" >/dev/null \
+    && pass "reliability/sigint-leaves-whole-files" || fail "reliability/sigint-leaves-whole-files" "exit $rc, $hidden hidden"
+if command -v gnuplot >/dev/null; then
+    ./eosim sweep --quiet --out "$r/two" scenarios/sweep-*.scn scenarios/ack-lost.scn & p1=$!
+    ./eosim sweep --quiet --out "$r/two" scenarios/sweep-*.scn scenarios/ack-lost.scn; wait $p1
+    missing=0
+    for g in "$r"/two/charts/*.gp; do
+        b=${g%.gp}; [ "$(basename "$g")" = style.gp ] && continue
+        [ -s "$b.png" ] && [ -s "$b.svg" ] || missing=$((missing + 1))
+    done
+    [ $missing = 0 ] && [ -z "$(ls -a "$r/two/charts" | grep '^\.' | grep -v '^\.\.\?$')" ] \
+        && pass "reliability/two-sweeps-one-out" || fail "reliability/two-sweeps-one-out" "$missing images missing"
+fi
+
+# 15. The fuzz harnesses (tests/fuzz/) replayed under the sanitizers, without libFuzzer:
+#     the seed corpus and every past finding (tests/fuzz/regressions/, each named after
+#     the harness that found it).
+shopt -s nullglob
+for h in scenario shard; do
+    corpus=(tests/fuzz/corpus/*)
+    [ $h = shard ] && corpus=(tests/fuzz/shard-corpus/*)
+    inputs=("${corpus[@]}" tests/fuzz/regressions/$h-*)
+    if out=$(build/asan/replay_$h "${inputs[@]}" 2>&1 >/dev/null); then pass "fuzz/replay-$h (${#inputs[@]} inputs)"
+    else fail "fuzz/replay-$h" "$(echo "$out" | grep -m3 'ERROR\|SUMMARY\|error')"; fi
+done
+shopt -u nullglob
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
