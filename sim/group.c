@@ -2,8 +2,9 @@
  *
  * Members join and get a generation and an assignment (partitions dealt round-robin
  * over the members in id order); membership changes bump the generation. A member
- * heartbeats every heartbeat interval; one whose heartbeats stop for the session
- * timeout, or who does not poll within max.poll.interval, is removed and its
+ * heartbeats every heartbeat interval; one whose heartbeats stop for longer than the
+ * session timeout, or who does not poll within max.poll.interval, is removed the
+ * instant its deadline passes (one timer per member, as Kafka keeps), and its
  * partitions go to the others, who resume from the last committed offsets. A removed
  * member learns it only when it next heartbeats (told to rejoin) or commits (refused:
  * illegal generation), after it may have done more work. Committed offsets of a group
@@ -31,9 +32,25 @@ static void rebalance(struct world *w)
     }
 }
 
-static void sessions_timer(struct world *w)
+/* The instant member k is late: one nanosecond past its last heartbeat plus the session
+ * timeout (a gap of exactly the timeout is still in time), or past its last poll plus
+ * max.poll.interval. */
+static sim_time deadline(const struct world *w, uint32_t k)
 {
-    sim_timer(w, NODE_BROKER, TIMER_SESSIONS, w->pm->consumer_heartbeat_interval, 0, 0, 0, true);
+    const struct group *g = &w->broker.group;
+    sim_time session = g->last_heartbeat[k] + w->pm->consumer_session_timeout;
+    sim_time poll = g->last_poll[k] + w->pm->consumer_max_poll_interval;
+    return (session < poll ? session : poll) + 1;
+}
+
+/* One live timer per member, numbered so that an older one is recognised and dropped.
+ * Heartbeats only move the deadline; the timer, when it fires early, re-arms for the
+ * new one, so a heartbeat costs no event. Weak: a deadline alone keeps no run alive. */
+static void arm(struct world *w, uint32_t k)
+{
+    struct group *g = &w->broker.group;
+    sim_timer(w, NODE_BROKER, TIMER_SESSIONS, deadline(w, k) - w->eng.now, 0, k,
+              ++g->deadline_timer[k], true);
 }
 
 void group_init(struct world *w)
@@ -42,12 +59,13 @@ void group_init(struct world *w)
     memset(g, 0, sizeof *g);
     memset(g->owner, NO_MEMBER, sizeof g->owner);
     g->empty = true;
-    sessions_timer(w);
 }
 
 void group_restart(struct world *w)
 {
-    sessions_timer(w);
+    for (uint32_t k = 0; k < w->sc->consumers; k++)
+        if (w->broker.group.member[k])
+            arm(w, k); /* the old timers died with the broker */
 }
 
 uint8_t group_owner(const struct world *w, uint32_t partition)
@@ -83,6 +101,7 @@ static void on_join(struct world *w, const struct event *ev)
     if (!g->member[k]) {
         g->member[k] = true;
         rebalance(w);
+        arm(w, k);
     }
     link_reply(w, ev, MSG_JOINED, assignment(w, k), g->generation);
 }
@@ -117,22 +136,18 @@ static void on_commit(struct world *w, const struct event *ev)
     link_reply(w, ev, MSG_COMMIT_ACK, ev->x, ACK_OK);
 }
 
-static void on_sessions(struct world *w)
+static void on_deadline(struct world *w, const struct event *ev)
 {
     struct group *g = &w->broker.group;
-    bool changed = false;
-    for (uint32_t k = 0; k < w->sc->consumers; k++) {
-        if (!g->member[k])
-            continue;
-        if (w->eng.now - g->last_heartbeat[k] > w->pm->consumer_session_timeout ||
-            w->eng.now - g->last_poll[k] > w->pm->consumer_max_poll_interval) {
-            g->member[k] = false;
-            changed = true;
-        }
+    uint32_t k = ev->id;
+    if (!g->member[k] || ev->x != g->deadline_timer[k])
+        return; /* left, or an older timer */
+    if (w->eng.now < deadline(w, k)) {
+        arm(w, k); /* a heartbeat or a poll came: not late yet */
+        return;
     }
-    if (changed)
-        rebalance(w);
-    sessions_timer(w);
+    g->member[k] = false;
+    rebalance(w);
 }
 
 void group_on_fetch(struct world *w, uint32_t k)
@@ -146,6 +161,6 @@ void group_on_event(struct world *w, const struct event *ev)
     case MSG_JOIN: on_join(w, ev); break;
     case MSG_HEARTBEAT: on_heartbeat(w, ev); break;
     case MSG_COMMIT: on_commit(w, ev); break;
-    default: on_sessions(w); break;
+    default: on_deadline(w, ev); break;
     }
 }

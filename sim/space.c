@@ -41,8 +41,8 @@ static void add_point(struct fault_space *sp, const struct scenario *sc, const s
     add(sp, &f, r->t);
     if (r->where < NODE_CONSUMER_1)
         return;
-    /* Eviction comes when the coordinator's sweep (every heartbeat interval) finds the
-     * session expired, counted from the last heartbeat (up to one interval earlier). */
+    /* Evicted for sure: the last heartbeat received was at most one interval before the
+     * pause, and a second interval covers the heartbeat in flight. */
     f.kind = FAULT_PAUSE;
     f.restart = 0;
     f.duration = sc->params.consumer_session_timeout + 2 * sc->params.consumer_heartbeat_interval;

@@ -161,6 +161,7 @@ struct group {
     bool member[CONSUMERS_MAX];             /* in the group now */
     sim_time last_heartbeat[CONSUMERS_MAX];
     sim_time last_poll[CONSUMERS_MAX];
+    uint32_t deadline_timer[CONSUMERS_MAX]; /* the number of each member's live timer */
     uint8_t owner[PARTITIONS_MAX];          /* member a partition is assigned to */
     sim_time empty_since;                   /* when the last member left */
     bool empty;

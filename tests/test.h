@@ -65,5 +65,6 @@ extern const struct test txn_consumer_tests[];
 extern const struct test anomaly_tests[];
 extern const struct test broker_tests[];
 extern const struct test explore_tests[];
+extern const struct test session_tests[];
 
 #endif
