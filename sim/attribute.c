@@ -117,7 +117,8 @@ const char *attribute_text(const struct scenario *sc, const struct attribution *
         return buf;
     }
     if (a->nfired == 0) {
-        snprintf(buf, size, "no scripted fault fired: the links' random draws did it");
+        snprintf(buf, size, "no scripted fault fired: the links' random draws or the "
+                 "scenario's settings did it");
         return buf;
     }
     uint16_t mask = a->needed[kind][sample];

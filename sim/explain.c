@@ -29,10 +29,18 @@ struct story {
     const struct trace *t;
     uint32_t payment;
     uint32_t *by_id;   /* event id -> index of its TRACE_EVENT record, or UINT32_MAX */
+    const struct trace_record **marks; /* the fault and copy records, in trace order: */
+    size_t nmarks;                     /* few, so each step need not scan the trace */
+    const struct trace_record **fates; /* messages lost, cut, dropped, held or dead, */
+    size_t nfates;                     /* in trace order */
+    uint8_t *kinds;                    /* request id -> kind of a worker's request */
+    uint32_t max_req;
     uint64_t max_id;
     struct explain_root root; /* the fault nearest the anomaly the story tells */
     bool root_fixed;          /* the root is found: later faults are context */
     bool joined;              /* the last step told was a join: say it once */
+    bool copy_cause;          /* telling why the log holds a copy: a lost request cannot
+                                 cause one (it wrote nothing); a lost answer can */
 };
 
 /* A chain is told from its start, so the last fault told before the anomaly is the
@@ -64,9 +72,30 @@ static void index_events(struct story *s)
             s->max_id = s->t->recs[i].id;
     s->by_id = sim_alloc(s->max_id + 1, sizeof *s->by_id);
     memset(s->by_id, 0xff, (s->max_id + 1) * sizeof *s->by_id);
-    for (size_t i = 0; i < s->t->len; i++)
-        if (s->t->recs[i].what == TRACE_EVENT)
-            s->by_id[s->t->recs[i].id] = (uint32_t)i;
+    size_t cap = 0, fcap = 0;
+    for (size_t i = 0; i < s->t->len; i++) {
+        const struct trace_record *r = &s->t->recs[i];
+        if (r->what == TRACE_EVENT)
+            s->by_id[r->id] = (uint32_t)i;
+        if (r->what >= TRACE_SEND && r->what <= TRACE_DEAD && r->req > s->max_req)
+            s->max_req = r->req;
+        if (r->what >= TRACE_LOSS && r->what <= TRACE_DEAD) {
+            if (s->nfates == fcap)
+                s->fates = sim_realloc(s->fates, fcap = fcap ? 2 * fcap : 16, sizeof *s->fates);
+            s->fates[s->nfates++] = r;
+        }
+        if (r->what != TRACE_FAULT && r->what != TRACE_COPY)
+            continue;
+        if (s->nmarks == cap)
+            s->marks = sim_realloc(s->marks, cap = cap ? 2 * cap : 16, sizeof *s->marks);
+        s->marks[s->nmarks++] = r;
+    }
+    s->kinds = sim_alloc((size_t)s->max_req + 1, 1);
+    for (size_t i = s->t->len; i-- > 0;) { /* backwards: the first record wins */
+        const struct trace_record *r = &s->t->recs[i];
+        if (r->what >= TRACE_SEND && r->what <= TRACE_DEAD && r->from >= NODE_CONSUMER_1)
+            s->kinds[r->req] = r->kind;
+    }
 }
 
 static const struct trace_record *event_of(const struct story *s, uint64_t id)
@@ -87,8 +116,8 @@ static const char *name(uint8_t node, char *buf)
  * that explains a timeout. */
 static void tell_fate(struct story *s, uint32_t req, uint32_t payment, sim_time until)
 {
-    for (size_t i = 0; i < s->t->len && s->t->recs[i].t <= until; i++) {
-        const struct trace_record *r = &s->t->recs[i];
+    for (size_t i = 0; i < s->nfates && s->fates[i]->t <= until; i++) {
+        const struct trace_record *r = s->fates[i];
         bool about = payment == UINT32_MAX ? r->req == req
                      : r->payment == payment && (r->kind == MSG_PRODUCE || r->kind == MSG_ACK) &&
                            r->link != LINK_CONSUMER_BROKER && r->link != LINK_BROKER_CONSUMER;
@@ -97,9 +126,10 @@ static void tell_fate(struct story *s, uint32_t req, uint32_t payment, sim_time 
         char a[16], b[16];
         const char *what = trace_kind_name(EV_MSG, r->kind);
         const char *link = link_names[r->link];
-        if (r->what == TRACE_LOSS)
+        bool wrote_nothing = s->copy_cause && r->kind == MSG_PRODUCE;
+        if (r->what == TRACE_LOSS && !wrote_nothing)
             found_root(s, -1, r);
-        else if (r->what != TRACE_DEAD)
+        else if (r->what != TRACE_DEAD && !wrote_nothing)
             found_root(s, (int)r->x, NULL);
         switch (r->what) {
         case TRACE_LOSS:
@@ -127,13 +157,7 @@ static void tell_fate(struct story *s, uint32_t req, uint32_t payment, sim_time 
 /* The kind of the message that opened request `req` (what a timeout waited on). */
 static uint8_t request_kind(const struct story *s, uint32_t req)
 {
-    for (size_t i = 0; i < s->t->len; i++) {
-        const struct trace_record *r = &s->t->recs[i];
-        if (r->req == req && r->what >= TRACE_SEND && r->what <= TRACE_DEAD &&
-            r->from >= NODE_CONSUMER_1)
-            return r->kind;
-    }
-    return 0;
+    return req <= s->max_req ? s->kinds[req] : 0;
 }
 
 /* "FILE line N", or, for a fault eosim check placed, that it did. */
@@ -149,8 +173,8 @@ static const char *fault_origin(const struct scenario *sc, const struct fault *f
 
 static void tell_fault(struct story *s, uint64_t cause)
 {
-    for (size_t i = 0; i < s->t->len; i++) {
-        const struct trace_record *r = &s->t->recs[i];
+    for (size_t i = 0; i < s->nmarks; i++) {
+        const struct trace_record *r = s->marks[i];
         if (r->what != TRACE_FAULT || r->cause != cause)
             continue;
         const struct fault *f = &s->sc->faults[r->req];
@@ -212,8 +236,8 @@ static const char *key_words(const struct strategy *st)
 /* A delivery that is the copy a scripted `duplicate` made: say so, once per step. */
 static void tell_copy(struct story *s, const struct trace_record *e)
 {
-    for (size_t i = 0; e->type == EV_MSG && i < s->t->len; i++) {
-        const struct trace_record *r = &s->t->recs[i];
+    for (size_t i = 0; e->type == EV_MSG && i < s->nmarks; i++) {
+        const struct trace_record *r = s->marks[i];
         if (r->what != TRACE_COPY || r->id != e->id)
             continue;
         char origin[PATH_ARG_MAX + 64];
@@ -312,7 +336,9 @@ static void tell_duplicates(struct story *s)
         const struct trace_record *copy = nth_append(s, nth);
         if (copy) { /* the second charge came with a second copy in the log */
             fprintf(s->out, "  why the log holds it %s:\n", nth == 2 ? "twice" : "again");
+            s->copy_cause = true;
             tell_chain(s, copy->cause);
+            s->copy_cause = false;
             say(s, copy->t, "broker: appends payment %u again, at offset %llu", s->payment,
                 (unsigned long long)copy->x);
             s->root_fixed = s->root.fault >= 0 || s->root.link >= 0; /* the second copy's cause */
@@ -335,6 +361,7 @@ static void tell_trail(struct story *s)
         [TRACE_DEAD] = "%s: the %s for payment %u reached a node that was down%s",
         [TRACE_APPEND] = "%s: the %s log holds payment %u%s",
         [TRACE_SKIP] = "%s: %s skips payment %u as already processed%s",
+        [TRACE_GIVE_UP] = "%s: %s gives payment %u up and reports it failed%s",
     };
     char a[16];
     sim_time last = 0;
@@ -343,13 +370,19 @@ static void tell_trail(struct story *s)
         const struct trace_record *r = &s->t->recs[i];
         if (r->payment != s->payment || !verbs[r->what])
             continue;
-        const char *where = r->what == TRACE_APPEND || r->what == TRACE_SKIP
-                                ? name(r->node, a) : link_names[r->link];
+        bool at_node = r->what == TRACE_APPEND || r->what == TRACE_SKIP ||
+                       r->what == TRACE_GIVE_UP;
+        const char *where = at_node ? name(r->node, a) : link_names[r->link];
         const char *what = r->what == TRACE_APPEND ? "broker's"
                            : r->what == TRACE_SKIP ? "the dedup store"
+                           : r->what == TRACE_GIVE_UP ? "it"
                                                    : trace_kind_name(EV_MSG, r->kind);
-        say(s, r->t, verbs[r->what], where, what, s->payment,
-            r->what == TRACE_SEND ? name(r->node, a) : "");
+        const char *tail = r->what == TRACE_SEND ? name(r->node, a)
+                           : r->what != TRACE_GIVE_UP ? ""
+                           : r->x ? " (every attempt refused: definitely not written)"
+                                  : " (out of attempts or time, no answer: it may be in the "
+                                    "log)";
+        say(s, r->t, verbs[r->what], where, what, s->payment, tail);
         if (r->what == TRACE_LOSS)
             found_root(s, -1, r);
         else if (r->what == TRACE_CUT || r->what == TRACE_DROP)
@@ -433,6 +466,9 @@ enum explain_verdict explain_payment(FILE *out, const struct scenario *sc, uint3
         v = EXPLAIN_CLEAN;
     }
     free(s.by_id);
+    free(s.marks);
+    free(s.fates);
+    free(s.kinds);
     if (root)
         *root = s.root;
     return v;

@@ -96,6 +96,8 @@ static void put(struct world *w, const struct event *msg)
     sim_time held = 0;
     if (w->link_has_faults[l]) {
         int cut = cut_now(w, l), drop = cut < 0 ? targeted(w, FAULT_DROP, l, msg) : -1;
+        if (cut >= 0 && !w->fault_done[cut])
+            fault_mark(w, (uint32_t)cut); /* it fired: its first message taken */
         if (cut >= 0 || drop >= 0) {
             if (w->trace) /* x: the fault's index */
                 note(w, cut >= 0 ? TRACE_CUT : TRACE_DROP, msg, (uint64_t)(cut >= 0 ? cut : drop));

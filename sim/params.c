@@ -48,8 +48,12 @@ const struct setting params_table[] = {
     TIMER("producer.retry-backoff", producer_retry_backoff,
           "pause before re-sending a request the broker refused as out of order (100ms)"),
     TIMER("producer.delivery-timeout", producer_delivery_timeout,
-          "a transactional producer whose records are not all acknowledged this long after "
-          "its transaction began aborts it and retries them in a new one (120s)"),
+          "a record not acknowledged this long after the producer took it is reported "
+          "failed; a transactional producer aborts the transaction and retries its records "
+          "in a new one (120s)"),
+    PARAM("producer.max-attempts", SETTING_COUNT, producer_max_attempts, NULL, 0, 1000000000,
+          "sends of one record at most before it is reported failed; 0: no limit but the "
+          "delivery timeout, as Kafka's retries=MAX_INT (0)"),
     PARAM("producer.max-in-flight", SETTING_COUNT, producer_max_in_flight, NULL, 1, 5,
           "unacknowledged requests per partition of an idempotent producer (5)"),
     PARAM("producer.transaction-records", SETTING_COUNT, producer_txn_max_records, NULL, 1, 100000,

@@ -14,6 +14,7 @@ struct params {
     sim_time producer_request_timeout;
     sim_time producer_retry_backoff;
     sim_time producer_delivery_timeout;
+    uint32_t producer_max_attempts;         /* 0: no limit but the delivery timeout */
     uint32_t producer_max_in_flight;
     uint32_t producer_txn_max_records;
     sim_time broker_transaction_timeout;

@@ -43,6 +43,17 @@ static void fifo_push(struct producer *p, struct pay_fifo *q, uint32_t payment)
     q->tail = payment;
 }
 
+/* Puts the whole of `front` before q's first record. */
+static void fifo_prepend(struct producer *p, struct pay_fifo *q, struct pay_fifo front)
+{
+    if (front.head == NO_PAYMENT)
+        return;
+    p->next[front.tail] = q->head;
+    if (q->head == NO_PAYMENT)
+        q->tail = front.tail;
+    q->head = front.head;
+}
+
 static uint32_t fifo_pop(struct producer *p, struct pay_fifo *q)
 {
     uint32_t payment = q->head;
@@ -65,6 +76,8 @@ void producer_init(struct world *w)
     p->state = sim_alloc(n, 1);
     p->seq = sim_alloc(n, sizeof *p->seq);
     p->attempt = sim_alloc(n, sizeof *p->attempt);
+    p->refusals = sim_alloc(n, sizeof *p->refusals);
+    p->accepted_at = sim_alloc(n, sizeof *p->accepted_at);
     p->timer = sim_alloc(n, sizeof *p->timer);
     p->next = sim_alloc(n, sizeof *p->next);
     p->queue = sim_alloc(parts, sizeof *p->queue);
@@ -91,6 +104,8 @@ void producer_fini(struct world *w)
     free(p->state);
     free(p->seq);
     free(p->attempt);
+    free(p->refusals);
+    free(p->accepted_at);
     free(p->timer);
     free(p->next);
     free(p->queue);
@@ -212,12 +227,7 @@ static void requeue_transaction(struct world *w, bool new_epoch)
         p->state[p->txn_members[i]] = PAY_QUEUED;
         fifo_push(p, &again, p->txn_members[i]);
     }
-    if (again.head != NO_PAYMENT) {
-        p->next[again.tail] = p->backlog.head;
-        if (p->backlog.head == NO_PAYMENT)
-            p->backlog.tail = again.tail;
-        p->backlog.head = again.head;
-    }
+    fifo_prepend(p, &p->backlog, again);
     p->txn_open = false;
     begin_transaction(w);
 }
@@ -235,6 +245,7 @@ static void accept(struct world *w, uint32_t payment)
 {
     struct producer *p = &w->producer;
     p->state[payment] = PAY_QUEUED;
+    p->accepted_at[payment] = w->eng.now;
     if (w->st->transactions) {
         fifo_push(p, &p->backlog, payment);
         begin_transaction(w);
@@ -310,7 +321,10 @@ static void on_ack(struct world *w, const struct event *ev)
         return; /* late, duplicated, or meant for a previous life */
     if (w->st->transactions && ev->y >> 8 != p->txn_no)
         return;
-    switch (ev->y & 0xff) {
+    uint8_t status = ev->y & 0xff;
+    p->refusals[payment] += status == ACK_OUT_OF_ORDER || status == ACK_FENCED ||
+                            status == ACK_ABORTED; /* answered: not written */
+    switch (status) {
     case ACK_OUT_OF_ORDER:
         p->state[payment] = PAY_REFUSED;
         if (p->flight[part * 5] == payment) /* nothing before it is in flight */
@@ -381,6 +395,52 @@ static void on_flush(struct world *w)
     flush_timer(w);
 }
 
+/* Whether the producer reports this record failed rather than send it again: its
+ * attempts or its delivery timeout are used up. A transactional producer aborts and
+ * retries the transaction instead (on_timer), and the relay never gives a committed
+ * outbox row up. */
+static bool out_of_time(const struct world *w, uint32_t payment)
+{
+    const struct producer *p = &w->producer;
+    if (w->st->transactions || p->node != NODE_PRODUCER)
+        return false;
+    return (w->pm->producer_max_attempts && p->attempt[payment] >= w->pm->producer_max_attempts) ||
+           w->eng.now - p->accepted_at[payment] >= w->pm->producer_delivery_timeout;
+}
+
+/* The send is reported failed to the service: definitely not written if every attempt
+ * was refused, else without knowing. An idempotent producer then bumps its epoch (a new
+ * producer id, as KIP-360 does) and numbers what it still has to send from 0, so the gap
+ * the lost record leaves does not block the records behind it; those in flight are sent
+ * again under the new id and may land twice. */
+static void give_up(struct world *w, uint32_t payment)
+{
+    struct producer *p = &w->producer;
+    engine_cancel(&w->eng, p->timer[payment]);
+    p->state[payment] = PAY_GAVE_UP;
+    bool definite = p->refusals[payment] == p->attempt[payment];
+    w->tally.gave_up[payment] = definite ? GAVE_UP_DEFINITE : GAVE_UP_INDEFINITE;
+    sim_note(w, TRACE_GIVE_UP, p->node, payment, 0, definite);
+    if (!limited(w))
+        return;
+    flight_remove(p, broker_partition_of(w, payment), payment);
+    broker_init_producer(w, 0, &p->pid, &p->epoch);
+    for (uint32_t part = 0; part < w->sc->partitions; part++) {
+        struct pay_fifo again = { NO_PAYMENT, NO_PAYMENT };
+        for (uint32_t i = 0; i < p->nflight[part]; i++) {
+            uint32_t other = p->flight[part * 5 + i];
+            engine_cancel(&w->eng, p->timer[other]);
+            p->state[other] = PAY_QUEUED;
+            fifo_push(p, &again, other);
+        }
+        fifo_prepend(p, &p->queue[part], again); /* back in front, in order */
+        p->nflight[part] = 0;
+        p->acked_seq[part] = -1;
+        p->next_seq[part] = 0;
+    }
+    pump_all(w);
+}
+
 static void on_timer(struct world *w, const struct event *ev)
 {
     struct producer *p = &w->producer;
@@ -397,6 +457,8 @@ static void on_timer(struct world *w, const struct event *ev)
         if (w->st->transactions && p->txn_open && !p->txn_ending &&
             w->eng.now - p->txn_started >= w->pm->producer_delivery_timeout)
             end_transaction(w, false); /* undeliverable in time: abort, retry the lot */
+        else if (out_of_time(w, ev->payment))
+            give_up(w, ev->payment);
         else
             send(w, ev->payment);
         return;

@@ -34,7 +34,8 @@ uint64_t report_run_metric(const struct run_result *r, enum metric m)
         [METRIC_SKIPPED_OFFSETS] = r->skipped_offsets, [METRIC_HANGING] = r->hanging,
         [METRIC_LOST_WRITES] = r->lost_writes,
         [METRIC_TORN_TRANSACTIONS] = r->torn_transactions,
-        [METRIC_OUTPUT_DUPLICATES] = r->output_duplicates,
+        [METRIC_OUTPUT_DUPLICATES] = r->output_duplicates, [METRIC_GAVE_UP] = r->gave_up,
+        [METRIC_INDEFINITE] = r->lost_indefinite, [METRIC_DEFINITE] = r->lost_definite,
     };
     return values[m];
 }
@@ -115,6 +116,25 @@ static void output_table(FILE *out, const struct scenario_results *res)
                 res->sc->strategies[res->strategies[s]].name,
                 (unsigned long long)report_metric(res, s, METRIC_OUTPUT_COPIES),
                 (unsigned long long)report_metric(res, s, METRIC_OUTPUT_DUPLICATES));
+}
+
+/* Sends the producer reported failed, and what became of them: printed only when a
+ * strategy gave any up (producer.max-attempts, producer.delivery-timeout). */
+static void give_up_lines(FILE *out, const struct scenario_results *res)
+{
+    for (uint32_t s = 0; s < res->nstrategies; s++) {
+        uint64_t n = report_metric(res, s, METRIC_GAVE_UP);
+        if (n == 0)
+            continue;
+        uint64_t indefinite = report_metric(res, s, METRIC_INDEFINITE);
+        uint64_t definite = report_metric(res, s, METRIC_DEFINITE);
+        fprintf(out, "  %-*s gave up on %llu send%s: %llu lost (%llu indefinite, %llu "
+                "definite), %llu in the log after all\n", name_width(res),
+                res->sc->strategies[res->strategies[s]].name, (unsigned long long)n,
+                n == 1 ? "" : "s", (unsigned long long)(indefinite + definite),
+                (unsigned long long)indefinite, (unsigned long long)definite,
+                (unsigned long long)(n - indefinite - definite));
+    }
 }
 
 /* Kafka-side anomalies, printed only when a run had any. */
@@ -291,6 +311,7 @@ void report_table(FILE *out, const struct scenario_results *res)
                 value_format_duration(worst, max, sizeof max));
     }
     money_table(out, res);
+    give_up_lines(out, res);
     output_table(out, res);
     anomaly_table(out, res);
     payment_lines(out, res);
@@ -400,6 +421,8 @@ const struct report_column report_columns[] = {
     COLUMN("torn_transactions", torn_transactions),
     COLUMN("output_duplicates", output_duplicates),
     { "stopped_at_event_limit", offsetof(struct run_result, event_limit), true },
+    COLUMN("gave_up", gave_up), COLUMN("lost_indefinite", lost_indefinite),
+    COLUMN("lost_definite", lost_definite),
 #undef COLUMN
     { NULL, 0, false },
 };

@@ -18,7 +18,8 @@
 const char *const metric_names[METRIC_COUNT] = {
     "lost", "duplicated", "pending", "charges", "ledger-rows", "log-copies", "deliveries",
     "output-copies", "output-duplicates", "duplicates-in-log", "aborted-reads",
-    "skipped-offsets", "hanging", "lost-writes", "torn-transactions",
+    "skipped-offsets", "hanging", "lost-writes", "torn-transactions", "gave-up", "indefinite",
+    "definite",
 };
 const char *const compare_op_names[6] = { "=", "!=", "<", "<=", ">", ">=" };
 

@@ -22,6 +22,7 @@ void tally_init(struct tally *t, uint32_t payments)
     t->ledger_rows = sim_alloc(payments, sizeof *t->ledger_rows);
     t->charges = sim_alloc(payments, sizeof *t->charges);
     t->output_copies = sim_alloc(payments, sizeof *t->output_copies);
+    t->gave_up = sim_alloc(payments, sizeof *t->gave_up);
     t->first_charge = sim_alloc(payments, sizeof *t->first_charge);
 }
 
@@ -33,6 +34,7 @@ void tally_fini(struct tally *t)
     free(t->ledger_rows);
     free(t->charges);
     free(t->output_copies);
+    free(t->gave_up);
     free(t->first_charge);
     memset(t, 0, sizeof *t);
 }
@@ -224,6 +226,7 @@ void tally_result(const struct world *w, bool stopped_early, struct run_result *
         r->charges += c;
         r->output_copies += o;
         r->output_duplicates += o > 1 ? o - 1 : 0;
+        r->gave_up += t->gave_up[i] != GAVE_UP_NOT;
         if (c > 1) {
             r->duplicated += c - 1;
             r->amount_duplicated += amount * (c - 1);
@@ -234,6 +237,8 @@ void tally_result(const struct world *w, bool stopped_early, struct run_result *
         } else if (c == 0) {
             found(w, r, &r->lost, ANOMALY_LOST, i);
             r->amount_lost += amount;
+            r->lost_definite += t->gave_up[i] == GAVE_UP_DEFINITE;
+            r->lost_indefinite += t->gave_up[i] == GAVE_UP_INDEFINITE;
         } else {
             lat[nlat++] = t->first_charge[i] - (sim_time)i * sc->every;
         }

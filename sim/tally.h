@@ -19,6 +19,7 @@ struct tally {
     uint32_t *ledger_rows;    /* committed ledger rows */
     uint32_t *charges;        /* charges the gateway made */
     uint32_t *output_copies;  /* committed records in the output topic */
+    uint8_t *gave_up;         /* enum give_up: the producer reported the send failed */
     sim_time *first_charge;   /* time of the first charge, per payment */
     uint64_t messages;        /* messages put on any link */
     uint64_t link_messages[LINK_COUNT];
@@ -62,6 +63,9 @@ struct run_result {
     uint64_t hanging;             /* records left in a transaction nobody will end */
     uint64_t lost_writes;         /* acknowledged payments with no readable copy */
     uint64_t torn_transactions;   /* producer transactions partly committed, partly not */
+    uint64_t gave_up;             /* payments the producer gave up sending */
+    uint64_t lost_definite;       /* lost payments it was told were not written */
+    uint64_t lost_indefinite;     /* lost payments it gave up on without knowing */
     sim_time latency_p50, latency_p99, latency_max;
     uint64_t messages, events;
     sim_time end_time;
@@ -70,6 +74,10 @@ struct run_result {
     bool event_limit;         /* stopped after run.max-events events (horizon is set too) */
     struct anomaly_sample anomalies[ANOMALY_KINDS]; /* not in the CSV: the anomalies CSV */
 };
+
+/* How the producer gave a payment up: told it was not written (every attempt refused),
+ * or without knowing (some attempt may be in the log). */
+enum give_up { GAVE_UP_NOT, GAVE_UP_DEFINITE, GAVE_UP_INDEFINITE };
 
 struct world;
 

@@ -10,7 +10,7 @@
 
 const char *const trace_what_names[TRACE_WHAT_COUNT] = {
     "event", "send", "duplicate", "loss", "cut", "drop", "hold", "dead", "append",
-    "charge", "saved", "skip", "row", "fault", "deliver", "copy",
+    "charge", "saved", "skip", "row", "fault", "deliver", "copy", "give-up",
 };
 
 _Static_assert(TIMER_SESSIONS - TIMER_PRODUCE + 1 == 13, "one name per timer kind");

@@ -31,6 +31,8 @@ enum trace_what {
     TRACE_DELIVER,    /* a record was handed to consumer code (x: its offset) */
     TRACE_COPY,       /* a scripted `duplicate` sent it twice; id is the copy's delivery
                          event (x: the fault's index) */
+    TRACE_GIVE_UP,    /* the producer reported the send failed (x: 1 if definitely not
+                         written) */
     TRACE_WHAT_COUNT
 };
 

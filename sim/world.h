@@ -62,6 +62,7 @@ enum pay_state {
     PAY_SENT,       /* sent without retries: the producer has forgotten it */
     PAY_ACKED,      /* done */
     PAY_DROPPED,    /* lost with the producer's memory */
+    PAY_GAVE_UP,    /* attempts or delivery timeout exhausted: reported failed */
 };
 
 struct pay_fifo {
@@ -76,6 +77,8 @@ struct producer {
     uint8_t *state;          /* enum pay_state, per payment */
     int32_t *seq;            /* sequence number of the payment's record, per payment */
     uint32_t *attempt;       /* sends so far, per payment */
+    uint32_t *refusals;      /* of which answered "not written" (out of order, fenced) */
+    sim_time *accepted_at;   /* when the producer took the record: delivery-timeout's start */
     event_handle *timer;     /* the ack timeout of the payment's last send */
     event_handle txn_timer;  /* EndTxn's answer timeout */
     uint32_t *next;          /* FIFO links, per payment: a payment is in one FIFO at most */

@@ -228,9 +228,10 @@ static void test_anomaly_csv_rows(void)
     CHECK_EQ(rows, 1 + 8 + 5 + 5 + 8); /* header, lost, hanging, lost-write, torn */
     free(csv);
     csv = test_capture(write_csv, &res); /* the count in the per-run CSV, near the end */
-    CHECK(strstr(csv, ",output_copies,torn_transactions,output_duplicates,stopped_at_event_limit\r\n") != NULL);
+    CHECK(strstr(csv, ",output_copies,torn_transactions,output_duplicates,stopped_at_event_limit,"
+                      "gave_up,lost_indefinite,lost_definite\r\n") != NULL);
     /* hanging, lost_writes, output_copies, torn, output_duplicates */
-    CHECK(strstr(csv, ",5,5,0,1,0,0\r\n") != NULL);
+    CHECK(strstr(csv, ",5,5,0,1,0,0,0,0,0\r\n") != NULL);
     free(csv);
 }
 

@@ -132,7 +132,99 @@ static void test_closed_form_batch_crash_half_batch(void)
     CHECK_EQ(duplicated * 2, (uint64_t)B * (B + 1));
 }
 
+
+/* Form 5: bounded attempts. Each attempt's request is lost with p = 0.1; a request that
+ * arrives is written, and its ack is lost with q = 0.1. So an attempt ends one of three
+ * ways: request lost (0.1), written but unacknowledged (0.09), acknowledged (0.81); the
+ * producer stops at the first acknowledged attempt, or gives up after 5. Enumerating the
+ * 3^5 outcome sequences gives the law of the copies C in the log per payment: the
+ * duplicates C - 1 when C >= 1 (mean 0.110812, about 11,081 per 100,000), the give-ups
+ * with probability 0.19^5 (24.76 per 100,000), and the payments never written, 0.1^5
+ * (1 per 100,000), which are exactly the lost ones and are indefinite: the producer gave
+ * them up without being told. Three seeds of 100,000 payments. */
+static void bounded_law(double *dup_mean, double *dup_var)
+{
+    double m = 0, m2 = 0;
+    for (int seq = 0; seq < 243; seq++) { /* 3^5: outcome of each attempt, base 3 */
+        double prob = 1;
+        int copies = 0, code = seq;
+        for (int a = 0; a < 5; a++, code /= 3) {
+            int o = code % 3; /* 0 lost, 1 written unacked, 2 acked */
+            prob *= o == 0 ? 0.1 : o == 1 ? 0.09 : 0.81;
+            copies += o != 0;
+            if (o == 2) { /* it stops here: the later digits must all be 0 to count once */
+                for (int b = a + 1, c = code / 3; b < 5; b++, c /= 3)
+                    if (c % 3 != 0)
+                        prob = 0;
+                break;
+            }
+        }
+        double d = copies > 1 ? copies - 1 : 0;
+        m += prob * d;
+        m2 += prob * d * d;
+    }
+    *dup_mean = m;
+    *dup_var = m2 - m * m;
+}
+
+static void test_closed_form_bounded_attempts(void)
+{
+    double dmean, dvar, n = 300000, g = pow(0.19, 5), never = pow(0.1, 5);
+    bounded_law(&dmean, &dvar);
+    uint64_t dups = 0, gave = 0, lost = 0, indefinite = 0, definite = 0;
+    for (int seed = 1; seed <= 3; seed++) {
+        char text[512];
+        snprintf(text, sizeof text, "scenario form-5\npayments 100000 every 1ms\n"
+                 "link producer->broker loss 10%%\nlink broker->producer loss 10%%\n"
+                 "set producer.request-timeout 5ms\nset producer.max-attempts 5\n"
+                 "set gateway.latency 1ms\nseed %d\n", seed);
+        struct run_result r;
+        if (!run(text, "at-least-once", &r))
+            return;
+        dups += r.duplicates_in_log, gave += r.gave_up, lost += r.lost;
+        indefinite += r.lost_indefinite, definite += r.lost_definite;
+    }
+    check_within("duplicates in the log", (double)dups, n * dmean, n * dvar);
+    check_within("sends given up", (double)gave, n * g, n * g * (1 - g));
+    check_within("never written", (double)lost, n * never, n * never * (1 - never));
+    CHECK_EQ(indefinite, lost); /* every loss here is a give-up without an answer */
+    CHECK_EQ(definite, 0);
+    CHECK(dmean > 0.1108 && dmean < 0.1109);
+}
+
+/* The delivery timeout bounds retries without a count: a producer cut off from the
+ * broker for an hour gives every record up 10s after taking it, indefinitely (no
+ * answer came), and the idempotent producer's epoch bump keeps the records behind a
+ * given-up one flowing once the link is back. */
+static void test_bounded_delivery_timeout(void)
+{
+    const char *text = "scenario form-6\npayments 50 every 100ms\n"
+                       "set producer.delivery-timeout 10s\nset producer.request-timeout 1s\n"
+                       "cut producer->broker at 0s for 3s\n";
+    struct run_result r;
+    run(text, "at-least-once", &r);
+    CHECK_EQ(r.gave_up, 0); /* 3s of cut is within the 10s */
+    CHECK_EQ(r.lost, 0);
+    text = "scenario form-6\npayments 50 every 100ms\n"
+           "set producer.delivery-timeout 10s\nset producer.request-timeout 1s\n"
+           "cut producer->broker at 0s for 1h\n";
+    run(text, "at-least-once", &r);
+    CHECK_EQ(r.gave_up, 50);
+    CHECK_EQ(r.lost, 50);
+    CHECK_EQ(r.lost_indefinite, 50);
+    text = "scenario form-6\npayments 200 every 100ms\n"
+           "set producer.delivery-timeout 10s\nset producer.request-timeout 1s\n"
+           "cut producer->broker at 0s for 12s\n";
+    run(text, "idempotent", &r);
+    CHECK(r.gave_up > 0 && r.gave_up < 200);
+    CHECK_EQ(r.lost, r.gave_up); /* the cut took every attempt of those */
+    CHECK_EQ(r.charges + r.lost, 200); /* and every other one got through, once */
+    CHECK_EQ(r.duplicated, 0);
+}
+
 const struct test closed_form_tests[] = {
+    { "closed_form_bounded_attempts", test_closed_form_bounded_attempts },
+    { "bounded_delivery_timeout", test_bounded_delivery_timeout },
     { "closed_form_no_retries_binomial_loss", test_closed_form_no_retries_binomial_loss },
     { "closed_form_producer_retries_geometric", test_closed_form_producer_retries_geometric },
     { "closed_form_gateway_retries_geometric", test_closed_form_gateway_retries_geometric },

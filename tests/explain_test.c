@@ -148,7 +148,9 @@ static bool root_is_cause(const char *file, uint32_t strategy, const struct trac
     return gone;
 }
 
-/* Every anomaly of every catalogue scenario's first seed, under every strategy it runs. */
+/* Every anomaly of every catalogue scenario's first seed, under every strategy it runs,
+ * up to the first 200 payments of each run, 20 in a scenario of more than 10,000 payments
+ * (one of 100,000 has thousands of anomalies, each a rerun of the whole scenario). */
 static void test_explain_roots_are_the_causes(void)
 {
     DIR *d = opendir("scenarios");
@@ -172,12 +174,19 @@ static void test_explain_roots_are_the_causes(void)
             struct run_result res;
             sim_run_with(&sc, sc.run_list[r], sc.seed,
                          &(struct sim_options){ .trace = &t, .spare_link = -1 }, &res);
-            for (uint32_t p = 0; p < sc.payments; p++) {
-                if (charges_of(&t, p) == 1)
+            uint32_t *charges = calloc(sc.payments, sizeof *charges);
+            for (size_t k = 0; k < t.len; k++)
+                if (t.recs[k].what == TRACE_CHARGE)
+                    charges[t.recs[k].payment]++;
+            uint32_t most = sc.payments > 10000 ? 20 : 200;
+            for (uint32_t p = 0, told = 0; p < sc.payments && told < most; p++) {
+                if (charges[p] == 1)
                     continue;
+                told++;
                 explained++;
                 wrong += !root_is_cause(path, sc.run_list[r], &t, p);
             }
+            free(charges);
             trace_fini(&t);
         }
         free(names[i]);

@@ -378,11 +378,12 @@ static void test_group_offsets_expire(void)
 
 static void test_producer_id_expiration_lets_a_late_retry_in(void)
 {
-    /* The only ack is lost and the retry comes two hours later: if the broker has
-     * forgotten the producer id by then, the retry is a new record. */
+    /* The only ack is lost and the retry comes two hours later (within the delivery
+     * timeout): if the broker has forgotten the producer id by then, the retry is a new
+     * record. */
     const char *fmt = "payments 1 every 1ms\n"
                       "drop broker->producer on ack payment 0\n"
-                      "set producer.request-timeout 2h\n"
+                      "set producer.request-timeout 2h\nset producer.delivery-timeout 5h\n"
                       "set broker.producer-id-expiration %s\n";
     char body[256];
     snprintf(body, sizeof body, fmt, "1h");

@@ -751,7 +751,8 @@ static void test_parser_rejects_unknown_names(void)
     CHECK_REJECTS(HEAD "expect idempotent refunds = 0\n", 3, 19,
                   "unknown metric 'refunds' (metrics: lost duplicated pending charges ledger-rows "
                   "log-copies deliveries output-copies output-duplicates duplicates-in-log "
-                  "aborted-reads skipped-offsets hanging lost-writes torn-transactions)");
+                  "aborted-reads skipped-offsets hanging lost-writes torn-transactions gave-up indefinite "
+                  "definite)");
     CHECK_REJECTS(HEAD "expect idempotent lost == 0\n", 3, 24,
                   "expected a comparison (= != < <= > >=), got '=='");
     CHECK_REJECTS(HEAD "expect idempotent lost=0\n", 3, 19,
