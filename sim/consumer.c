@@ -338,7 +338,7 @@ static bool ledger_commit(struct world *w, struct consumer *c, bool row)
     return !refused;
 }
 
-static void abandon_batch(struct world *w, struct consumer *c);
+static void abandon_batch(struct world *w, struct consumer *c, bool aborted);
 
 static bool at(struct world *w, struct consumer *c, enum point_id pt, uint32_t payment)
 {
@@ -425,7 +425,7 @@ static void step(struct world *w, struct consumer *c)
                 if (broker_add_partition(w, c->txn_pid[c->batch_part],
                                          c->txn_epoch[c->batch_part], c->txn_no,
                                          w->sc->partitions + c->batch_part) != ACK_OK) {
-                    abandon_batch(w, c);
+                    abandon_batch(w, c, true);
                     return;
                 }
                 c->outputs[c->noutputs++] = current(w, c)->payment;
@@ -498,9 +498,19 @@ static void on_records(struct world *w, struct consumer *c, const struct event *
 
 /* A transactional step failed: the member was fenced or the group moved on. It gives
  * the batch up and joins again; the InitTransactions that follows the join aborts what
- * its transaction held, if nobody has yet. */
-static void abandon_batch(struct world *w, struct consumer *c)
+ * its transaction held, if nobody has yet. A worker whose transaction was only aborted
+ * (it is still in the group) and that does not seek back, consumer.after-abort=
+ * keep-position, goes on from where its poll left it: the next transaction commits
+ * offsets past the aborted batch, which nobody redoes (KAFKA-17582). */
+static void abandon_batch(struct world *w, struct consumer *c, bool aborted)
 {
+    uint32_t k = c->node - NODE_CONSUMER_1;
+    if (aborted && w->st->after_abort == AFTER_ABORT_KEEP_POSITION &&
+        group_current(w, k, c->generation)) {
+        init_transactions(w, c); /* a fresh epoch: the aborted transaction is over */
+        poll(w, c);
+        return;
+    }
     memset(c->known, 0, sizeof c->known); /* it resumes from the committed offsets */
     join(w, c);
 }
@@ -511,7 +521,7 @@ static void on_commit_ack(struct world *w, struct consumer *c, const struct even
         return;
     answered(w, c);
     if (ev->y != ACK_OK) { /* CommitFailedException: the batch is lost */
-        abandon_batch(w, c);
+        abandon_batch(w, c, ev->y != ACK_ILLEGAL_GENERATION);
         return;
     }
     if (in_transaction(w)) {
@@ -532,7 +542,7 @@ static void on_output_ack(struct world *w, struct consumer *c, const struct even
     answered(w, c);
     uint8_t status = ev->y & 0xff;
     if (status != ACK_OK && status != ACK_DUPLICATE) {
-        abandon_batch(w, c);
+        abandon_batch(w, c, true);
         return;
     }
     c->out_seq[c->batch_part] += (int32_t)c->noutputs;
@@ -546,7 +556,7 @@ static void on_end_txn_ack(struct world *w, struct consumer *c, const struct eve
         return;
     answered(w, c);
     if ((ev->y & 0xff) != ACK_OK) {
-        abandon_batch(w, c);
+        abandon_batch(w, c, true);
         return;
     }
     if (w->pm->broker_transaction_defense)

@@ -28,6 +28,7 @@ static const char *const dedup_modes[] = { "none", "memory", "ledger", NULL };
 static const char *const key_modes[] = { "none", "per-payment", "per-attempt", NULL };
 static const char *const isolations[] = { "read-committed", "read-uncommitted", NULL };
 static const char *const txn_id_modes[] = { "stable", "random", NULL };
+static const char *const after_aborts[] = { "rewind", "keep-position", NULL };
 static const char *const orders[] = { "charge-first", "record-first", NULL };
 static const char *const amounts[] = { "same", "plus-fee", NULL };
 static const char *const processings[] = { "sync", "async", NULL };
@@ -73,5 +74,9 @@ const struct setting strategy_knobs[] = {
     KNOB("consumer.group-metadata", SETTING_BOOL, group_metadata, NULL,
          "commit=in-transaction: offsets sent to the transaction carry the consumer's group "
          "generation, so the coordinator fences a member the group has moved past (KIP-447)"),
+    KNOB("consumer.after-abort", SETTING_ENUM, after_abort, after_aborts,
+         "commit=in-transaction: after its transaction is aborted, the worker seeks back to the "
+         "committed offsets and redoes the batch (rewind), or keeps its position and goes on "
+         "with the next one, never redoing the aborted batch (keep-position, KAFKA-17582)"),
     { NULL, 0, 0, NULL, 0, 0, NULL, 0, NULL },
 };

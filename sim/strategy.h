@@ -19,6 +19,7 @@ enum txn_id_mode { TXN_ID_STABLE, TXN_ID_RANDOM };
 enum effect_order { CHARGE_FIRST, RECORD_FIRST };
 enum retry_amount { AMOUNT_SAME, AMOUNT_PLUS_FEE };
 enum processing { PROCESSING_SYNC, PROCESSING_ASYNC };
+enum after_abort { AFTER_ABORT_REWIND, AFTER_ABORT_KEEP_POSITION };
 
 struct strategy {
     char name[NAME_MAX_LEN + 1];
@@ -37,6 +38,7 @@ struct strategy {
     uint8_t outbox;               /* bool: intents go through an outbox table and a relay */
     uint8_t processing;           /* enum processing: in the poll loop, or handed off */
     uint8_t group_metadata;       /* bool: in-transaction offsets carry the group generation */
+    uint8_t after_abort;          /* enum after_abort: seek back after an aborted batch */
     sim_time dedup_ttl;           /* 0: entries never expire */
 };
 
