@@ -162,10 +162,9 @@ static bool plan_all(struct explorer *x)
 {
     const struct scenario *sc = x->sc;
     uint64_t total = 0;
-    for (uint32_t r = 0; r < sc->nrun; r++) {
-        uint32_t s = sc->run_list[r];
-        if (x->rq->strategy >= 0 && (uint32_t)x->rq->strategy != s)
-            continue;
+    bool one = x->rq->strategy >= 0; /* --strategy: that one, run by the file or not */
+    for (uint32_t r = 0; r < (one ? 1 : sc->nrun); r++) {
+        uint32_t s = one ? (uint32_t)x->rq->strategy : sc->run_list[r];
         struct plan *p = &x->plans[x->nplans++];
         struct run_result base;
         p->strategy = s;

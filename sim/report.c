@@ -36,6 +36,8 @@ uint64_t report_run_metric(const struct run_result *r, enum metric m)
         [METRIC_TORN_TRANSACTIONS] = r->torn_transactions,
         [METRIC_OUTPUT_DUPLICATES] = r->output_duplicates, [METRIC_GAVE_UP] = r->gave_up,
         [METRIC_INDEFINITE] = r->lost_indefinite, [METRIC_DEFINITE] = r->lost_definite,
+        [METRIC_CHARGED] = r->amount_charged, [METRIC_CHARGED_TWICE] = r->amount_duplicated,
+        [METRIC_NEVER_CHARGED] = r->amount_lost, [METRIC_DISAGREEING] = r->disagreements,
     };
     return values[m];
 }

@@ -19,7 +19,7 @@ const char *const metric_names[METRIC_COUNT] = {
     "lost", "duplicated", "pending", "charges", "ledger-rows", "log-copies", "deliveries",
     "output-copies", "output-duplicates", "duplicates-in-log", "aborted-reads",
     "skipped-offsets", "hanging", "lost-writes", "torn-transactions", "gave-up", "indefinite",
-    "definite",
+    "definite", "charged", "charged-twice", "never-charged", "disagreeing",
 };
 const char *const compare_op_names[6] = { "=", "!=", "<", "<=", ">", ">=" };
 
@@ -714,7 +714,7 @@ static bool expectation_list(struct parser *p, enum expect_scope scope)
         for (int i = 0; i < METRIC_COUNT; i++)
             if (is(m, metric_names[i]))
                 metric = i;
-        char list[256];
+        char list[512];
         if (metric < 0 && has_any(m, "=!<>"))
             return fail(p, m->col, "expected METRIC OP NUMBER separated by spaces, like "
                         "'duplicated = 0', got '%.*s'", (int)m->len, m->s);

@@ -48,6 +48,8 @@ enum metric {
     METRIC_DUPLICATES_IN_LOG, METRIC_ABORTED_READS, METRIC_SKIPPED_OFFSETS, METRIC_HANGING,
     METRIC_LOST_WRITES, METRIC_TORN_TRANSACTIONS,
     METRIC_GAVE_UP, METRIC_INDEFINITE, METRIC_DEFINITE, /* the producer's failed sends */
+    METRIC_CHARGED, METRIC_CHARGED_TWICE, METRIC_NEVER_CHARGED, /* money */
+    METRIC_DISAGREEING,
     METRIC_COUNT
 };
 enum compare_op { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE };
@@ -98,7 +100,7 @@ struct scenario {
 struct parse_error {
     char file[PATH_ARG_MAX + 1];
     uint32_t line, col;
-    char message[256];
+    char message[512];
     char text[LINE_MAX_LEN + 1];    /* the offending line, for the caret display */
 };
 

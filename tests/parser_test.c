@@ -752,7 +752,7 @@ static void test_parser_rejects_unknown_names(void)
                   "unknown metric 'refunds' (metrics: lost duplicated pending charges ledger-rows "
                   "log-copies deliveries output-copies output-duplicates duplicates-in-log "
                   "aborted-reads skipped-offsets hanging lost-writes torn-transactions gave-up indefinite "
-                  "definite)");
+                  "definite charged charged-twice never-charged disagreeing)");
     CHECK_REJECTS(HEAD "expect idempotent lost == 0\n", 3, 24,
                   "expected a comparison (= != < <= > >=), got '=='");
     CHECK_REJECTS(HEAD "expect idempotent lost=0\n", 3, 19,
