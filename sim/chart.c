@@ -689,10 +689,8 @@ static pid_t start_gnuplot(const char *dir, const struct chart_set *set)
         cleanup_child(pid);
     if (pid != 0)
         return pid;
-    int fd = -1;
-    if (chdir(charts) == 0)
-        fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0666);
-    if (fd >= 0) {
+    int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0666); /* its path holds dir: first */
+    if (fd >= 0 && chdir(charts) == 0) {
         dup2(fd, STDOUT_FILENO);
         dup2(fd, STDERR_FILENO);
         close(fd);

@@ -366,6 +366,10 @@ if command -v gnuplot >/dev/null; then
     done
     [ $missing = 0 ] && [ -z "$(ls -a "$r/two/charts" | grep '^\.' | grep -v '^\.\.\?$')" ] \
         && pass "reliability/two-sweeps-one-out" || fail "reliability/two-sweeps-one-out" "$missing images missing"
+    # a relative --out, as `make run` gives: gnuplot runs inside it, its log must not
+    (cd "$r" && "$OLDPWD/eosim" run --quiet --charts --out rel "$OLDPWD/scenarios/ack-lost.scn" >/dev/null 2>"$r/rel.err")
+    [ -s "$r/rel/charts/ack-lost.boundaries.png" ] && [ ! -s "$r/rel.err" ] \
+        && pass "reliability/relative-out-draws-charts" || fail "reliability/relative-out-draws-charts" "$(head -3 "$r/rel.err")"
 fi
 
 # 15. The fuzz harnesses (tests/fuzz/) replayed under the sanitizers, without libFuzzer:
