@@ -137,6 +137,14 @@ static int shard_arg(const char *arg, struct options *o)
 static int option(int argc, char **argv, int *i, struct options *o)
 {
     const char *a = argv[*i], *next = *i + 1 < argc ? argv[*i + 1] : NULL;
+    const char *eq = strchr(a, '=');
+    char name[32];
+    if (eq && (size_t)(eq - a) < sizeof name) { /* --opt=value: the value is in the word */
+        memcpy(name, a, (size_t)(eq - a));
+        name[eq - a] = 0;
+        a = name;
+        next = eq + 1;
+    }
     bool takes_value = true;
     int rc = 0;
     if (strcmp(a, "--seed") == 0)
@@ -172,8 +180,10 @@ static int option(int argc, char **argv, int *i, struct options *o)
             o->all = a[2] == 'a';
         else
             return usage_error("unknown option %s", a);
+        if (eq)
+            return usage_error("%s takes no value", a);
     }
-    *i += takes_value;
+    *i += takes_value && !eq;
     return rc;
 }
 
@@ -185,8 +195,9 @@ static int parse_args(int argc, char **argv, struct options *o)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         int rc = 0;
-        if ((strcmp(a, "--help") == 0 || strcmp(a, "--version") == 0) && !o->command)
-            o->command = a;
+        if ((strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0 ||
+             strcmp(a, "--version") == 0) && !o->command)
+            o->command = strcmp(a, "-h") == 0 ? "--help" : a;
         else if (a[0] == '-' && a[1])
             rc = option(argc, argv, &i, o);
         else if (!o->command)
@@ -576,7 +587,8 @@ int main(int argc, char **argv)
     } else if (cmd && strcmp(cmd, "--version") == 0) {
         printf("eosim %s\n", EOSIM_VERSION);
     } else if (!cmd) {
-        rc = usage_error("%s", "no command given");
+        usage(stderr); /* a bare `eosim`: what it can do */
+        rc = 2;
     } else if (strcmp(cmd, "run") && strcmp(cmd, "sweep") && strcmp(cmd, "merge") &&
                strcmp(cmd, "validate") && strcmp(cmd, "explain") && strcmp(cmd, "check")) {
         rc = usage_error("unknown command '%s'", cmd);

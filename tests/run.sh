@@ -82,9 +82,17 @@ for d in "$tmp"/det/*; do
 done
 
 # 6. The command line's contract.
-check "cli/help" ./eosim --help
-check "cli/version" ./eosim --version
 rc_of() { "$@" >/dev/null 2>&1; echo $?; }
+check "cli/help" ./eosim --help
+check "cli/h" ./eosim -h
+./eosim >/dev/null 2>"$tmp/bare.err"; rc=$?
+[ $rc = 2 ] && head -1 "$tmp/bare.err" | grep -q '^usage: eosim run' && pass "cli/bare-prints-usage" || fail "cli/bare-prints-usage" "exit $rc"
+./eosim run --quiet --out "$tmp/eq1" --strategy at-least-once --runs 2 scenarios/ack-lost.scn >/dev/null 2>&1
+./eosim run --quiet --out="$tmp/eq2" --strategy=at-least-once --runs=2 scenarios/ack-lost.scn >/dev/null 2>&1
+[ -s "$tmp/eq1/ack-lost.csv" ] && cmp -s "$tmp/eq1/ack-lost.csv" "$tmp/eq2/ack-lost.csv" \
+    && [ "$(rc_of ./eosim run --quiet=yes scenarios/ack-lost.scn)" = 2 ] \
+    && pass "cli/opt-equals-value" || fail "cli/opt-equals-value"
+check "cli/version" ./eosim --version
 [ "$(rc_of ./eosim frobnicate)" = 2 ] && pass "cli/unknown-command-exit-2" || fail "cli/unknown-command-exit-2"
 [ "$(rc_of ./eosim run --bogus scenarios/*.scn)" = 2 ] && pass "cli/unknown-option-exit-2" || fail "cli/unknown-option-exit-2"
 first_bad=$(ls tests/bad/*.scn 2>/dev/null | head -1)
