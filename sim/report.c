@@ -239,10 +239,16 @@ static void why_lines(FILE *out, const struct scenario_results *res, uint32_t s,
     attribute_run(res->sc, res->strategies[s], r, &a);
     for (uint32_t k = 0; k < ANOMALY_KINDS; k++) {
         char text[600];
-        if (r->anomalies[k].count)
-            fprintf(out, "  %-*s %s %u: %s\n", name_width(res), "", anomaly_names[k],
-                    r->anomalies[k].payments[0],
-                    attribute_text(res->sc, &a, k, 0, text, sizeof text));
+        if (!r->anomalies[k].count)
+            continue;
+        attribute_text(res->sc, &a, k, 0, text, sizeof text);
+        char *rest = strstr(text, "; not necessary"); /* its own line, to fit 100 columns */
+        if (rest)
+            *rest = 0;
+        fprintf(out, "  %-*s %s %u: %s\n", name_width(res), "", anomaly_names[k],
+                r->anomalies[k].payments[0], text);
+        if (rest)
+            fprintf(out, "  %-*s   %s\n", name_width(res), "", rest + 2);
     }
 }
 

@@ -73,12 +73,18 @@ static const char *const one_space[] = {
     "reset-offsets to shift -1 at 2s",
 };
 
-static void test_check_space_of_one_payment(void)
+/* The fault space of ONE under at-most-once; the base run's result in *base. */
+static void one_space_build(struct fault_space *sp, struct run_result *base)
 {
     int s = test_scenario(ONE, "at-most-once", &sc);
+    space_build(&sc, (uint32_t)s, sc.seed, sp, base);
+}
+
+static void test_check_space_of_one_payment(void)
+{
     struct fault_space sp;
     struct run_result base;
-    space_build(&sc, (uint32_t)s, sc.seed, &sp, &base);
+    one_space_build(&sp, &base);
     size_t want = sizeof one_space / sizeof one_space[0];
     CHECK_EQ(sp.n, want);
     for (uint32_t i = 0; i < sp.n && i < want; i++) {
@@ -94,10 +100,9 @@ static void test_check_space_of_one_payment(void)
 /* Every text the space prints parses back to the same fault. */
 static void test_check_fault_text_parses_back(void)
 {
-    int s = test_scenario(ONE, "at-most-once", &sc);
     struct fault_space sp;
     struct run_result base;
-    space_build(&sc, (uint32_t)s, sc.seed, &sp, &base);
+    one_space_build(&sp, &base);
     static struct scenario again;
     for (uint32_t i = 0; i < sp.n; i++) {
         char text[512], buf[256];
@@ -116,10 +121,9 @@ static void test_check_fault_text_parses_back(void)
  * and the enumeration yields exactly them, in increasing order. */
 static void test_check_placements_count_and_order(void)
 {
-    int s = test_scenario(ONE, "at-most-once", &sc);
     struct fault_space sp;
     struct run_result base;
-    space_build(&sc, (uint32_t)s, sc.seed, &sp, &base);
+    one_space_build(&sp, &base);
     uint64_t n = sp.n, m = 0;
     for (uint32_t i = 0; i < sp.n; i++)
         m += space_repeatable(&sp.faults[i]);

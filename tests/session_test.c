@@ -28,17 +28,23 @@ static void build(sim_time pause_at, sim_time length)
     test_scenario(text, "at-least-once", &sc);
 }
 
+/* Runs the scenario with a pause at pause_at for length, keeping its trace in t. */
+static void traced(sim_time pause_at, sim_time length, struct trace *t)
+{
+    build(pause_at, length);
+    struct run_result r;
+    sim_run_with(&sc, (uint32_t)sc.run_list[0], sc.seed,
+                 &(struct sim_options){ .trace = t, .spare_link = -1,
+                                        .spare_message = UINT64_MAX }, &r);
+    trace_end(t);
+}
+
 /* Whether the consumer was removed from the group: it had to join again after the pause
  * began (it joins twice at the start already: its first heartbeat overtakes its join). */
 static bool evicted(sim_time pause_at, sim_time length)
 {
-    build(pause_at, length);
     struct trace t = { .keep = true };
-    struct run_result r;
-    sim_run_with(&sc, (uint32_t)sc.run_list[0], sc.seed,
-                 &(struct sim_options){ .trace = &t, .spare_link = -1,
-                                        .spare_message = UINT64_MAX }, &r);
-    trace_end(&t);
+    traced(pause_at, length, &t);
     int joins = 0;
     for (size_t i = 0; i < t.len; i++)
         joins += t.recs[i].what == TRACE_EVENT && t.recs[i].type == EV_MSG &&
@@ -47,17 +53,12 @@ static bool evicted(sim_time pause_at, sim_time length)
     return joins > 0;
 }
 
-/* When the consumer sends its heartbeats before the first pause: the times a pause can
- * be placed against. */
+/* When the consumer sends its first heartbeat at or after t0 in the plain schedule (a
+ * pause after everything): the times a pause can be placed against. */
 static sim_time heartbeat_after(sim_time t0)
 {
-    build(200 * SIM_SEC, SIM_NS); /* a pause after everything: the plain schedule */
     struct trace t = { .keep = true };
-    struct run_result r;
-    sim_run_with(&sc, (uint32_t)sc.run_list[0], sc.seed,
-                 &(struct sim_options){ .trace = &t, .spare_link = -1,
-                                        .spare_message = UINT64_MAX }, &r);
-    trace_end(&t);
+    traced(200 * SIM_SEC, SIM_NS, &t);
     sim_time found = 0;
     for (size_t i = 0; i < t.len && !found; i++)
         if (t.recs[i].what == TRACE_SEND && t.recs[i].kind == MSG_HEARTBEAT && t.recs[i].t >= t0)
