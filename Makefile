@@ -11,7 +11,8 @@ CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-re
 LDFLAGS += -fsanitize=address,undefined
 endif
 
-SRCS    := $(filter-out sim/main.c,$(wildcard sim/*.c))
+# sim/ holds one folder per layer (see sim/README.md); every file is built the same way.
+SRCS    := $(filter-out sim/cli/main.c,$(wildcard sim/*/*.c))
 OBJS    := $(SRCS:sim/%.c=$(BUILD)/%.o)
 TESTS   := $(wildcard tests/*.c)
 
@@ -22,11 +23,12 @@ all: eosim
 eosim: $(BUILD)/eosim
 	cp $< $@
 
-$(BUILD)/eosim: $(OBJS) $(BUILD)/main.o
+$(BUILD)/eosim: $(OBJS) $(BUILD)/cli/main.o
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lm
 
-$(BUILD)/%.o: sim/%.c | $(BUILD)
-	$(CC) $(WARN) $(CFLAGS) -MMD -MP -c -o $@ $<
+$(BUILD)/%.o: sim/%.c
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(CFLAGS) -Isim -MMD -MP -c -o $@ $<
 
 $(BUILD)/unit: $(OBJS) $(TESTS) | $(BUILD)
 	$(CC) $(WARN) $(CFLAGS) $(LDFLAGS) -Isim -o $@ $(TESTS) $(OBJS) -lm
@@ -91,4 +93,4 @@ install: eosim
 clean:
 	rm -rf build eosim
 
--include $(OBJS:.o=.d) $(BUILD)/main.d
+-include $(OBJS:.o=.d) $(BUILD)/cli/main.d

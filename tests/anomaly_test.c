@@ -4,9 +4,9 @@
  * payments show: the table's lines, the anomalies CSV and the `expect` metrics. */
 #include <stdlib.h>
 
-#include "report.h"
-#include "scenario.h"
-#include "sim.h"
+#include "out/report.h"
+#include "lang/scenario.h"
+#include "run/sim.h"
 #include "test.h"
 
 /* Checks a sample against the ids it should hold, in order, and whether it says more. */

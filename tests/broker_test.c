@@ -3,7 +3,7 @@
  * arrive (broker_on_event), and reads its answers off the link; the broker's own timers
  * run as the clock moves on. */
 #include "test.h"
-#include "world.h"
+#include "run/world.h"
 
 static struct scenario sc;
 static struct world w;

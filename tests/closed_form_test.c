@@ -5,8 +5,8 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "scenario.h"
-#include "sim.h"
+#include "lang/scenario.h"
+#include "run/sim.h"
 #include "test.h"
 
 #define Z_999 3.2905

@@ -1,8 +1,8 @@
 /* engine_test.c: the event queue's order and the random streams' independence. */
 #include <stdlib.h>
 
-#include "engine.h"
-#include "rng.h"
+#include "base/engine.h"
+#include "base/rng.h"
 #include "test.h"
 
 static struct event ev_id(uint32_t id)

@@ -5,9 +5,9 @@
 #include <dirent.h>
 #include <stdlib.h>
 
-#include "explain.h"
-#include "scenario.h"
-#include "sim.h"
+#include "out/explain.h"
+#include "lang/scenario.h"
+#include "run/sim.h"
 #include "test.h"
 
 static char *read_all(FILE *f)

@@ -3,10 +3,10 @@
  * counterfactual attribution; the floor of an anomaly sample. */
 #include <stdlib.h>
 
-#include "attribute.h"
-#include "scenario.h"
-#include "sim.h"
-#include "space.h"
+#include "run/attribute.h"
+#include "lang/scenario.h"
+#include "run/sim.h"
+#include "run/space.h"
 #include "test.h"
 
 static struct scenario sc; /* large: off the stack */

@@ -2,8 +2,8 @@
  * whose counts can be worked out by hand. */
 #include <stdlib.h>
 
-#include "scenario.h"
-#include "sim.h"
+#include "lang/scenario.h"
+#include "run/sim.h"
 #include "test.h"
 
 /* Runs a scenario body (with a 1ms gateway) under one strategy. */

@@ -4,8 +4,8 @@
  * same errors end to end through `eosim validate`. */
 #include "test.h"
 
-#include "scenario.h"
-#include "value.h"
+#include "lang/scenario.h"
+#include "base/value.h"
 
 static struct scenario sc; /* about 40 KB: kept off the stack */
 static struct parse_error err;

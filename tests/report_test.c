@@ -5,12 +5,12 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "aggregate.h"
-#include "batch.h"
-#include "report.h"
-#include "scenario.h"
-#include "shard.h"
-#include "sweep.h"
+#include "out/aggregate.h"
+#include "cli/batch.h"
+#include "out/report.h"
+#include "lang/scenario.h"
+#include "cli/shard.h"
+#include "lang/sweep.h"
 #include "test.h"
 
 static struct scenario sc; /* about 60 KB: kept off the stack */

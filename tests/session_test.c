@@ -4,11 +4,11 @@
  * statistically over random phases against the closed form. */
 #include <stdlib.h>
 
-#include "rng.h"
-#include "scenario.h"
-#include "sim.h"
+#include "base/rng.h"
+#include "lang/scenario.h"
+#include "run/sim.h"
 #include "test.h"
-#include "trace.h"
+#include "env/trace.h"
 
 #define S (10 * SIM_SEC)   /* consumer.session-timeout */
 #define H (3 * SIM_SEC)    /* consumer.heartbeat-interval */

@@ -2,10 +2,10 @@
  * the JSON Lines output parses, and recording does not change the run. */
 #include <stdlib.h>
 
-#include "scenario.h"
-#include "sim.h"
+#include "lang/scenario.h"
+#include "run/sim.h"
 #include "test.h"
-#include "trace.h"
+#include "env/trace.h"
 
 static const char *const text =
     "scenario traced\n"

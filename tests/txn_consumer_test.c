@@ -1,7 +1,7 @@
 /* txn_consumer_test.c: consume-transform-produce (consumer.commit=in-transaction): each
  * batch's output records and offsets commit in one Kafka transaction, which makes the
  * output topic exact while the gateway, outside the transaction, still charges twice. */
-#include "sim.h"
+#include "run/sim.h"
 #include "test.h"
 
 #define CTP "strategy ctp from transactional consumer.commit=in-transaction\n"

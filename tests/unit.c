@@ -2,8 +2,8 @@
  * and ends with "unit: N passed, N failed". */
 #include <stdlib.h>
 
-#include "scenario.h"
-#include "sim.h"
+#include "lang/scenario.h"
+#include "run/sim.h"
 #include "test.h"
 
 int test_failures;

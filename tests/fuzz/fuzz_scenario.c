@@ -8,13 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "attribute.h"
-#include "explain.h"
-#include "report.h"
-#include "scenario.h"
-#include "sim.h"
-#include "sweep.h"
-#include "trace.h"
+#include "run/attribute.h"
+#include "out/explain.h"
+#include "out/report.h"
+#include "lang/scenario.h"
+#include "run/sim.h"
+#include "lang/sweep.h"
+#include "env/trace.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

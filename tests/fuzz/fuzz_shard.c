@@ -7,8 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "batch.h"
-#include "shard.h"
+#include "cli/batch.h"
+#include "cli/shard.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

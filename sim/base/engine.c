@@ -1,0 +1,133 @@
+/* engine.c: binary min-heap of (time, sequence|slot) keys over a slab of event bodies. */
+#include "base/engine.h"
+
+#include <string.h>
+
+#include "base/check.h"
+#include "base/limits.h"
+
+#define SLOT_BITS 24u
+#define SLOT_MASK ((1u << SLOT_BITS) - 1u)
+
+static bool key_less(struct event_key a, struct event_key b)
+{
+    return a.time < b.time || (a.time == b.time && a.order < b.order);
+}
+
+void engine_init(struct engine *e)
+{
+    memset(e, 0, sizeof *e);
+}
+
+void engine_fini(struct engine *e)
+{
+    free(e->heap);
+    free(e->slab);
+    free(e->generation);
+    free(e->cause);
+    free(e->free_slots);
+    memset(e, 0, sizeof *e);
+}
+
+/* Doubles the heap, the slab and the free list together: slots never outnumber keys. */
+static void grow(struct engine *e)
+{
+    uint32_t cap = e->cap ? e->cap * 2 : 1024;
+    if (cap > EVENT_SLOTS_MAX)
+        SIM_PANIC("too many pending events (limit is %u)", EVENT_SLOTS_MAX);
+    e->heap = sim_realloc(e->heap, cap, sizeof *e->heap);
+    e->slab = sim_realloc(e->slab, cap, sizeof *e->slab);
+    e->generation = sim_realloc(e->generation, cap, sizeof *e->generation);
+    e->cause = sim_realloc(e->cause, cap, sizeof *e->cause);
+    memset(e->generation + e->cap, 0, (cap - e->cap) * sizeof *e->generation);
+    e->free_slots = sim_realloc(e->free_slots, cap, sizeof *e->free_slots);
+    for (uint32_t s = cap; s > e->cap; s--)
+        e->free_slots[e->nfree++] = s - 1;
+    e->cap = cap;
+}
+
+event_handle engine_schedule(struct engine *e, sim_time at, const struct event *ev)
+{
+    SIM_ASSERT(at >= e->now);
+    if (e->nfree == 0)
+        grow(e);
+    uint32_t slot = e->free_slots[--e->nfree];
+    e->slab[slot] = *ev;
+    e->cause[slot] = e->current;
+    if (!(ev->flags & EV_WEAK))
+        e->strong++;
+    struct event_key key = { at, (e->sequence++ << SLOT_BITS) | slot };
+    uint32_t i = e->len++;
+    while (i > 0) {
+        uint32_t parent = (i - 1) / 2;
+        if (!key_less(key, e->heap[parent]))
+            break;
+        e->heap[i] = e->heap[parent];
+        i = parent;
+    }
+    e->heap[i] = key;
+    return ((uint64_t)e->generation[slot] + 1) << SLOT_BITS | slot; /* never 0 */
+}
+
+void engine_cancel(struct engine *e, event_handle h)
+{
+    uint32_t slot = (uint32_t)(h & SLOT_MASK);
+    if (slot >= e->cap || (uint64_t)e->generation[slot] + 1 != h >> SLOT_BITS)
+        return; /* it ran (or was dropped) and the slot moved on */
+    struct event *ev = &e->slab[slot];
+    if (ev->flags & EV_CANCELLED)
+        return;
+    ev->flags |= EV_CANCELLED;
+    if (!(ev->flags & EV_WEAK))
+        e->strong--;
+}
+
+/* Removes the top of the heap into *out; returns its time. */
+static sim_time remove_top(struct engine *e, struct event *out)
+{
+    struct event_key top = e->heap[0];
+    uint32_t slot = (uint32_t)(top.order & SLOT_MASK);
+    *out = e->slab[slot];
+    e->current = (top.order >> SLOT_BITS) + 1;
+    e->current_cause = e->cause[slot];
+    e->generation[slot]++;
+    e->free_slots[e->nfree++] = slot;
+    struct event_key last = e->heap[--e->len];
+    uint32_t i = 0, n = e->len;
+    for (;;) {
+        uint32_t child = 2 * i + 1;
+        if (child >= n)
+            break;
+        if (child + 1 < n && key_less(e->heap[child + 1], e->heap[child]))
+            child++;
+        if (!key_less(e->heap[child], last))
+            break;
+        e->heap[i] = e->heap[child];
+        i = child;
+    }
+    if (n > 0)
+        e->heap[i] = last;
+    return top.time;
+}
+
+bool engine_pop(struct engine *e, struct event *out)
+{
+    for (;;) {
+        if (e->len == 0)
+            return false;
+        sim_time t = remove_top(e, out);
+        if (out->flags & EV_CANCELLED)
+            continue; /* its strong count went with the cancel */
+        if (!(out->flags & EV_WEAK))
+            e->strong--;
+        e->now = t;
+        e->executed++;
+        return true;
+    }
+}
+
+sim_time engine_peek_time(const struct engine *e)
+{
+    SIM_ASSERT(e->len > 0);
+    return e->heap[0].time;
+}

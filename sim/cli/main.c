@@ -1,0 +1,618 @@
+/* main.c: the command line. Parses every scenario before running any, so bad input
+ * produces an error and nothing else; then builds the batch of runs a command asks for
+ * (batch.c), runs it on --jobs processes or one --shard of it, and writes what it found:
+ * tables on stdout, failed expectations on stderr, and under --out the CSVs, charts and
+ * index.html. `merge` rebuilds the batch from shard files and writes the same. */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "cli/batch.h"
+#include "out/chart.h"
+#include "base/check.h"
+#include "base/cleanup.h"
+#include "out/explain.h"
+#include "cli/explore.h"
+#include "out/html.h"
+#include "cli/jobs.h"
+#include "cli/progress.h"
+#include "out/report.h"
+#include "lang/scenario.h"
+#include "cli/shard.h"
+#include "base/value.h"
+#include "base/version.h"
+
+#define SHARDS_MAX 100000u
+
+struct options {
+    const char *command;
+    const char **files;
+    int nfiles;
+    const char *out_dir, *strategy;
+    const char *mermaid, *trace, *perfetto;  /* explain (and run's traces) */
+    uint64_t seed, runs, jobs, shard_k, shard_n, payment, depth;
+    bool has_seed, has_runs, has_jobs, has_payment, has_depth, all, stats, quiet;
+    int charts; /* -1: the command's default, 0: --no-charts, 1: --charts */
+};
+
+static int stdout_error; /* errno of the first failed flush of stdout, or 0 */
+
+/* Flushes stdout, keeping the reason of the first failure for the exit status. */
+static void flush_stdout(void)
+{
+    if (fflush(stdout) != 0 && !stdout_error)
+        stdout_error = errno ? errno : EIO;
+}
+
+static void usage(FILE *out)
+{
+    fputs("usage: eosim run FILE... [options]     simulate each scenario's base point\n"
+          "       eosim sweep FILE... [options]   simulate every point of each scenario's sweep\n"
+          "       eosim merge SHARD... [--out DIR] [--jobs N] [--quiet] [--no-charts]\n"
+          "       eosim explain FILE --strategy S [--seed N] [--payment K | --first | --all]\n"
+          "                     [--mermaid FILE] [--trace FILE] [--perfetto FILE]\n"
+          "       eosim check FILE... [--depth K] [--strategy S] [--seed N] [--out DIR]\n"
+          "       eosim validate FILE...\n"
+          "       eosim --help | --version\n"
+          "\n"
+          "run       simulate each scenario under each of its strategies and seeds, print a\n"
+          "          table per scenario and check its `expect` lines; a file with `sweep`\n"
+          "          lines runs only its base point (the values its other lines give)\n"
+          "sweep     the same over the grid of the `sweep` lines (every point x strategy x\n"
+          "          seed), checking the expectations at every point\n"
+          "merge     join the shard files of a --shard run into the outputs of the unsharded\n"
+          "          command (the same bytes, whatever the order of the files)\n"
+          "explain   run one strategy under one seed and tell, step by step from the fault\n"
+          "          at its root, how a payment came to be lost or charged twice, with a\n"
+          "          sequence diagram (--first: the first such payment, the default; --all:\n"
+          "          every one; --payment K: that one)\n"
+          "check     run the scenario once per strategy, recording every protocol point\n"
+          "          reached and message sent; then every placement of up to K faults there\n"
+          "          (crash, eviction pause, drop, duplicate, late delivery, offset rewind)\n"
+          "          as one run each; print per strategy how many lose, charge twice,\n"
+          "          disagree or break Kafka, the minimal counterexample of each as .scn\n"
+          "          lines with its story, and check the `expect-all`/`expect-some` lines\n"
+          "validate  parse the scenarios and report the first error of each\n"
+          "\n"
+          "--seed N      first seed (overrides the scenario's `seed`)\n"
+          "--runs N      number of seeds, N, N+1, ... (overrides `runs`)\n"
+          "--strategy S  run only strategy S (a preset or one the scenario defines)\n"
+          "--depth K     check: faults per placement, 1 (the default) to 3\n"
+          "--out DIR     write DIR/<scenario>.csv (one row per run), DIR/<scenario>.agg.csv\n"
+          "              (mean, sd and 95% interval across seeds) and\n"
+          "              DIR/<scenario>.anomalies.csv (the payments behind each anomaly);\n"
+          "              with charts, also DIR/charts/ (gnuplot scripts, PNG, SVG) and\n"
+          "              DIR/index.html; check writes DIR/<scenario>.check.csv\n"
+          "--charts      write charts and index.html with --out (the default for sweep)\n"
+          "--no-charts   do not (the default for run)\n"
+          "--jobs N      run on N processes (default: the number of cores); the output is\n"
+          "              the same bytes whatever N is\n"
+          "--shard K/N   run only runs K-1, K-1+N, ... of each scenario and write\n"
+          "              DIR/<scenario>.K-of-N.shard (DIR: --out, default .) for `merge`\n"
+          "--mermaid F   explain: also write the diagram as a Mermaid sequenceDiagram to F\n"
+          "--trace F     write every event of the run as JSON Lines to F (explain, or run\n"
+          "              with one strategy and one seed)\n"
+          "--perfetto F  the same as Chrome trace-event JSON, for Perfetto or chrome://tracing\n"
+          "--stats       print events, wall time and events per second on stderr\n"
+          "--quiet       print no tables, notes or progress, only failed expectations and errors\n"
+          "\n"
+          "exit status: 0 every expectation held, 1 one failed, 2 bad usage or input,\n"
+          "             3 a worker process failed\n",
+          out);
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fputs("eosim: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fputs("\n(eosim --help shows the usage)\n", stderr);
+    return 2;
+}
+
+static int number(const char *arg, uint64_t *out, const char *flag)
+{
+    char err[VALUE_ERR_LEN];
+    if (!arg || !value_count(arg, (unsigned)strlen(arg), out, err))
+        return usage_error("%s needs a whole number", flag);
+    return 0;
+}
+
+/* "K/N" with 1 <= K <= N <= SHARDS_MAX. */
+static int shard_arg(const char *arg, struct options *o)
+{
+    const char *slash = arg ? strchr(arg, '/') : NULL;
+    char err[VALUE_ERR_LEN];
+    if (!slash || !value_count(arg, (unsigned)(slash - arg), &o->shard_k, err) ||
+        !value_count(slash + 1, (unsigned)strlen(slash + 1), &o->shard_n, err) ||
+        o->shard_n < 1 || o->shard_n > SHARDS_MAX || o->shard_k < 1 || o->shard_k > o->shard_n)
+        return usage_error("--shard needs K/N with 1 <= K <= N <= 100000, like 2/8, got '%s'",
+                           arg ? arg : "");
+    return 0;
+}
+
+static int option(int argc, char **argv, int *i, struct options *o)
+{
+    const char *a = argv[*i], *next = *i + 1 < argc ? argv[*i + 1] : NULL;
+    const char *eq = strchr(a, '=');
+    char name[32];
+    if (eq && (size_t)(eq - a) < sizeof name) { /* --opt=value: the value is in the word */
+        memcpy(name, a, (size_t)(eq - a));
+        name[eq - a] = 0;
+        a = name;
+        next = eq + 1;
+    }
+    bool takes_value = true;
+    int rc = 0;
+    if (strcmp(a, "--seed") == 0)
+        rc = number(next, &o->seed, a), o->has_seed = true;
+    else if (strcmp(a, "--runs") == 0)
+        rc = number(next, &o->runs, a), o->has_runs = true;
+    else if (strcmp(a, "--jobs") == 0)
+        rc = number(next, &o->jobs, a), o->has_jobs = true;
+    else if (strcmp(a, "--shard") == 0)
+        rc = shard_arg(next, o);
+    else if (strcmp(a, "--payment") == 0)
+        rc = number(next, &o->payment, a), o->has_payment = true;
+    else if (strcmp(a, "--depth") == 0)
+        rc = number(next, &o->depth, a), o->has_depth = true;
+    else if (strcmp(a, "--out") == 0 || strcmp(a, "--strategy") == 0 ||
+             strcmp(a, "--mermaid") == 0 || strcmp(a, "--trace") == 0 ||
+             strcmp(a, "--perfetto") == 0) {
+        if (!next)
+            return usage_error("%s needs a value", a);
+        const char **field = a[2] == 'o' ? &o->out_dir : a[2] == 's' ? &o->strategy
+                             : a[2] == 'm' ? &o->mermaid : a[2] == 't' ? &o->trace
+                                                                       : &o->perfetto;
+        *field = next;
+    } else {
+        takes_value = false;
+        if (strcmp(a, "--stats") == 0)
+            o->stats = true;
+        else if (strcmp(a, "--quiet") == 0)
+            o->quiet = true;
+        else if (strcmp(a, "--charts") == 0 || strcmp(a, "--no-charts") == 0)
+            o->charts = a[2] == 'c';
+        else if (strcmp(a, "--all") == 0 || strcmp(a, "--first") == 0)
+            o->all = a[2] == 'a';
+        else
+            return usage_error("unknown option %s", a);
+        if (eq)
+            return usage_error("%s takes no value", a);
+    }
+    *i += takes_value && !eq;
+    return rc;
+}
+
+static int parse_args(int argc, char **argv, struct options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->charts = -1;
+    o->files = calloc((size_t)argc, sizeof *o->files);
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        int rc = 0;
+        if ((strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0 ||
+             strcmp(a, "--version") == 0) && !o->command)
+            o->command = strcmp(a, "-h") == 0 ? "--help" : a;
+        else if (a[0] == '-' && a[1])
+            rc = option(argc, argv, &i, o);
+        else if (!o->command)
+            o->command = a;
+        else
+            o->files[o->nfiles++] = a;
+        if (rc)
+            return rc;
+    }
+    const char *paths[] = { o->out_dir, o->mermaid, o->trace, o->perfetto };
+    for (int p = 0; p < 4 + o->nfiles; p++) {
+        const char *path = p < 4 ? paths[p] : o->files[p - 4];
+        if (path && strlen(path) > PATH_ARG_MAX)
+            return usage_error("this path is too long for eosim (over 512 characters): %.80s...",
+                               path);
+    }
+    if (o->has_runs && (o->runs < 1 || o->runs > RUNS_MAX))
+        return usage_error("--runs must be between 1 and %s", "100000");
+    if (o->has_jobs && (o->jobs < 1 || o->jobs > JOBS_MAX))
+        return usage_error("--jobs must be between 1 and %s", "256");
+    if (o->has_depth && (o->depth < 1 || o->depth > CHECK_DEPTH_MAX))
+        return usage_error("--depth must be between 1 and %s", "3");
+    if (!o->has_jobs)
+        o->jobs = jobs_default();
+    return 0;
+}
+
+static double seconds_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* ---- building the batch ---- */
+
+/* Parses every file into an item; prints each error. False if any failed. */
+static bool load_all(const struct options *o, struct batch *b)
+{
+    bool ok = true;
+    for (int f = 0; f < o->nfiles; f++) {
+        struct parse_error err;
+        if (!scenario_load(o->files[f], &b->items[f].sc, &err)) {
+            parse_error_print(&err, stderr);
+            ok = false;
+        }
+    }
+    return ok;
+}
+
+/* Applies the command line to each item; false (exit 2) for an unknown strategy. */
+static bool configure(const struct options *o, struct batch *b, bool swept)
+{
+    for (uint32_t i = 0; i < b->nitems; i++) {
+        struct scenario *sc = &b->items[i].sc;
+        if (o->has_seed)
+            sc->seed = o->seed;
+        if (o->has_runs)
+            sc->runs = (uint32_t)o->runs;
+        if (!batch_add_item(b, i, swept, o->strategy)) {
+            fprintf(stderr, "%s: error: no strategy named '%s' (presets: at-most-once "
+                    "at-least-once idempotent transactional)\n", sc->file, o->strategy);
+            return false;
+        }
+        if (sc->nspace_expects > 0 && !o->quiet)
+            fprintf(stderr, "eosim: note: %s: %u expect-all/expect-some check%s over a fault "
+                    "space, not checked by run (`eosim check %s` checks them)\n", sc->file,
+                    sc->nspace_expects, sc->nspace_expects == 1 ? "" : "s", sc->file);
+        if (!swept && sc->nsweeps > 0 && !o->quiet)
+            fprintf(stderr, "eosim: note: %s has %u sweep line%s (%u points); `eosim run` runs "
+                    "its base point only, `eosim sweep %s` runs the grid\n", sc->file,
+                    sc->nsweeps, sc->nsweeps == 1 ? "" : "s", sweep_points(sc), sc->file);
+    }
+    return true;
+}
+
+static bool make_out_dir(const char *dir)
+{
+    struct stat st;
+    if (!dir || mkdir(dir, 0777) == 0)
+        return true;
+    if (errno == EEXIST && stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+        return true;
+    if (errno == EEXIST)
+        errno = ENOTDIR;
+    fprintf(stderr, "eosim: cannot create %s: %s\n", dir, strerror(errno));
+    return false;
+}
+
+/* ---- writing what a batch found ---- */
+
+/* Expectations of one item, printed on stderr and kept for the page. */
+static uint32_t check_item(const struct sweep_results *sr, char **failures)
+{
+    size_t len = 0;
+    FILE *mem = open_memstream(failures, &len);
+    if (!mem)
+        SIM_PANIC("open_memstream: %s", strerror(errno));
+    uint32_t failed = report_sweep_expectations(mem, sr);
+    fclose(mem);
+    fputs(*failures, stderr);
+    return failed;
+}
+
+static bool charts_wanted(const struct options *o, const struct batch *b)
+{
+    if (!o->out_dir || o->charts == 0)
+        return false;
+    if (o->charts == 1)
+        return true;
+    for (uint32_t i = 0; i < b->nitems; i++)
+        if (b->items[i].swept)
+            return true;
+    return false;
+}
+
+static bool write_page(const struct options *o, const struct batch *b, struct chart_set *sets,
+                       char **failures)
+{
+    const char *note = NULL;
+    if (chart_gnuplot_found()) {
+        chart_render(o->out_dir, sets, b->nitems, (unsigned)o->jobs);
+    } else {
+        for (uint32_t i = 0; i < b->nitems; i++)
+            chart_clear(o->out_dir, &sets[i]);
+        note = "gnuplot is not on PATH: the chart scripts are under charts/, but no image was "
+               "drawn. Install gnuplot and run `make report`.";
+        fprintf(stderr, "eosim: gnuplot is not on PATH: wrote the chart scripts under "
+                "%s/charts/ but no PNG or SVG (install gnuplot, then `make report`)\n",
+                o->out_dir);
+    }
+    struct sweep_results *srs = sim_alloc(b->nitems, sizeof *srs);
+    struct html_item *items = sim_alloc(b->nitems, sizeof *items);
+    for (uint32_t i = 0; i < b->nitems; i++) {
+        batch_results(b, i, &srs[i]);
+        items[i] = (struct html_item){ &srs[i], &sets[i], failures[i] };
+    }
+    bool ok = html_write_index(o->out_dir, items, b->nitems, note);
+    if (!ok)
+        fprintf(stderr, "eosim: cannot write %s/index.html: %s\n", o->out_dir, strerror(errno));
+    free(items);
+    free(srs);
+    return ok;
+}
+
+/* Files of one item under --out; false after printing what failed. */
+static bool write_item(const struct options *o, const struct sweep_results *sr, bool charts,
+                       struct chart_set *set)
+{
+    char failed[1200];
+    if (!report_write_csvs(o->out_dir, sr, failed, sizeof failed) ||
+        (charts && !chart_write(o->out_dir, sr, set, failed, sizeof failed))) {
+        fprintf(stderr, "eosim: cannot write %s: %s\n", failed, strerror(errno));
+        return false;
+    }
+    return true;
+}
+
+/* Tables, expectations and files; the exit status. */
+static int write_outputs(const struct options *o, const struct batch *b)
+{
+    bool charts = charts_wanted(o, b), io_ok = true;
+    struct chart_set *sets = sim_alloc(b->nitems, sizeof *sets);
+    char **failures = sim_alloc(b->nitems, sizeof *failures);
+    int status = 0;
+    for (uint32_t i = 0; i < b->nitems; i++) {
+        struct sweep_results sr;
+        batch_results(b, i, &sr);
+        if (!o->quiet) {
+            report_sweep_table(stdout, &sr);
+            fputc('\n', stdout);
+        }
+        flush_stdout();
+        if (check_item(&sr, &failures[i]) > 0 && status == 0)
+            status = 1;
+        if (report_stops(stderr, &sr, o->quiet) > 0)
+            status = 2; /* a result cut short by the work bound is not a verdict */
+        if (o->out_dir && io_ok)
+            io_ok = write_item(o, &sr, charts, &sets[i]);
+    }
+    if (charts && io_ok)
+        io_ok = write_page(o, b, sets, failures);
+    for (uint32_t i = 0; i < b->nitems; i++)
+        free(failures[i]);
+    free(failures);
+    free(sets);
+    return io_ok ? status : 2;
+}
+
+/* ---- commands ---- */
+
+static void print_stats(const struct batch *b, uint32_t i, double wall)
+{
+    const struct batch_item *it = &b->items[i];
+    uint64_t events = 0;
+    for (size_t r = 0; r < it->nruns; r++)
+        events += b->results[it->first + r].events;
+    fprintf(stderr, "stats: %s: %llu events in %.3f s, %.2f M events/s\n", it->sc.name,
+            (unsigned long long)events, wall, wall > 0 ? (double)events / wall / 1e6 : 0.0);
+}
+
+/* Runs every run, item by item with --stats so each gets its own wall time. */
+static bool run_all(const struct options *o, struct batch *b)
+{
+    bool progress = progress_wanted(o->quiet);
+    if (!o->stats)
+        return batch_run(b, NULL, 0, (unsigned)o->jobs, progress);
+    size_t *indices = sim_alloc(b->nruns ? b->nruns : 1, sizeof *indices);
+    bool ok = true;
+    for (uint32_t i = 0; ok && i < b->nitems; i++) {
+        const struct batch_item *it = &b->items[i];
+        for (size_t r = 0; r < it->nruns; r++)
+            indices[r] = it->first + r;
+        double start = seconds_now();
+        ok = batch_run(b, indices, it->nruns, (unsigned)o->jobs, progress);
+        print_stats(b, i, seconds_now() - start);
+    }
+    free(indices);
+    return ok;
+}
+
+/* Runs this machine's shard of every item and writes the shard files. */
+static int run_shard(const struct options *o, struct batch *b)
+{
+    const char *dir = o->out_dir ? o->out_dir : ".";
+    unsigned k = (unsigned)o->shard_k, n = (unsigned)o->shard_n;
+    size_t *indices = sim_alloc(b->nruns ? b->nruns : 1, sizeof *indices), count = 0;
+    for (uint32_t i = 0; i < b->nitems; i++)
+        count += shard_select(b, i, k, n, indices + count);
+    bool ok = batch_run(b, indices, count, (unsigned)o->jobs, progress_wanted(o->quiet));
+    free(indices);
+    if (!ok)
+        return 3;
+    for (uint32_t i = 0; i < b->nitems; i++) {
+        size_t len;
+        char path[1200], *text = shard_read_text(b->items[i].sc.file, &len);
+        if (!text)
+            return 2;
+        ok = shard_write(dir, b, i, o->command, o->strategy, k, n, text, len, path,
+                         sizeof path);
+        free(text);
+        if (!ok) {
+            fprintf(stderr, "eosim: cannot write %s: %s\n", path, strerror(errno));
+            return 2;
+        }
+        if (!o->quiet)
+            printf("wrote %s (%zu of %zu runs)\n", path,
+                   b->items[i].nruns / n + ((k - 1) < b->items[i].nruns % n), b->items[i].nruns);
+    }
+    return 0;
+}
+
+static int command_run(const struct options *o, bool swept)
+{
+    struct batch b;
+    batch_init(&b, (uint32_t)o->nfiles);
+    int rc = 2;
+    if (load_all(o, &b) && configure(o, &b, swept) && batch_plan(&b) &&
+        make_out_dir(o->out_dir)) {
+        if (o->shard_n)
+            rc = run_shard(o, &b);
+        else
+            rc = run_all(o, &b) ? write_outputs(o, &b) : 3;
+    }
+    batch_fini(&b);
+    return rc;
+}
+
+static int command_merge(const struct options *o)
+{
+    if (o->has_seed || o->has_runs || o->strategy || o->shard_n)
+        return usage_error("%s", "merge takes no --seed, --runs, --strategy or --shard: the "
+                           "shards record them");
+    struct shard *shards = sim_alloc((size_t)o->nfiles, sizeof *shards);
+    struct batch b;
+    memset(&b, 0, sizeof b);
+    int rc = 2;
+    bool ok = true;
+    for (int f = 0; ok && f < o->nfiles; f++)
+        ok = shard_read(o->files[f], &shards[f]);
+    if (ok && shard_merge(shards, (unsigned)o->nfiles, &b) && make_out_dir(o->out_dir))
+        rc = write_outputs(o, &b);
+    for (int f = 0; f < o->nfiles; f++)
+        shard_free(&shards[f]);
+    free(shards);
+    batch_fini(&b);
+    return rc;
+}
+
+/* explain (and run with --trace/--perfetto): one scenario, one strategy, one seed. */
+static int command_explain(const struct options *o, bool trace_only)
+{
+    static struct scenario sc;
+    struct parse_error err;
+    if (o->nfiles != 1)
+        return usage_error("%s takes one scenario file", o->command);
+    if (!scenario_load(o->files[0], &sc, &err)) {
+        parse_error_print(&err, stderr);
+        return 2;
+    }
+    int s = o->strategy ? scenario_strategy(&sc, o->strategy, (unsigned)strlen(o->strategy))
+                        : sc.nrun == 1 ? sc.run_list[0] : -2;
+    if (s == -2)
+        return usage_error("%s needs --strategy S: the scenario runs several", o->command);
+    if (s < 0) {
+        fprintf(stderr, "%s: error: no strategy named '%s'\n", o->files[0], o->strategy);
+        return 2;
+    }
+    if (o->has_payment && o->payment >= sc.payments)
+        return usage_error("--payment must be a payment of the scenario (0 to %s - 1)",
+                           "payments");
+    struct explain_request rq = {
+        .strategy = (uint32_t)s, .seed = o->has_seed ? o->seed : sc.seed,
+        .payment = o->has_payment ? (uint32_t)o->payment : UINT32_MAX, .all = o->all,
+        .trace_only = trace_only, .mermaid = o->mermaid, .trace = o->trace,
+        .perfetto = o->perfetto,
+    };
+    if (explain_command(stdout, &sc, &rq) != 0)
+        return 2; /* it said which file */
+    return 0;
+}
+
+/* check: each scenario in turn; the worst exit status. */
+static int command_check(const struct options *o)
+{
+    static struct scenario sc;
+    int worst = 0;
+    for (int f = 0; f < o->nfiles && worst < 2; f++) {
+        struct parse_error err;
+        if (!scenario_load(o->files[f], &sc, &err)) {
+            parse_error_print(&err, stderr);
+            return 2;
+        }
+        int s = o->strategy ? scenario_strategy(&sc, o->strategy, (unsigned)strlen(o->strategy))
+                            : -1;
+        if (o->strategy && s < 0) {
+            fprintf(stderr, "%s: error: no strategy named '%s'\n", o->files[f], o->strategy);
+            return 2;
+        }
+        if (!make_out_dir(o->out_dir))
+            return 2;
+        struct check_request rq = {
+            .depth = o->has_depth ? (uint32_t)o->depth : 1, .strategy = s,
+            .seed = o->has_seed ? o->seed : sc.seed, .jobs = (unsigned)o->jobs,
+            .out_dir = o->out_dir, .quiet = o->quiet, .progress = progress_wanted(o->quiet),
+        };
+        if (f > 0 && !o->quiet)
+            fputc('\n', stdout);
+        int rc = explore_command(stdout, &sc, &rq);
+        flush_stdout();
+        worst = rc > worst ? rc : worst;
+    }
+    return worst;
+}
+
+static int command_validate(const struct options *o)
+{
+    struct batch b;
+    batch_init(&b, (uint32_t)o->nfiles);
+    int rc = load_all(o, &b) ? 0 : 2;
+    batch_fini(&b);
+    return rc;
+}
+
+/* A table nobody could read is a failure: stdout's errors (a full disk, a closed pipe
+ * that does not kill us) turn the exit status to 2. */
+static int stdout_checked(int rc)
+{
+    flush_stdout();
+    if (!stdout_error && !ferror(stdout))
+        return rc;
+    fprintf(stderr, "eosim: cannot write standard output: %s\n",
+            stdout_error ? strerror(stdout_error) : "a write failed");
+    return rc > 2 ? rc : 2;
+}
+
+int main(int argc, char **argv)
+{
+    struct options o;
+    cleanup_install();
+    int rc = parse_args(argc, argv, &o);
+    const char *cmd = o.command;
+    if (rc != 0) {
+        /* the usage error is printed */
+    } else if (cmd && strcmp(cmd, "--help") == 0) {
+        usage(stdout);
+    } else if (cmd && strcmp(cmd, "--version") == 0) {
+        printf("eosim %s\n", EOSIM_VERSION);
+    } else if (!cmd) {
+        usage(stderr); /* a bare `eosim`: what it can do */
+        rc = 2;
+    } else if (strcmp(cmd, "run") && strcmp(cmd, "sweep") && strcmp(cmd, "merge") &&
+               strcmp(cmd, "validate") && strcmp(cmd, "explain") && strcmp(cmd, "check")) {
+        rc = usage_error("unknown command '%s'", cmd);
+    } else if (o.nfiles == 0) {
+        rc = usage_error(strcmp(cmd, "merge") == 0 ? "%s needs at least one shard file"
+                                                   : "%s needs at least one scenario file", cmd);
+    } else if (o.shard_n && strcmp(cmd, "run") && strcmp(cmd, "sweep")) {
+        rc = usage_error("--shard applies to run and sweep, not %s", cmd);
+    } else if (strcmp(cmd, "merge") == 0) {
+        rc = command_merge(&o);
+    } else if (strcmp(cmd, "validate") == 0) {
+        rc = command_validate(&o);
+    } else if (strcmp(cmd, "check") == 0) {
+        rc = command_check(&o);
+    } else if (strcmp(cmd, "explain") == 0) {
+        rc = command_explain(&o, false);
+    } else if (o.trace || o.perfetto) {
+        rc = strcmp(cmd, "run") || (o.has_runs && o.runs != 1)
+                 ? usage_error("%s", "--trace and --perfetto go with explain, or with run for "
+                               "one strategy and one seed (--strategy S --runs 1)")
+                 : command_explain(&o, true);
+    } else {
+        rc = command_run(&o, strcmp(cmd, "sweep") == 0);
+    }
+    free(o.files);
+    return stdout_checked(rc);
+}

@@ -1,0 +1,96 @@
+/* tally.h: the oracle. It counts, per payment, the copies that crossed every boundary
+ * (records in the log, deliveries to consumer code, ledger rows, gateway charges) and
+ * folds them into a run's result: lost and duplicated always mean the external effect,
+ * the gateway charge, because that is the money. */
+#ifndef EOSIM_TALLY_H
+#define EOSIM_TALLY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "base/engine.h"
+#include "lang/model.h"
+
+struct tally {
+    uint32_t payments;
+    uint32_t *log_copies;     /* records appended (any state) */
+    uint32_t *log_aborted;    /* of which later aborted */
+    uint32_t *deliveries;     /* records handed to consumer code */
+    uint32_t *ledger_rows;    /* committed ledger rows */
+    uint32_t *charges;        /* charges the gateway made */
+    uint32_t *output_copies;  /* committed records in the output topic */
+    uint8_t *gave_up;         /* enum give_up: the producer reported the send failed */
+    sim_time *first_charge;   /* time of the first charge, per payment */
+    uint64_t messages;        /* messages put on any link */
+    uint64_t link_messages[LINK_COUNT];
+    uint64_t absorbed;        /* duplicates stopped by a dedup store or an idempotency key */
+};
+
+/* The anomalies a run names payments for, in the order reports list them: the two of
+ * money (lost: never charged; duplicated: charged more than once) and the Kafka ones. */
+enum anomaly {
+    ANOMALY_LOST, ANOMALY_DUPLICATED, ANOMALY_DUPLICATE_IN_LOG, ANOMALY_ABORTED_READ,
+    ANOMALY_SKIPPED_OFFSET, ANOMALY_HANGING_TXN, ANOMALY_LOST_WRITE, ANOMALY_TORN_TXN,
+    ANOMALY_KINDS
+};
+extern const char *const anomaly_names[ANOMALY_KINDS]; /* "lost", ..., "torn-txn" */
+
+#define ANOMALY_SAMPLE 8u   /* payments kept per anomaly and run */
+
+/* The payments one kind of anomaly touched in a run: the smallest ids only, so the
+ * sample does not depend on the order the log is read in and run_result stays a plain
+ * fixed-size value (jobs pipe it and shards write it byte for byte). */
+struct anomaly_sample {
+    uint32_t payments[ANOMALY_SAMPLE]; /* increasing, distinct; the first `count` are used */
+    uint8_t count;
+    bool more;                         /* other payments were touched too */
+};
+
+/* One run's numbers; report.c names the ones that go into the CSV. */
+struct run_result {
+    uint64_t seed;
+    uint64_t payments, lost, duplicated, pending;
+    uint64_t log_copies, log_aborted, deliveries, ledger_rows, charges, absorbed;
+    uint64_t amount_intended, amount_charged, amount_duplicated, amount_lost;
+    uint64_t output_copies;   /* consume-transform-produce: committed output records */
+    uint64_t output_duplicates; /* of which beyond one per payment */
+    uint64_t amount_ledger;   /* what the ledger's rows add up to */
+    uint64_t disagreements;   /* payments whose ledger rows and charges differ in number */
+    /* Kafka-side anomalies (see tally.c): */
+    uint64_t duplicates_in_log;   /* copies beyond one that were not aborted */
+    uint64_t aborted_reads;       /* aborted records handed to consumer code */
+    uint64_t skipped_offsets;     /* readable records the group moved past unread */
+    uint64_t hanging;             /* records left in a transaction nobody will end */
+    uint64_t lost_writes;         /* acknowledged payments with no readable copy */
+    uint64_t torn_transactions;   /* producer transactions partly committed, partly not */
+    uint64_t gave_up;             /* payments the producer gave up sending */
+    uint64_t lost_definite;       /* lost payments it was told were not written */
+    uint64_t lost_indefinite;     /* lost payments it gave up on without knowing */
+    sim_time latency_p50, latency_p99, latency_max;
+    uint64_t messages, events;
+    sim_time end_time;
+    uint64_t link_messages[LINK_COUNT]; /* not in the CSV: for tests and charts */
+    bool horizon;             /* stopped at the horizon, not at quiescence */
+    bool event_limit;         /* stopped after run.max-events events (horizon is set too) */
+    struct anomaly_sample anomalies[ANOMALY_KINDS]; /* not in the CSV: the anomalies CSV */
+};
+
+/* How the producer gave a payment up: told it was not written (every attempt refused),
+ * or without knowing (some attempt may be in the log). */
+enum give_up { GAVE_UP_NOT, GAVE_UP_DEFINITE, GAVE_UP_INDEFINITE };
+
+struct world;
+
+void tally_init(struct tally *t, uint32_t payments);
+void tally_fini(struct tally *t);
+void tally_charge(struct tally *t, uint32_t payment, sim_time now);
+/* Adds a payment to a sample: kept if among the ANOMALY_SAMPLE smallest seen, and seen
+ * again it changes nothing. */
+void anomaly_note(struct anomaly_sample *s, uint32_t payment);
+/* Folds the per-payment counts into r; `stopped_early` decides pending vs lost. */
+void tally_result(const struct world *w, bool stopped_early, struct run_result *r);
+/* A payment's amount: fixed, or drawn from the scenario's range by a hash of
+ * (seed, payment), so it does not depend on the order anything else happens in. */
+uint64_t tally_amount(uint64_t amount_min, uint64_t amount_max, uint64_t seed, uint32_t payment);
+
+#endif

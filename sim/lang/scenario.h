@@ -1,0 +1,118 @@
+/* scenario.h: a parsed scenario file as a plain struct, and its parser.
+ *
+ * The parser never prints and never exits: it fills struct parse_error (file, line,
+ * column, message and the offending line) and stops at the first error, so tests can
+ * inspect exactly what a user would see. */
+#ifndef EOSIM_SCENARIO_H
+#define EOSIM_SCENARIO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "base/engine.h"
+#include "base/limits.h"
+#include "lang/model.h"
+#include "lang/params.h"
+#include "lang/strategy.h"
+#include "lang/sweep.h"
+
+struct link_config {
+    sim_time delay_min, delay_max;
+    uint32_t loss_ppm, duplicate_ppm;
+};
+
+enum fault_kind { FAULT_CRASH, FAULT_PAUSE, FAULT_CUT, FAULT_DROP, FAULT_RESET, FAULT_DELAY,
+                  FAULT_DUPLICATE, FAULT_KINDS };
+extern const char *const fault_kind_names[FAULT_KINDS]; /* the statement of each */
+enum reset_mode { RESET_TO_EARLIEST, RESET_TO_LATEST, RESET_SHIFT };
+#define ANY_PAYMENT UINT32_MAX
+
+struct fault {
+    uint8_t kind;        /* enum fault_kind */
+    uint8_t node;        /* crash, pause */
+    uint8_t link;        /* cut, drop */
+    uint8_t point;       /* 0: at a time; else the protocol point it waits for */
+    uint8_t msg_kind;    /* drop */
+    uint8_t reset_mode;  /* reset-offsets */
+    uint8_t restart;     /* crash: 0 never, 1 after `duration` */
+    uint32_t payment;    /* ANY_PAYMENT or the payment id it waits for */
+    sim_time at;         /* time-triggered faults, and cut/reset */
+    sim_time duration;   /* pause and cut length; crash restart delay */
+    int64_t shift;       /* reset-offsets shift */
+    uint32_t line;
+};
+
+enum metric {
+    METRIC_LOST, METRIC_DUPLICATED, METRIC_PENDING, METRIC_CHARGES, METRIC_LEDGER_ROWS,
+    METRIC_LOG_COPIES, METRIC_DELIVERIES, METRIC_OUTPUT_COPIES, METRIC_OUTPUT_DUPLICATES,
+    METRIC_DUPLICATES_IN_LOG, METRIC_ABORTED_READS, METRIC_SKIPPED_OFFSETS, METRIC_HANGING,
+    METRIC_LOST_WRITES, METRIC_TORN_TRANSACTIONS,
+    METRIC_GAVE_UP, METRIC_INDEFINITE, METRIC_DEFINITE, /* the producer's failed sends */
+    METRIC_CHARGED, METRIC_CHARGED_TWICE, METRIC_NEVER_CHARGED, /* money */
+    METRIC_DISAGREEING,
+    METRIC_COUNT
+};
+enum compare_op { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE };
+extern const char *const metric_names[METRIC_COUNT];
+extern const char *const compare_op_names[6];
+
+/* Where an expectation must hold: over a run's seeds (`expect`), or over the fault
+ * space of `eosim check`, at every placement (`expect-all`) or at one at least
+ * (`expect-some`). */
+enum expect_scope { EXPECT_RUN, EXPECT_ALL, EXPECT_SOME };
+
+struct expectation {
+    uint8_t strategy;    /* index into scenario.strategies */
+    uint8_t scope;       /* enum expect_scope */
+    uint8_t metric;      /* enum metric */
+    uint8_t op;          /* enum compare_op */
+    uint64_t value;
+    uint32_t line, col;
+};
+
+struct scenario {
+    char file[PATH_ARG_MAX + 1];
+    char name[NAME_MAX_LEN + 1];
+    char about[ABOUT_MAX_LEN + 1];
+    uint64_t seed;
+    uint32_t runs;
+    sim_time until;                 /* 0: to quiescence */
+    uint32_t payments;
+    sim_time every;
+    uint64_t amount_min, amount_max;
+    uint32_t partitions, consumers;
+    struct link_config links[LINK_COUNT];
+    struct fault faults[FAULTS_MAX];
+    uint32_t nfaults;
+    struct params params;
+    struct strategy strategies[STRATEGIES_MAX]; /* the presets first, then user-defined */
+    uint32_t nstrategies;
+    uint8_t run_list[STRATEGIES_MAX];           /* which strategies to run, in order */
+    uint32_t nrun;
+    struct expectation expects[EXPECTS_MAX];   /* `expect`: what run and sweep check */
+    uint32_t nexpects;
+    struct expectation space_expects[EXPECTS_MAX]; /* expect-all, expect-some: check's */
+    uint32_t nspace_expects;
+    struct sweep_axis sweeps[SWEEP_AXES_MAX];  /* `sweep` lines; `eosim sweep` runs the grid */
+    uint32_t nsweeps;
+};
+
+struct parse_error {
+    char file[PATH_ARG_MAX + 1];
+    uint32_t line, col;
+    char message[512];
+    char text[LINE_MAX_LEN + 1];    /* the offending line, for the caret display */
+};
+
+bool scenario_parse(const char *file, const char *text, struct scenario *sc,
+                    struct parse_error *err);
+bool scenario_load(const char *path, struct scenario *sc, struct parse_error *err);
+/* Index of a strategy by name, or -1. */
+int scenario_strategy(const struct scenario *sc, const char *name, unsigned len);
+/* A fault as the line that states it (without a comment), e.g. "drop gateway->consumer
+ * on response payment 4": what `eosim check` prints for a user to paste. */
+const char *scenario_fault_text(const struct fault *f, char *buf, size_t size);
+/* Formats the error as `file:line:col: error: message`, the line and a caret. */
+void parse_error_print(const struct parse_error *err, void *stream);
+
+#endif

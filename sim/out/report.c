@@ -1,0 +1,756 @@
+/* report.c: the summary table, expectation checks and CSV, for one point or every point
+ * of a sweep. Integers only: a report is as deterministic as the run that produced it
+ * (the floating-point statistics of the aggregate CSV live in aggregate.c). */
+#define _POSIX_C_SOURCE 200809L
+#include "out/report.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "out/aggregate.h"
+#include "run/attribute.h"
+#include "base/check.h"
+#include "base/cleanup.h"
+#include "lang/sweep.h"
+#include "base/value.h"
+
+static const struct run_result *run_of(const struct scenario_results *res, uint32_t s,
+                                       uint32_t i)
+{
+    return &res->runs[(size_t)s * res->nseeds + i];
+}
+
+uint64_t report_run_metric(const struct run_result *r, enum metric m)
+{
+    const uint64_t values[METRIC_COUNT] = {
+        [METRIC_LOST] = r->lost, [METRIC_DUPLICATED] = r->duplicated,
+        [METRIC_PENDING] = r->pending, [METRIC_CHARGES] = r->charges,
+        [METRIC_LEDGER_ROWS] = r->ledger_rows, [METRIC_LOG_COPIES] = r->log_copies,
+        [METRIC_DELIVERIES] = r->deliveries, [METRIC_OUTPUT_COPIES] = r->output_copies,
+        [METRIC_DUPLICATES_IN_LOG] = r->duplicates_in_log,
+        [METRIC_ABORTED_READS] = r->aborted_reads,
+        [METRIC_SKIPPED_OFFSETS] = r->skipped_offsets, [METRIC_HANGING] = r->hanging,
+        [METRIC_LOST_WRITES] = r->lost_writes,
+        [METRIC_TORN_TRANSACTIONS] = r->torn_transactions,
+        [METRIC_OUTPUT_DUPLICATES] = r->output_duplicates, [METRIC_GAVE_UP] = r->gave_up,
+        [METRIC_INDEFINITE] = r->lost_indefinite, [METRIC_DEFINITE] = r->lost_definite,
+        [METRIC_CHARGED] = r->amount_charged, [METRIC_CHARGED_TWICE] = r->amount_duplicated,
+        [METRIC_NEVER_CHARGED] = r->amount_lost, [METRIC_DISAGREEING] = r->disagreements,
+    };
+    return values[m];
+}
+
+uint64_t report_metric(const struct scenario_results *res, uint32_t s, enum metric m)
+{
+    uint64_t sum = 0;
+    for (uint32_t i = 0; i < res->nseeds; i++)
+        sum += report_run_metric(run_of(res, s, i), m);
+    return sum;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Median over seeds of a per-run latency (lower median for an even count). */
+static sim_time median_of(const struct scenario_results *res, uint32_t s, size_t field)
+{
+    uint64_t *v = sim_alloc(res->nseeds, sizeof *v);
+    for (uint32_t i = 0; i < res->nseeds; i++)
+        memcpy(&v[i], (const char *)run_of(res, s, i) + field, sizeof v[i]);
+    qsort(v, res->nseeds, sizeof *v, cmp_u64);
+    sim_time m = v[(res->nseeds - 1) / 2];
+    free(v);
+    return m;
+}
+
+/* The strategy column fits the longest name run (at least "strategy"). */
+static int name_width(const struct scenario_results *res)
+{
+    size_t width = 15; /* "kafka anomalies" */
+    for (uint32_t s = 0; s < res->nstrategies; s++) {
+        size_t n = strlen(res->sc->strategies[res->strategies[s]].name);
+        if (n > width)
+            width = n;
+    }
+    return (int)width;
+}
+
+/* Reconciliation: what was meant, what the gateway took, what the ledger says. */
+static void money_table(FILE *out, const struct scenario_results *res)
+{
+    fprintf(out, "  %-*s %14s %14s %14s %14s %14s %13s\n", name_width(res), "money", "intended",
+            "charged", "in ledger", "charged twice", "never charged", "disagreeing");
+    for (uint32_t s = 0; s < res->nstrategies; s++) {
+        uint64_t v[6] = { 0 };
+        for (uint32_t i = 0; i < res->nseeds; i++) {
+            const struct run_result *r = run_of(res, s, i);
+            v[0] += r->amount_intended;
+            v[1] += r->amount_charged;
+            v[2] += r->amount_ledger;
+            v[3] += r->amount_duplicated;
+            v[4] += r->amount_lost;
+            v[5] += r->disagreements;
+        }
+        fprintf(out, "  %-*s %14llu %14llu %14llu %14llu %14llu %13llu\n",
+                name_width(res), res->sc->strategies[res->strategies[s]].name, (unsigned long long)v[0],
+                (unsigned long long)v[1], (unsigned long long)v[2], (unsigned long long)v[3],
+                (unsigned long long)v[4], (unsigned long long)v[5]);
+    }
+}
+
+/* The consume-transform-produce output topic, printed only when a strategy wrote to it. */
+static void output_table(FILE *out, const struct scenario_results *res)
+{
+    uint64_t copies = report_metric(res, 0, METRIC_OUTPUT_COPIES);
+    for (uint32_t s = 1; s < res->nstrategies; s++)
+        copies |= report_metric(res, s, METRIC_OUTPUT_COPIES);
+    if (!copies)
+        return;
+    fprintf(out, "  %-*s %14s %14s\n", name_width(res), "output topic", "output-copies",
+            "beyond one");
+    for (uint32_t s = 0; s < res->nstrategies; s++)
+        fprintf(out, "  %-*s %14llu %14llu\n", name_width(res),
+                res->sc->strategies[res->strategies[s]].name,
+                (unsigned long long)report_metric(res, s, METRIC_OUTPUT_COPIES),
+                (unsigned long long)report_metric(res, s, METRIC_OUTPUT_DUPLICATES));
+}
+
+/* Sends the producer reported failed, and what became of them: printed only when a
+ * strategy gave any up (producer.max-attempts, producer.delivery-timeout). */
+static void give_up_lines(FILE *out, const struct scenario_results *res)
+{
+    for (uint32_t s = 0; s < res->nstrategies; s++) {
+        uint64_t n = report_metric(res, s, METRIC_GAVE_UP);
+        if (n == 0)
+            continue;
+        uint64_t indefinite = report_metric(res, s, METRIC_INDEFINITE);
+        uint64_t definite = report_metric(res, s, METRIC_DEFINITE);
+        fprintf(out, "  %-*s gave up on %llu send%s: %llu lost (%llu indefinite, %llu "
+                "definite), %llu in the log after all\n", name_width(res),
+                res->sc->strategies[res->strategies[s]].name, (unsigned long long)n,
+                n == 1 ? "" : "s", (unsigned long long)(indefinite + definite),
+                (unsigned long long)indefinite, (unsigned long long)definite,
+                (unsigned long long)(n - indefinite - definite));
+    }
+}
+
+/* Kafka-side anomalies, printed only when a run had any. */
+static void anomaly_table(FILE *out, const struct scenario_results *res)
+{
+    uint64_t v[STRATEGIES_MAX][6] = { { 0 } }, any = 0;
+    for (uint32_t s = 0; s < res->nstrategies; s++)
+        for (uint32_t i = 0; i < res->nseeds; i++) {
+            const struct run_result *r = run_of(res, s, i);
+            const uint64_t row[6] = { r->duplicates_in_log, r->aborted_reads,
+                                      r->skipped_offsets, r->hanging, r->lost_writes,
+                                      r->torn_transactions };
+            for (int c = 0; c < 6; c++) {
+                v[s][c] += row[c];
+                any |= row[c];
+            }
+        }
+    if (!any)
+        return;
+    fprintf(out, "  %-*s %17s %13s %15s %12s %11s %9s\n", name_width(res), "kafka anomalies",
+            "duplicate-in-log", "aborted-read", "skipped-offset", "hanging-txn", "lost-write",
+            "torn-txn");
+    for (uint32_t s = 0; s < res->nstrategies; s++)
+        fprintf(out, "  %-*s %17llu %13llu %15llu %12llu %11llu %9llu\n", name_width(res),
+                res->sc->strategies[res->strategies[s]].name, (unsigned long long)v[s][0],
+                (unsigned long long)v[s][1], (unsigned long long)v[s][2],
+                (unsigned long long)v[s][3], (unsigned long long)v[s][4],
+                (unsigned long long)v[s][5]);
+}
+
+#define LINE_WIDTH 100 /* columns of a line that names payments */
+
+/* A line built word by word that ends in " ..." where the next word would not fit. */
+struct line {
+    char text[LINE_WIDTH + 1];
+    size_t len;
+    bool full;
+};
+
+static void line_add(struct line *l, const char *word)
+{
+    size_t n = strlen(word);
+    if (l->full)
+        return;
+    if (l->len + n + 4 > LINE_WIDTH) { /* and room for " ..." */
+        l->full = true;
+        bool said = l->len >= 4 && strcmp(l->text + l->len - 4, " ...") == 0;
+        word = said ? "" : " ...";
+        n = strlen(word);
+    }
+    memcpy(l->text + l->len, word, n + 1);
+    l->len += n;
+}
+
+/* The first seed of a strategy whose run named a payment, or nseeds if none did. */
+static uint32_t first_named(const struct scenario_results *res, uint32_t s)
+{
+    for (uint32_t i = 0; i < res->nseeds; i++)
+        for (int k = 0; k < ANOMALY_KINDS; k++)
+            if (run_of(res, s, i)->anomalies[k].count)
+                return i;
+    return res->nseeds;
+}
+
+/* "  at-least-once    seed 1: duplicated 4; duplicate-in-log 4", naming at most `ids`
+ * payments per anomaly. */
+static void named_payments(struct line *l, const struct scenario_results *res, uint32_t s,
+                           const struct run_result *r, uint32_t ids)
+{
+    char word[NAME_MAX_LEN + 48];
+    memset(l, 0, sizeof *l);
+    snprintf(word, sizeof word, "  %-*s seed %llu:", name_width(res),
+             res->sc->strategies[res->strategies[s]].name, (unsigned long long)r->seed);
+    line_add(l, word);
+    const char *sep = " ";
+    for (int k = 0; k < ANOMALY_KINDS; k++) {
+        const struct anomaly_sample *a = &r->anomalies[k];
+        if (!a->count)
+            continue;
+        snprintf(word, sizeof word, "%s%s", sep, anomaly_names[k]);
+        line_add(l, word);
+        for (uint32_t j = 0; j < a->count && j < ids; j++) {
+            snprintf(word, sizeof word, " %u", a->payments[j]);
+            line_add(l, word);
+        }
+        if (a->more || a->count > ids)
+            line_add(l, " ...");
+        sep = "; ";
+    }
+}
+
+/* Under a run's named payments, which scripted faults each anomaly's first payment
+ * needed; nothing for a scenario without scripted faults. */
+static void why_lines(FILE *out, const struct scenario_results *res, uint32_t s,
+                      const struct run_result *r)
+{
+    if (res->sc->nfaults == 0)
+        return;
+    struct attribution a;
+    attribute_run(res->sc, res->strategies[s], r, &a);
+    for (uint32_t k = 0; k < ANOMALY_KINDS; k++) {
+        char text[600];
+        if (!r->anomalies[k].count)
+            continue;
+        attribute_text(res->sc, &a, k, 0, text, sizeof text);
+        char *rest = strstr(text, "; not necessary"); /* its own line, to fit 100 columns */
+        if (rest)
+            *rest = 0;
+        fprintf(out, "  %-*s %s %u: %s\n", name_width(res), "", anomaly_names[k],
+                r->anomalies[k].payments[0], text);
+        if (rest)
+            fprintf(out, "  %-*s   %s\n", name_width(res), "", rest + 2);
+    }
+}
+
+/* The payments behind the counts, per strategy from its first seed that had any, and
+ * the command that tells one's story; nothing when no run named a payment. */
+static void payment_lines(FILE *out, const struct scenario_results *res)
+{
+    const struct run_result *hint = NULL;
+    uint32_t hint_s = 0;
+    for (uint32_t s = 0; s < res->nstrategies; s++) {
+        uint32_t i = first_named(res, s);
+        if (i == res->nseeds)
+            continue;
+        if (!hint) {
+            fprintf(out, "  %-*s %s\n", name_width(res), "payments",
+                    "per strategy, its first seed with any: the smallest ids of each");
+            hint = run_of(res, s, i);
+            hint_s = s;
+        }
+        struct line l;
+        for (uint32_t ids = 3; ids > 0; ids--) { /* fewer ids, so every anomaly fits */
+            named_payments(&l, res, s, run_of(res, s, i), ids);
+            if (!l.full)
+                break;
+        }
+        fprintf(out, "%s\n", l.text);
+        why_lines(out, res, s, run_of(res, s, i));
+    }
+    if (!hint)
+        return;
+    int k = 0;
+    while (!hint->anomalies[k].count) /* lost or duplicated first: what explain tells best */
+        k++;
+    fprintf(out, "  follow one up: eosim explain %s --strategy %s --seed %llu --payment %u\n",
+            res->sc->file, res->sc->strategies[res->strategies[hint_s]].name,
+            (unsigned long long)hint->seed, hint->anomalies[k].payments[0]);
+}
+
+void report_table(FILE *out, const struct scenario_results *res)
+{
+    const struct scenario *sc = res->sc;
+    fprintf(out, "%s: %u payments x %u run%s", sc->name, sc->payments, res->nseeds,
+            res->nseeds == 1 ? "" : "s");
+    if (sc->about[0])
+        fprintf(out, " - %s", sc->about);
+    fprintf(out, "\n  %-*s %9s %10s %8s %10s %10s %11s %9s %9s %9s %9s\n", name_width(res), "strategy",
+            "lost", "duplicated", "pending", "log-copies", "deliveries", "ledger-rows",
+            "charges", "p50", "p99", "max");
+    for (uint32_t s = 0; s < res->nstrategies; s++) {
+        sim_time worst = 0;
+        for (uint32_t i = 0; i < res->nseeds; i++)
+            if (run_of(res, s, i)->latency_max > worst)
+                worst = run_of(res, s, i)->latency_max;
+        char p50[24], p99[24], max[24];
+        fprintf(out, "  %-*s %9llu %10llu %8llu %10llu %10llu %11llu %9llu %9s %9s %9s\n",
+                name_width(res), sc->strategies[res->strategies[s]].name,
+                (unsigned long long)report_metric(res, s, METRIC_LOST),
+                (unsigned long long)report_metric(res, s, METRIC_DUPLICATED),
+                (unsigned long long)report_metric(res, s, METRIC_PENDING),
+                (unsigned long long)report_metric(res, s, METRIC_LOG_COPIES),
+                (unsigned long long)report_metric(res, s, METRIC_DELIVERIES),
+                (unsigned long long)report_metric(res, s, METRIC_LEDGER_ROWS),
+                (unsigned long long)report_metric(res, s, METRIC_CHARGES),
+                value_format_duration(median_of(res, s, offsetof(struct run_result, latency_p50)),
+                                      p50, sizeof p50),
+                value_format_duration(median_of(res, s, offsetof(struct run_result, latency_p99)),
+                                      p99, sizeof p99),
+                value_format_duration(worst, max, sizeof max));
+    }
+    money_table(out, res);
+    give_up_lines(out, res);
+    output_table(out, res);
+    anomaly_table(out, res);
+    payment_lines(out, res);
+}
+
+bool report_holds(uint64_t got, enum compare_op op, uint64_t want)
+{
+    switch (op) {
+    case OP_EQ: return got == want;
+    case OP_NE: return got != want;
+    case OP_LT: return got < want;
+    case OP_LE: return got <= want;
+    case OP_GT: return got > want;
+    default: return got >= want;
+    }
+}
+
+/* Checks every expectation on one point's results; `at` names the point, or NULL. */
+static uint32_t expectations(FILE *out, const struct scenario_results *res, const char *at)
+{
+    const struct scenario *sc = res->sc;
+    uint32_t failed = 0;
+    for (uint32_t e = 0; e < sc->nexpects; e++) {
+        const struct expectation *x = &sc->expects[e];
+        for (uint32_t s = 0; s < res->nstrategies; s++) {
+            if (res->strategies[s] != x->strategy)
+                continue;
+            uint64_t got = report_metric(res, s, (enum metric)x->metric);
+            if (report_holds(got, (enum compare_op)x->op, x->value))
+                continue;
+            failed++;
+            fprintf(out, "%s:%u: expectation failed: %s %s %s %llu, got %llu%s%s\n", sc->file,
+                    x->line, sc->strategies[x->strategy].name, metric_names[x->metric],
+                    compare_op_names[x->op], (unsigned long long)x->value,
+                    (unsigned long long)got, at ? " at " : "", at ? at : "");
+        }
+    }
+    return failed;
+}
+
+/* One line per strategy (and point) whose runs did not reach quiescence. */
+uint32_t report_stops(FILE *out, const struct sweep_results *sr, bool quiet)
+{
+    uint32_t limited = 0;
+    for (uint32_t p = 0; p < sr->npoints; p++) {
+        struct scenario_results res;
+        char at[300] = "", label[256];
+        report_point(sr, p, &res);
+        if (report_has_axes(sr))
+            snprintf(at, sizeof at, " at %s", sweep_point_label(sr->sc, p, label, sizeof label));
+        for (uint32_t s = 0; s < sr->nstrategies; s++) {
+            uint32_t stopped = 0, capped = 0;
+            const struct run_result *first = NULL, *first_capped = NULL;
+            for (uint32_t i = 0; i < sr->nseeds; i++) {
+                const struct run_result *r = run_of(&res, s, i);
+                if (r->event_limit && capped++ == 0)
+                    first_capped = r;
+                else if (r->horizon && !r->event_limit && stopped++ == 0)
+                    first = r;
+            }
+            const char *name = sr->sc->strategies[sr->strategies[s]].name;
+            char t[32];
+            if (capped && first_capped->events < sr->sc->params.max_events)
+                fprintf(out, "%s: %s%s: %u of %u run%s stopped with %u events pending (seed "
+                        "%llu at t=%s), the most a run holds: a retry storm?\n", sr->sc->file,
+                        name, at, capped, sr->nseeds, sr->nseeds == 1 ? "" : "s",
+                        EVENTS_PENDING_STOP, (unsigned long long)first_capped->seed,
+                        value_format_duration(first_capped->end_time, t, sizeof t));
+            else if (capped)
+                fprintf(out, "%s: %s%s: %u of %u run%s stopped after %u events (seed %llu at "
+                        "t=%s): a retry storm? raise run.max-events if the work is real\n",
+                        sr->sc->file, name, at, capped, sr->nseeds, sr->nseeds == 1 ? "" : "s",
+                        sr->sc->params.max_events, (unsigned long long)first_capped->seed,
+                        value_format_duration(first_capped->end_time, t, sizeof t));
+            if (stopped && !quiet)
+                fprintf(out, "%s: note: %s%s: %u of %u run%s reached the horizon (t=%s) before "
+                        "quiescence; what was in flight is counted as pending\n", sr->sc->file,
+                        name, at, stopped, sr->nseeds, sr->nseeds == 1 ? "" : "s",
+                        value_format_duration(first->end_time, t, sizeof t));
+            limited += capped;
+        }
+    }
+    return limited;
+}
+
+uint32_t report_expectations(FILE *out, const struct scenario_results *res)
+{
+    return expectations(out, res, NULL);
+}
+
+const struct report_column report_columns[] = {
+#define COLUMN(name, field) { name, offsetof(struct run_result, field), false }
+    COLUMN("payments", payments), COLUMN("lost", lost), COLUMN("duplicated", duplicated),
+    COLUMN("pending", pending), COLUMN("log_copies", log_copies),
+    COLUMN("log_aborted", log_aborted), COLUMN("deliveries", deliveries),
+    COLUMN("ledger_rows", ledger_rows), COLUMN("charges", charges),
+    COLUMN("absorbed", absorbed), COLUMN("amount_intended", amount_intended),
+    COLUMN("amount_charged", amount_charged), COLUMN("amount_duplicated", amount_duplicated),
+    COLUMN("amount_lost", amount_lost), COLUMN("latency_p50_ns", latency_p50),
+    COLUMN("latency_p99_ns", latency_p99), COLUMN("latency_max_ns", latency_max),
+    COLUMN("messages", messages), COLUMN("events", events), COLUMN("end_time_ns", end_time),
+    { "stopped_at_horizon", offsetof(struct run_result, horizon), true },
+    COLUMN("amount_ledger", amount_ledger), COLUMN("disagreements", disagreements),
+    COLUMN("duplicates_in_log", duplicates_in_log), COLUMN("aborted_reads", aborted_reads),
+    COLUMN("skipped_offsets", skipped_offsets), COLUMN("hanging", hanging),
+    COLUMN("lost_writes", lost_writes), COLUMN("output_copies", output_copies),
+    COLUMN("torn_transactions", torn_transactions),
+    COLUMN("output_duplicates", output_duplicates),
+    { "stopped_at_event_limit", offsetof(struct run_result, event_limit), true },
+    COLUMN("gave_up", gave_up), COLUMN("lost_indefinite", lost_indefinite),
+    COLUMN("lost_definite", lost_definite),
+#undef COLUMN
+    { NULL, 0, false },
+};
+
+uint64_t report_column_value(const struct report_column *c, const struct run_result *r)
+{
+    const char *field = (const char *)r + c->offset;
+    if (c->is_bool)
+        return *(const bool *)field;
+    uint64_t v;
+    memcpy(&v, field, sizeof v);
+    return v;
+}
+
+static void csv_header(FILE *out)
+{
+    fputs("scenario,strategy,seed", out);
+    for (const struct report_column *c = report_columns; c->name; c++)
+        fprintf(out, ",%s", c->name);
+    fputs("\r\n", out);
+}
+
+/* One run's fields after any sweep columns, CRLF included. */
+static void csv_row(FILE *out, const struct scenario_results *res, uint32_t s, uint32_t i)
+{
+    const struct run_result *r = run_of(res, s, i);
+    /* names are letters, digits and '-': no field needs quoting */
+    fprintf(out, "%s,%s,%llu", res->sc->name, res->sc->strategies[res->strategies[s]].name,
+            (unsigned long long)r->seed);
+    for (const struct report_column *c = report_columns; c->name; c++)
+        fprintf(out, ",%llu", (unsigned long long)report_column_value(c, r));
+    fputs("\r\n", out);
+}
+
+void report_csv(FILE *out, const struct scenario_results *res)
+{
+    csv_header(out);
+    for (uint32_t s = 0; s < res->nstrategies; s++)
+        for (uint32_t i = 0; i < res->nseeds; i++)
+            csv_row(out, res, s, i);
+}
+
+bool report_write_file(const char *path, void (*write)(FILE *, const void *), const void *ctx)
+{
+    char tmp[1200];
+    const char *slash = strrchr(path, '/');
+    int dir_len = slash ? (int)(slash - path + 1) : 0;
+    /* hidden, and named after the process, so readers of the directory never see it and
+     * two writers never share it */
+    int n = snprintf(tmp, sizeof tmp, "%.*s.%s.%ld.tmp", dir_len, path, path + dir_len,
+                     (long)getpid());
+    if (n < 0 || (size_t)n >= sizeof tmp) {
+        errno = ENAMETOOLONG;
+        return false;
+    }
+    cleanup_file(tmp);
+    FILE *f = fopen(tmp, "wb");
+    bool ok = f != NULL;
+    if (f) {
+        write(f, ctx);
+        ok = !ferror(f);
+        ok = (fclose(f) == 0) && ok;
+    }
+    ok = ok && rename(tmp, path) == 0;
+    int saved = errno;
+    if (!ok)
+        remove(tmp);
+    cleanup_forget_file(tmp);
+    errno = saved;
+    return ok;
+}
+
+static void write_csv(FILE *out, const void *res)
+{
+    report_csv(out, res);
+}
+
+bool report_write_csv(const char *dir, const struct scenario_results *res)
+{
+    char path[1024];
+    int n = snprintf(path, sizeof path, "%s/%s.csv", dir, res->sc->name);
+    if (n < 0 || (size_t)n >= sizeof path) {
+        errno = ENAMETOOLONG;
+        return false;
+    }
+    return report_write_file(path, write_csv, res);
+}
+
+void report_summarize(const struct scenario_results *res, uint32_t s, struct report_summary *out)
+{
+    memset(out, 0, sizeof *out);
+    out->lost = report_metric(res, s, METRIC_LOST);
+    out->duplicated = report_metric(res, s, METRIC_DUPLICATED);
+    out->pending = report_metric(res, s, METRIC_PENDING);
+    out->log_copies = report_metric(res, s, METRIC_LOG_COPIES);
+    out->deliveries = report_metric(res, s, METRIC_DELIVERIES);
+    out->ledger_rows = report_metric(res, s, METRIC_LEDGER_ROWS);
+    out->charges = report_metric(res, s, METRIC_CHARGES);
+    out->p50 = median_of(res, s, offsetof(struct run_result, latency_p50));
+    out->p99 = median_of(res, s, offsetof(struct run_result, latency_p99));
+    for (uint32_t i = 0; i < res->nseeds; i++)
+        if (run_of(res, s, i)->latency_max > out->max)
+            out->max = run_of(res, s, i)->latency_max;
+}
+
+/* ---- sweeps ---- */
+
+void report_point(const struct sweep_results *sr, uint32_t point, struct scenario_results *out)
+{
+    SIM_ASSERT(point < sr->npoints);
+    out->sc = sr->sc;
+    memcpy(out->strategies, sr->strategies, sizeof out->strategies);
+    out->nstrategies = sr->nstrategies;
+    out->nseeds = sr->nseeds;
+    out->runs = sr->runs + (size_t)point * sr->nstrategies * sr->nseeds;
+    out->point = point;
+}
+
+bool report_has_axes(const struct sweep_results *sr)
+{
+    return sr->swept && sr->sc->nsweeps > 0;
+}
+
+/* Width of each axis column: its name or its longest value label. */
+static void axis_widths(const struct scenario *sc, int width[SWEEP_AXES_MAX])
+{
+    for (uint32_t a = 0; a < sc->nsweeps; a++) {
+        char buf[96];
+        width[a] = (int)strlen(sweep_axis_name(&sc->sweeps[a], buf, sizeof buf));
+        for (uint32_t k = 0; k < sc->sweeps[a].nvalues; k++) {
+            int n = (int)strlen(sweep_value_label(&sc->sweeps[a], k, buf, sizeof buf));
+            width[a] = n > width[a] ? n : width[a];
+        }
+    }
+}
+
+static void sweep_table_header(FILE *out, const struct sweep_results *sr, const int *width,
+                               int name_w)
+{
+    const struct scenario *sc = sr->sc;
+    fprintf(out, "%s: %u payments x %u run%s x %u points", sc->name, sc->payments, sr->nseeds,
+            sr->nseeds == 1 ? "" : "s", sr->npoints);
+    if (sc->about[0])
+        fprintf(out, " - %s", sc->about);
+    fputs("\n ", out);
+    for (uint32_t a = 0; a < sc->nsweeps; a++) {
+        char buf[96];
+        fprintf(out, " %-*s", width[a], sweep_axis_name(&sc->sweeps[a], buf, sizeof buf));
+    }
+    fprintf(out, " %-*s %9s %10s %8s %10s %10s %11s %9s %9s %9s %9s\n", name_w, "strategy",
+            "lost", "duplicated", "pending", "log-copies", "deliveries", "ledger-rows",
+            "charges", "p50", "p99", "max");
+}
+
+static void sweep_table_row(FILE *out, const struct sweep_results *sr, uint32_t point,
+                            uint32_t s, const int *width, int name_w)
+{
+    const struct scenario *sc = sr->sc;
+    struct scenario_results res;
+    struct report_summary sum;
+    uint32_t index[SWEEP_AXES_MAX];
+    char p50[24], p99[24], max[24], buf[96];
+    report_point(sr, point, &res);
+    report_summarize(&res, s, &sum);
+    sweep_point_values(sc, point, index);
+    fputc(' ', out);
+    for (uint32_t a = 0; a < sc->nsweeps; a++)
+        fprintf(out, " %-*s", width[a], sweep_value_label(&sc->sweeps[a], index[a], buf,
+                                                          sizeof buf));
+    fprintf(out, " %-*s %9llu %10llu %8llu %10llu %10llu %11llu %9llu %9s %9s %9s\n", name_w,
+            sc->strategies[sr->strategies[s]].name, (unsigned long long)sum.lost,
+            (unsigned long long)sum.duplicated, (unsigned long long)sum.pending,
+            (unsigned long long)sum.log_copies, (unsigned long long)sum.deliveries,
+            (unsigned long long)sum.ledger_rows, (unsigned long long)sum.charges,
+            value_format_duration(sum.p50, p50, sizeof p50),
+            value_format_duration(sum.p99, p99, sizeof p99),
+            value_format_duration(sum.max, max, sizeof max));
+}
+
+void report_sweep_table(FILE *out, const struct sweep_results *sr)
+{
+    struct scenario_results res;
+    if (!report_has_axes(sr)) {
+        report_point(sr, 0, &res);
+        report_table(out, &res);
+        return;
+    }
+    int width[SWEEP_AXES_MAX];
+    axis_widths(sr->sc, width);
+    int name_w = 8; /* "strategy" */
+    for (uint32_t s = 0; s < sr->nstrategies; s++) {
+        int n = (int)strlen(sr->sc->strategies[sr->strategies[s]].name);
+        name_w = n > name_w ? n : name_w;
+    }
+    sweep_table_header(out, sr, width, name_w);
+    for (uint32_t p = 0; p < sr->npoints; p++)
+        for (uint32_t s = 0; s < sr->nstrategies; s++)
+            sweep_table_row(out, sr, p, s, width, name_w);
+}
+
+uint32_t report_sweep_expectations(FILE *out, const struct sweep_results *sr)
+{
+    uint32_t failed = 0;
+    for (uint32_t p = 0; p < sr->npoints; p++) {
+        struct scenario_results res;
+        char label[512];
+        report_point(sr, p, &res);
+        if (report_has_axes(sr))
+            sweep_point_label(sr->sc, p, label, sizeof label);
+        failed += expectations(out, &res, report_has_axes(sr) ? label : NULL);
+    }
+    return failed;
+}
+
+/* The sweep columns that start a sweep's CSV rows, header and values, each with its comma;
+ * nothing without axes. */
+static void axes_header(FILE *out, const struct sweep_results *sr)
+{
+    for (uint32_t a = 0; report_has_axes(sr) && a < sr->sc->nsweeps; a++) {
+        sweep_csv_header(out, &sr->sc->sweeps[a]);
+        fputc(',', out);
+    }
+}
+
+static void axes_values(FILE *out, const struct sweep_results *sr, const uint32_t *index)
+{
+    for (uint32_t a = 0; report_has_axes(sr) && a < sr->sc->nsweeps; a++) {
+        sweep_csv_value(out, &sr->sc->sweeps[a], index[a]);
+        fputc(',', out);
+    }
+}
+
+/* Writes rows for every run of every point, in order, each after its sweep values. */
+typedef void (*run_rows)(FILE *out, const struct sweep_results *sr, const uint32_t *index,
+                         const struct scenario_results *res, uint32_t s, uint32_t i);
+
+static void each_run(FILE *out, const struct sweep_results *sr, run_rows rows)
+{
+    for (uint32_t p = 0; p < sr->npoints; p++) {
+        struct scenario_results res;
+        uint32_t index[SWEEP_AXES_MAX];
+        report_point(sr, p, &res);
+        sweep_point_values(sr->sc, p, index);
+        for (uint32_t s = 0; s < sr->nstrategies; s++)
+            for (uint32_t i = 0; i < sr->nseeds; i++)
+                rows(out, sr, index, &res, s, i);
+    }
+}
+
+static void run_row(FILE *out, const struct sweep_results *sr, const uint32_t *index,
+                    const struct scenario_results *res, uint32_t s, uint32_t i)
+{
+    axes_values(out, sr, index);
+    csv_row(out, res, s, i);
+}
+
+void report_sweep_csv(FILE *out, const struct sweep_results *sr)
+{
+    axes_header(out, sr);
+    csv_header(out);
+    each_run(out, sr, run_row);
+}
+
+/* One row per payment a run named for an anomaly. */
+static void anomaly_rows(FILE *out, const struct sweep_results *sr, const uint32_t *index,
+                         const struct scenario_results *res, uint32_t s, uint32_t i)
+{
+    const struct run_result *r = run_of(res, s, i);
+    static struct scenario at;   /* the point's scenario, for the counterfactual runs */
+    const struct scenario *sc = sr->sc;
+    if (report_has_axes(sr) && sc->nfaults > 0) {
+        at = *sc;
+        sweep_apply(&at, res->point);
+        sc = &at;
+    }
+    struct attribution a;
+    attribute_run(sc, sr->strategies[s], r, &a);
+    for (uint32_t k = 0; k < ANOMALY_KINDS; k++)
+        for (uint32_t j = 0; j < r->anomalies[k].count; j++) {
+            char yes[200], no[200];
+            axes_values(out, sr, index);
+            fprintf(out, "%s,%s,%llu,%s,%u,%s,%s\r\n", sr->sc->name,
+                    sr->sc->strategies[sr->strategies[s]].name, (unsigned long long)r->seed,
+                    anomaly_names[k], r->anomalies[k].payments[j],
+                    attribute_lines(sc, &a, k, j, true, yes, sizeof yes),
+                    attribute_lines(sc, &a, k, j, false, no, sizeof no));
+        }
+}
+
+void report_anomalies_csv(FILE *out, const struct sweep_results *sr)
+{
+    axes_header(out, sr);
+    fputs("scenario,strategy,seed,anomaly,payment,necessary,not_necessary\r\n", out);
+    each_run(out, sr, anomaly_rows);
+}
+
+static void write_sweep_csv(FILE *out, const void *sr)
+{
+    report_sweep_csv(out, sr);
+}
+
+static void write_aggregate_csv(FILE *out, const void *sr)
+{
+    aggregate_csv(out, sr);
+}
+
+static void write_anomalies_csv(FILE *out, const void *sr)
+{
+    report_anomalies_csv(out, sr);
+}
+
+bool report_write_csvs(const char *dir, const struct sweep_results *sr, char *failed,
+                       size_t size)
+{
+    snprintf(failed, size, "%s/%s.csv", dir, sr->sc->name);
+    if (!report_write_file(failed, write_sweep_csv, sr))
+        return false;
+    snprintf(failed, size, "%s/%s.agg.csv", dir, sr->sc->name);
+    if (!report_write_file(failed, write_aggregate_csv, sr))
+        return false;
+    snprintf(failed, size, "%s/%s.anomalies.csv", dir, sr->sc->name);
+    return report_write_file(failed, write_anomalies_csv, sr);
+}

@@ -1,0 +1,91 @@
+/* report.h: what a run leaves for people: the aligned summary table on stdout, the
+ * expectation verdicts, and the CSV file (RFC 4180), written whole or not at all. A
+ * sweep's results are the same per point, with the swept values in front. */
+#ifndef EOSIM_REPORT_H
+#define EOSIM_REPORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "lang/scenario.h"
+#include "env/tally.h"
+
+/* The results of one scenario: runs[s * nseeds + i] for the s-th strategy run. */
+struct scenario_results {
+    const struct scenario *sc;
+    uint8_t strategies[STRATEGIES_MAX];
+    uint32_t nstrategies, nseeds;
+    struct run_result *runs;
+    uint32_t point;               /* which point of a sweep they are (0 for run) */
+};
+
+void report_table(FILE *out, const struct scenario_results *res);
+/* Checks the scenario's expectations; prints each failure on `out`. Returns the
+ * number that failed. */
+uint32_t report_expectations(FILE *out, const struct scenario_results *res);
+/* A metric of one run, and whether `got OP want` holds. */
+uint64_t report_run_metric(const struct run_result *r, enum metric m);
+bool report_holds(uint64_t got, enum compare_op op, uint64_t want);
+/* Sum of a metric over every seed of one strategy. */
+uint64_t report_metric(const struct scenario_results *res, uint32_t strategy_slot,
+                       enum metric m);
+void report_csv(FILE *out, const struct scenario_results *res);
+/* Writes DIR/<scenario>.csv through a temporary file; false (errno set) on failure. */
+bool report_write_csv(const char *dir, const struct scenario_results *res);
+
+/* The per-run CSV columns after scenario,strategy,seed, in order; NULL-terminated. */
+struct report_column {
+    const char *name;
+    size_t offset;     /* of a uint64_t in struct run_result, or of the bool `horizon` */
+    bool is_bool;
+};
+extern const struct report_column report_columns[];
+uint64_t report_column_value(const struct report_column *c, const struct run_result *r);
+
+/* What one strategy did over its seeds: counts summed, latency medians over seeds (and
+ * the worst maximum), as the table shows them. */
+struct report_summary {
+    uint64_t lost, duplicated, pending, log_copies, deliveries, ledger_rows, charges;
+    sim_time p50, p99, max;
+};
+void report_summarize(const struct scenario_results *res, uint32_t strategy_slot,
+                      struct report_summary *out);
+
+/* A scenario's results over the points of its sweep: runs[(p * nstrategies + s) * nseeds
+ * + i]. `swept` is false for `eosim run` (the base point only) and then nothing differs
+ * from struct scenario_results; with it, every point's values come first. */
+struct sweep_results {
+    const struct scenario *sc;  /* the base scenario, with its sweep lines */
+    bool swept;
+    uint32_t npoints;
+    uint8_t strategies[STRATEGIES_MAX];
+    uint32_t nstrategies, nseeds;
+    struct run_result *runs;
+};
+/* The view of one point; its .sc is the base scenario (names, expectations). */
+void report_point(const struct sweep_results *sr, uint32_t point, struct scenario_results *out);
+/* Whether the results have sweep columns: swept, with at least one sweep line. */
+bool report_has_axes(const struct sweep_results *sr);
+void report_sweep_table(FILE *out, const struct sweep_results *sr);
+/* Expectations at every point; a failure names its point. Returns how many failed. */
+uint32_t report_sweep_expectations(FILE *out, const struct sweep_results *sr);
+void report_sweep_csv(FILE *out, const struct sweep_results *sr);
+/* Says on `out` which runs stopped before quiescence: after run.max-events events
+ * (always), or at the horizon (unless quiet). Returns how many hit the event limit. */
+uint32_t report_stops(FILE *out, const struct sweep_results *sr, bool quiet);
+/* The payments each run's anomalies touched (struct anomaly_sample): after any sweep
+ * columns, scenario,strategy,seed,anomaly,payment,necessary,not_necessary, one row per
+ * sampled payment, in run order, then anomaly order (anomaly_names), then increasing
+ * payment; the last two list the line numbers of the scripted faults that anomaly
+ * needed and did not need (attribute.h). */
+void report_anomalies_csv(FILE *out, const struct sweep_results *sr);
+/* Writes DIR/<scenario>.csv, DIR/<scenario>.agg.csv and DIR/<scenario>.anomalies.csv;
+ * false (errno set) on failure, with `failed` naming the file. */
+bool report_write_csvs(const char *dir, const struct sweep_results *sr, char *failed,
+                       size_t size);
+/* Writes path whole or not at all: a temporary name in the same directory, then a
+ * rename. False (errno set) if writing failed. */
+bool report_write_file(const char *path, void (*write)(FILE *, const void *), const void *ctx);
+
+#endif
