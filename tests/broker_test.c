@@ -3,6 +3,7 @@
  * arrive (broker_on_event), and reads its answers off the link; the broker's own timers
  * run as the clock moves on. */
 #include "test.h"
+#include "run/fault.h"
 #include "run/world.h"
 
 static struct scenario sc;
@@ -29,7 +30,7 @@ static bool start(const char *extra, const char *strategy, uint32_t tid, uint32_
 {
     if (!setup(extra, strategy))
         return false;
-    broker_init_producer(&w, tid, pid, epoch);
+    broker_init_producer(&w.broker, tid, pid, epoch);
     return true;
 }
 
@@ -38,22 +39,22 @@ static bool start(const char *extra, const char *strategy, uint32_t tid, uint32_
 static bool run_until(uint8_t to, sim_time until, struct event *got)
 {
     struct event ev;
-    while (w.eng.len > 0 && engine_peek_time(&w.eng) <= until && engine_pop(&w.eng, &ev)) {
+    while (w.env.eng.len > 0 && engine_peek_time(&w.env.eng) <= until && engine_pop(&w.env.eng, &ev)) {
         if (ev.node == NODE_BROKER && ev.type != EV_MSG)
-            broker_on_event(&w, &ev);
+            broker_on_event(&w.broker, &ev);
         else if (ev.type == EV_MSG && ev.node == to && got) {
             *got = ev;
             return true;
         }
     }
-    if (until > w.eng.now)
-        w.eng.now = until;
+    if (until > w.env.eng.now)
+        w.env.eng.now = until;
     return false;
 }
 
 static void wait_for(sim_time d)
 {
-    run_until(NODE_BROKER, w.eng.now + d, NULL);
+    run_until(NODE_BROKER, w.env.eng.now + d, NULL);
 }
 
 /* A request from `from`, and the broker's answer. */
@@ -63,7 +64,7 @@ static struct event ask(uint8_t from, uint8_t kind, uint32_t payment, uint32_t i
     struct event req = { .type = EV_MSG, .node = NODE_BROKER, .from = from, .kind = kind,
                          .payment = payment, .id = id, .x = x, .y = y };
     struct event got = { 0 };
-    broker_on_event(&w, &req);
+    broker_on_event(&w.broker, &req);
     CHECK(run_until(from, UINT64_MAX, &got));
     CHECK_EQ(got.id, id);
     return got;
@@ -78,7 +79,7 @@ static uint64_t identity(uint32_t pid, uint16_t epoch)
 static uint8_t produce(uint32_t payment, uint32_t pid, uint16_t epoch, uint32_t txn, int32_t seq,
                        uint64_t *offset)
 {
-    struct event a = ask(NODE_PRODUCER, MSG_PRODUCE, payment, sim_request_id(&w),
+    struct event a = ask(NODE_PRODUCER, MSG_PRODUCE, payment, env_request_id(&w.env),
                          identity(pid, epoch), (uint64_t)txn << 32 | (uint32_t)seq);
     if (offset)
         *offset = a.x;
@@ -101,7 +102,7 @@ static void test_broker_idempotent_sequence_numbers(void)
         return;
     uint32_t pid;
     uint16_t epoch;
-    broker_init_producer(&w, 0, &pid, &epoch); /* an idempotent producer: no transactional id */
+    broker_init_producer(&w.broker, 0, &pid, &epoch); /* an idempotent producer: no transactional id */
     uint64_t offset;
     CHECK_EQ(produce(0, pid, epoch, 0, 0, &offset), ACK_OK);
     CHECK_EQ(offset, 0);
@@ -114,7 +115,7 @@ static void test_broker_idempotent_sequence_numbers(void)
     CHECK_EQ(w.broker.parts[0].len, 2);
     /* a restarted producer has a new id: its re-send is a new record */
     uint32_t pid2;
-    broker_init_producer(&w, 0, &pid2, &epoch);
+    broker_init_producer(&w.broker, 0, &pid2, &epoch);
     CHECK(pid2 != pid);
     CHECK_EQ(produce(0, pid2, epoch, 0, 0, &offset), ACK_OK);
     CHECK_EQ(offset, 2);
@@ -177,14 +178,14 @@ static void test_broker_transaction_markers_and_last_stable_offset(void)
     const struct txn_coordinator_entry *t = &w.broker.txns[0];
     CHECK_EQ(t->state, TXN_ONGOING);
     CHECK_EQ(entry(0, 0), ENTRY_OPEN);
-    CHECK_EQ(broker_readable_end(&w, 0), 0); /* read_committed stops at the open record */
+    CHECK_EQ(broker_readable_end(&w.broker, 0), 0); /* read_committed stops at the open record */
     struct event a = end_txn(NODE_PRODUCER, pid, epoch, 1, true);
     CHECK_EQ(a.y & 0xff, ACK_OK);
     CHECK_EQ(a.y >> 8, epoch + 1); /* KIP-890: the transaction ends with an epoch bump */
     CHECK_EQ(t->state, TXN_COMPLETE_COMMIT);
     CHECK_EQ(entry(0, 0), ENTRY_COMMITTED);
     CHECK_EQ(entry(1, 0), ENTRY_COMMITTED); /* a marker in every partition */
-    CHECK_EQ(broker_readable_end(&w, 0), 1);
+    CHECK_EQ(broker_readable_end(&w.broker, 0), 1);
     /* its retry (the answer was lost) is recognised and answered the same */
     CHECK_EQ(end_txn(NODE_PRODUCER, pid, epoch, 1, true).y & 0xff, ACK_OK);
     world_fini(&w);
@@ -197,7 +198,7 @@ static void test_broker_init_fences_the_zombie(void)
     if (!start("", "rc", 7, &pid, &epoch))
         return;
     CHECK_EQ(produce(0, pid, epoch, 1, 0, NULL), ACK_OK);
-    broker_init_producer(&w, 7, &pid2, &epoch2); /* the same transactional id starts again */
+    broker_init_producer(&w.broker, 7, &pid2, &epoch2); /* the same transactional id starts again */
     CHECK_EQ(pid2, pid);
     CHECK_EQ(epoch2, epoch + 1);
     CHECK_EQ(entry(0, 0), ENTRY_ABORTED); /* the zombie's open transaction */
@@ -235,11 +236,11 @@ static void late_produce(bool defense, uint8_t want_status, uint8_t want_entry)
     CHECK_EQ(w.broker.parts[0].len, want_entry == ENTRY_OPEN ? 2 : 1);
     if (want_entry == ENTRY_OPEN) { /* nobody will end it: a hanging transaction */
         CHECK_EQ(entry(0, 1), ENTRY_OPEN);
-        CHECK_EQ(broker_readable_end(&w, 0), 1);
+        CHECK_EQ(broker_readable_end(&w.broker, 0), 1);
         CHECK_EQ(produce(4, pid, epoch, 2, 2, NULL), ACK_OK); /* the next transaction */
         CHECK_EQ(end_txn(NODE_PRODUCER, pid, epoch, 2, true).y & 0xff, ACK_OK);
         CHECK_EQ(entry(0, 2), ENTRY_COMMITTED);
-        CHECK_EQ(broker_readable_end(&w, 0), 1); /* still pinned */
+        CHECK_EQ(broker_readable_end(&w.broker, 0), 1); /* still pinned */
     }
     world_fini(&w);
 }
@@ -258,7 +259,7 @@ static void test_broker_kip890_late_end_txn(void)
             return;
         uint32_t pid;
         uint16_t epoch;
-        broker_init_producer(&w, 7, &pid, &epoch);
+        broker_init_producer(&w.broker, 7, &pid, &epoch);
         CHECK_EQ(produce(0, pid, epoch, 1, 0, NULL), ACK_OK);
         struct event a = end_txn(NODE_PRODUCER, pid, epoch, 1, true);
         uint16_t next = (uint16_t)(a.y >> 8);
@@ -291,7 +292,7 @@ static void test_broker_group_generations(void)
         wait_for(3 * SIM_SEC);
         ask(NODE_CONSUMER(0), MSG_HEARTBEAT, 0, 10 + i, 0, 0);
     }
-    CHECK_EQ(group_owner(&w, 1), 0);
+    CHECK_EQ(group_owner(&w.broker, 1), 0);
     world_fini(&w);
 }
 
@@ -302,7 +303,7 @@ static void test_broker_offsets_in_a_transaction(void)
     uint64_t gen = ask(NODE_CONSUMER(0), MSG_JOIN, 0, 1, 0, 0).y;
     uint32_t pid;
     uint16_t epoch;
-    broker_init_producer(&w, 99, &pid, &epoch);
+    broker_init_producer(&w.broker, 99, &pid, &epoch);
     uint8_t c1 = NODE_CONSUMER(0);
     /* KIP-447: offsets from an older generation are refused */
     struct event a = ask(c1, MSG_TXN_OFFSETS, 0 | (uint32_t)(gen + 1) << 8, 2, identity(pid, epoch),
@@ -368,13 +369,13 @@ static void test_broker_end_txn_paused_at_marker_answers_its_own_bump(void)
     fault_schedule_all(&w);
     uint32_t pid;
     uint16_t epoch, epoch2;
-    broker_init_producer(&w, 7, &pid, &epoch);
+    broker_init_producer(&w.broker, 7, &pid, &epoch);
     CHECK_EQ(produce(0, pid, epoch, 1, 0, NULL), ACK_OK);
     struct event req = { .type = EV_MSG, .node = NODE_BROKER, .from = NODE_PRODUCER,
                          .kind = MSG_END_TXN, .id = 1, .x = identity(pid, epoch), .y = 1 };
-    broker_on_event(&w, &req);
+    broker_on_event(&w.broker, &req);
     CHECK_EQ(entry(0, 0), ENTRY_COMMITTED);
-    broker_init_producer(&w, 7, &pid, &epoch2);
+    broker_init_producer(&w.broker, 7, &pid, &epoch2);
     CHECK_EQ(epoch2, epoch + 2);
     struct event a;
     CHECK(run_until(NODE_PRODUCER, UINT64_MAX, &a));
@@ -393,18 +394,18 @@ static void test_broker_end_txn_while_completing_is_not_answered(void)
     fault_schedule_all(&w);
     uint32_t pid;
     uint16_t epoch;
-    broker_init_producer(&w, 7, &pid, &epoch);
+    broker_init_producer(&w.broker, 7, &pid, &epoch);
     CHECK_EQ(produce(0, pid, epoch, 1, 0, NULL), ACK_OK);
     struct event req = { .type = EV_MSG, .node = NODE_BROKER, .from = NODE_PRODUCER,
                          .kind = MSG_END_TXN, .id = 1, .x = identity(pid, epoch), .y = 1 };
-    broker_on_event(&w, &req);
+    broker_on_event(&w.broker, &req);
     CHECK_EQ(w.broker.txns[0].state, TXN_PREPARE_COMMIT);
-    broker_on_event(&w, &req); /* the copy */
+    broker_on_event(&w.broker, &req); /* the copy */
     struct event a;
     CHECK(run_until(NODE_PRODUCER, UINT64_MAX, &a));
     CHECK_EQ(a.y & 0xff, ACK_OK);
     CHECK_EQ(a.y >> 8, epoch + 1);
-    CHECK(!run_until(NODE_PRODUCER, w.eng.now + 10 * SIM_SEC, &a)); /* one answer only */
+    CHECK(!run_until(NODE_PRODUCER, w.env.eng.now + 10 * SIM_SEC, &a)); /* one answer only */
     world_fini(&w);
 }
 
@@ -416,11 +417,11 @@ static void test_broker_add_partition_starts_the_transaction(void)
         return;
     const struct txn_coordinator_entry *t = &w.broker.txns[w.broker.ntxns - 1];
     CHECK_EQ(t->pid, pid);
-    CHECK_EQ(broker_add_partition(&w, pid, epoch, 5, 2), ACK_OK); /* output partition 0 */
+    CHECK_EQ(broker_add_partition(&w.broker, pid, epoch, 5, 2), ACK_OK); /* output partition 0 */
     CHECK_EQ(t->state, TXN_ONGOING);
     wait_for(2 * SIM_SEC); /* the timeout runs from the first send */
     CHECK_EQ(t->state, TXN_COMPLETE_ABORT);
-    CHECK_EQ(broker_add_partition(&w, pid, epoch, 6, 2), ACK_FENCED);
+    CHECK_EQ(broker_add_partition(&w.broker, pid, epoch, 6, 2), ACK_FENCED);
     world_fini(&w);
 }
 

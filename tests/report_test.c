@@ -11,6 +11,7 @@
 #include "lang/scenario.h"
 #include "cli/shard.h"
 #include "lang/sweep.h"
+#include "lang/grid.h"
 #include "test.h"
 
 static struct scenario sc; /* about 60 KB: kept off the stack */

@@ -393,5 +393,20 @@ for h in scenario shard; do
 done
 shopt -u nullglob
 
+# 16. The house rule (sim/README.md): no include or call runs up a layer or into another
+#     node, and no loop, in sim/ itself; and the checker sees each kind of breach when
+#     one is planted in a copy.
+if out=$(tests/layers.sh 2>&1); then pass "layers/sim-keeps-the-rule"; else fail "layers/sim-keeps-the-rule" "$out"; fi
+plant() { # NAME FILE LINE EXPECTED: appends LINE to a copy of FILE, expects EXPECTED
+    rm -rf "$tmp/house"; cp -r sim "$tmp/house"; printf '%s\n' "$3" >>"$tmp/house/$2"
+    local out; out=$(tests/layers.sh "$tmp/house" 2>&1)
+    if [ $? -eq 1 ] && grep -q -- "$4" <<<"$out"; then pass "layers/$1"; else fail "layers/$1" "$out"; fi
+}
+plant include-up node/gateway.c '#include "run/world.h"' 'node/gateway.c: includes run/world.h runs up from node to run'
+plant other-node node/gateway.c '#include "node/broker.h"' 'reaches into another node, node/broker'
+plant call-other-node node/gateway.c 'void gateway_x(struct broker *b) { broker_crash(b); }' 'calls broker_crash() reaches into another node'
+plant call-up env/tally.c 'void tally_x(void) { report_table(0, 0); }' 'env/tally.c: calls report_table() runs up from env to out'
+plant loop out/aggregate.c 'void aggregate_x(void) { report_table(0, 0); }' 'loop: '
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

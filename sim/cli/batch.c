@@ -10,6 +10,7 @@
 #include "cli/jobs.h"
 #include "cli/progress.h"
 #include "run/sim.h"
+#include "lang/grid.h"
 
 void batch_init(struct batch *b, uint32_t nitems)
 {

@@ -25,6 +25,7 @@
 #include "cli/shard.h"
 #include "base/value.h"
 #include "base/version.h"
+#include "lang/grid.h"
 
 #define SHARDS_MAX 100000u
 

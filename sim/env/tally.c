@@ -1,11 +1,10 @@
-/* tally.c: per-payment counters and the fold into a run's result. */
+/* tally.c: the counters nodes record into as a run goes (run/account.c folds them). */
 #include "env/tally.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/check.h"
-#include "run/world.h"
 
 const char *const anomaly_names[ANOMALY_KINDS] = {
     "lost", "duplicated", "duplicate-in-log", "aborted-read", "skipped-offset", "hanging-txn",
@@ -36,6 +35,8 @@ void tally_fini(struct tally *t)
     free(t->output_copies);
     free(t->gave_up);
     free(t->first_charge);
+    for (uint32_t part = 0; part < PARTITIONS_MAX; part++)
+        free(t->delivered[part]);
     memset(t, 0, sizeof *t);
 }
 
@@ -65,21 +66,6 @@ void anomaly_note(struct anomaly_sample *s, uint32_t payment)
 
 /* The payment an anomaly touched, kept in its sample unless below the run's floor (a
  * counterfactual rerun asks about one payment, whatever smaller ones do). */
-static void sample(const struct world *w, struct run_result *r, enum anomaly kind,
-                   uint32_t payment)
-{
-    if (payment >= w->sample_from)
-        anomaly_note(&r->anomalies[kind], payment);
-}
-
-/* One more of an anomaly: its count, and the payment it touched. */
-static void found(const struct world *w, struct run_result *r, uint64_t *count,
-                  enum anomaly kind, uint32_t payment)
-{
-    (*count)++;
-    sample(w, r, kind, payment);
-}
-
 uint64_t tally_amount(uint64_t amount_min, uint64_t amount_max, uint64_t seed, uint32_t payment)
 {
     if (amount_min == amount_max)
@@ -91,171 +77,19 @@ uint64_t tally_amount(uint64_t amount_min, uint64_t amount_max, uint64_t seed, u
     return amount_min + z % (amount_max - amount_min + 1);
 }
 
-/* Marks the payments that could still be charged if the run went on: held by the
- * producer, awaited from the gateway, or in the log where a consumer has yet to read. */
-static uint8_t *alive_payments(const struct world *w)
+void tally_delivered(struct tally *t, uint32_t part, uint64_t offset)
 {
-    uint32_t n = w->tally.payments;
-    uint8_t *alive = sim_alloc(n, 1);
-    for (uint32_t i = 0; i < n; i++)
-        alive[i] = producer_holds(w, i) || consumer_awaits_charge(w, i);
-    for (uint32_t part = 0; part < w->sc->partitions; part++) {
-        const struct partition *p = &w->broker.parts[part];
-        for (uint64_t o = consumer_cursor(w, part); o < p->len; o++)
-            if (p->log[o].state != ENTRY_ABORTED)
-                alive[p->log[o].payment] = 1;
+    if (offset >= t->delivered_cap[part]) {
+        uint64_t cap = offset + 1 > 2 * t->delivered_cap[part] ? offset + 1024
+                                                               : 2 * t->delivered_cap[part];
+        t->delivered[part] = sim_realloc(t->delivered[part], cap, 1);
+        memset(t->delivered[part] + t->delivered_cap[part], 0, cap - t->delivered_cap[part]);
+        t->delivered_cap[part] = cap;
     }
-    return alive;
+    t->delivered[part][offset] = 1;
 }
 
-/* Anomalies read off the final log: duplicates the log kept, aborted records some
- * consumer read, readable records below the group's position that nobody read,
- * records still open when the run stopped at quiescence (a hanging transaction), and
- * payments the producer was told were written that have no readable copy. */
-static void log_anomalies(const struct world *w, bool stopped_early, struct run_result *r)
+bool tally_was_delivered(const struct tally *t, uint32_t part, uint64_t offset)
 {
-    uint32_t n = w->tally.payments;
-    uint32_t *readable = sim_alloc(n, sizeof *readable); /* copies: one may pass 255 */
-    for (uint32_t part = 0; part < w->sc->partitions; part++) {
-        const struct partition *p = &w->broker.parts[part];
-        uint64_t cursor = consumer_cursor(w, part);
-        for (uint64_t o = 0; o < p->len; o++) {
-            const struct log_entry *e = &p->log[o];
-            bool aborted = e->state == ENTRY_ABORTED, open = e->state == ENTRY_OPEN;
-            /* branches rather than sums: anomalies are rare, and each names its payment */
-            if (aborted && e->delivered)
-                found(w, r, &r->aborted_reads, ANOMALY_ABORTED_READ, e->payment);
-            if (open && !stopped_early)
-                found(w, r, &r->hanging, ANOMALY_HANGING_TXN, e->payment);
-            if (!aborted && !open && !e->delivered && o < cursor)
-                found(w, r, &r->skipped_offsets, ANOMALY_SKIPPED_OFFSET, e->payment);
-            if (!aborted && !open && readable[e->payment]++ > 0)
-                found(w, r, &r->duplicates_in_log, ANOMALY_DUPLICATE_IN_LOG, e->payment);
-        }
-    }
-    for (uint32_t i = 0; i < n; i++)
-        if (w->producer.state[i] == PAY_ACKED && !readable[i])
-            found(w, r, &r->lost_writes, ANOMALY_LOST_WRITE, i);
-    free(readable);
-}
-
-struct txn_record {
-    uint32_t pid, txn, payment;
-    uint8_t state;
-};
-
-static int cmp_txn_record(const void *a, const void *b)
-{
-    const struct txn_record *x = a, *y = b;
-    if (x->pid != y->pid)
-        return (x->pid > y->pid) - (x->pid < y->pid);
-    return (x->txn > y->txn) - (x->txn < y->txn);
-}
-
-/* A torn transaction: one producer transaction some of whose records ended committed
- * and others aborted or hanging (an EndTxn that ended the wrong transaction does it). It
- * touched every payment it holds, whichever way each record ended. */
-static void torn_transactions(const struct world *w, struct run_result *r)
-{
-    uint64_t n = 0;
-    for (uint32_t part = 0; part < w->sc->partitions; part++)
-        n += w->broker.parts[part].len;
-    struct txn_record *recs = sim_alloc(n, sizeof *recs);
-    n = 0;
-    for (uint32_t part = 0; part < w->sc->partitions; part++) {
-        const struct partition *p = &w->broker.parts[part];
-        for (uint64_t o = 0; o < p->len; o++)
-            if (p->log[o].txn)
-                recs[n++] = (struct txn_record){ p->log[o].pid, p->log[o].txn,
-                                                 p->log[o].payment, p->log[o].state };
-    }
-    qsort(recs, n, sizeof *recs, cmp_txn_record);
-    for (uint64_t i = 0, j; i < n; i = j) {
-        bool committed = false, not_committed = false;
-        for (j = i; j < n && cmp_txn_record(&recs[i], &recs[j]) == 0; j++) {
-            committed |= recs[j].state == ENTRY_COMMITTED;
-            not_committed |= recs[j].state != ENTRY_COMMITTED;
-        }
-        if (!committed || !not_committed)
-            continue;
-        r->torn_transactions++;
-        for (uint64_t k = i; k < j; k++)
-            sample(w, r, ANOMALY_TORN_TXN, recs[k].payment);
-    }
-    free(recs);
-}
-
-static int cmp_time(const void *a, const void *b)
-{
-    sim_time x = *(const sim_time *)a, y = *(const sim_time *)b;
-    return (x > y) - (x < y);
-}
-
-/* Nearest-rank percentile of a sorted array. */
-static sim_time percentile(const sim_time *sorted, uint64_t n, unsigned pct)
-{
-    if (n == 0)
-        return 0;
-    uint64_t rank = (n * pct + 99) / 100;
-    return sorted[rank ? rank - 1 : 0];
-}
-
-void tally_result(const struct world *w, bool stopped_early, struct run_result *r)
-{
-    const struct tally *t = &w->tally;
-    const struct scenario *sc = w->sc;
-    memset(r, 0, sizeof *r);
-    r->seed = w->seed;
-    r->payments = t->payments;
-    sim_time *lat = sim_alloc(t->payments, sizeof *lat);
-    uint8_t *alive = stopped_early ? alive_payments(w) : NULL;
-    uint64_t nlat = 0;
-    for (uint32_t i = 0; i < t->payments; i++) {
-        uint64_t amount = tally_amount(sc->amount_min, sc->amount_max, w->seed, i);
-        uint32_t c = t->charges[i];
-        r->amount_intended += amount;
-        r->amount_charged += amount * c;
-        /* what records the effect: ledger rows, or output records (in-transaction) */
-        uint32_t o = t->output_copies[i], records = t->ledger_rows[i] + o;
-        r->amount_ledger += amount * records;
-        r->disagreements += records != c;
-        r->log_copies += t->log_copies[i];
-        r->log_aborted += t->log_aborted[i];
-        r->deliveries += t->deliveries[i];
-        r->ledger_rows += t->ledger_rows[i];
-        r->charges += c;
-        r->output_copies += o;
-        r->output_duplicates += o > 1 ? o - 1 : 0;
-        r->gave_up += t->gave_up[i] != GAVE_UP_NOT;
-        if (c > 1) {
-            r->duplicated += c - 1;
-            r->amount_duplicated += amount * (c - 1);
-            sample(w, r, ANOMALY_DUPLICATED, i);
-        }
-        if (c == 0 && alive && alive[i]) {
-            r->pending++;
-        } else if (c == 0) {
-            found(w, r, &r->lost, ANOMALY_LOST, i);
-            r->amount_lost += amount;
-            r->lost_definite += t->gave_up[i] == GAVE_UP_DEFINITE;
-            r->lost_indefinite += t->gave_up[i] == GAVE_UP_INDEFINITE;
-        } else {
-            lat[nlat++] = t->first_charge[i] - (sim_time)i * sc->every;
-        }
-    }
-    qsort(lat, nlat, sizeof *lat, cmp_time);
-    r->latency_p50 = percentile(lat, nlat, 50);
-    r->latency_p99 = percentile(lat, nlat, 99);
-    r->latency_max = nlat ? lat[nlat - 1] : 0;
-    free(lat);
-    free(alive);
-    log_anomalies(w, stopped_early, r);
-    if (w->st->transactions)
-        torn_transactions(w, r);
-    r->absorbed = t->absorbed;
-    r->messages = t->messages;
-    memcpy(r->link_messages, t->link_messages, sizeof r->link_messages);
-    r->events = w->eng.executed;
-    r->end_time = w->eng.now;
-    r->horizon = stopped_early;
+    return offset < t->delivered_cap[part] && t->delivered[part][offset];
 }

@@ -1,7 +1,7 @@
 /* tally.h: the oracle. It counts, per payment, the copies that crossed every boundary
- * (records in the log, deliveries to consumer code, ledger rows, gateway charges) and
- * folds them into a run's result: lost and duplicated always mean the external effect,
- * the gateway charge, because that is the money. */
+ * (records in the log, deliveries to consumer code, ledger rows, gateway charges), and
+ * run/account.c folds them into a run's result: lost and duplicated always mean the
+ * external effect, the gateway charge, because that is the money. */
 #ifndef EOSIM_TALLY_H
 #define EOSIM_TALLY_H
 
@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "base/engine.h"
+#include "base/limits.h"
 #include "lang/model.h"
 
 struct tally {
@@ -24,6 +25,8 @@ struct tally {
     uint64_t messages;        /* messages put on any link */
     uint64_t link_messages[LINK_COUNT];
     uint64_t absorbed;        /* duplicates stopped by a dedup store or an idempotency key */
+    uint8_t *delivered[PARTITIONS_MAX]; /* per input record: handed to consumer code */
+    uint64_t delivered_cap[PARTITIONS_MAX];
 };
 
 /* The anomalies a run names payments for, in the order reports list them: the two of
@@ -79,16 +82,15 @@ struct run_result {
  * or without knowing (some attempt may be in the log). */
 enum give_up { GAVE_UP_NOT, GAVE_UP_DEFINITE, GAVE_UP_INDEFINITE };
 
-struct world;
-
 void tally_init(struct tally *t, uint32_t payments);
 void tally_fini(struct tally *t);
 void tally_charge(struct tally *t, uint32_t payment, sim_time now);
 /* Adds a payment to a sample: kept if among the ANOMALY_SAMPLE smallest seen, and seen
  * again it changes nothing. */
 void anomaly_note(struct anomaly_sample *s, uint32_t payment);
-/* Folds the per-payment counts into r; `stopped_early` decides pending vs lost. */
-void tally_result(const struct world *w, bool stopped_early, struct run_result *r);
+/* Input record (part, offset) was handed to consumer code. */
+void tally_delivered(struct tally *t, uint32_t part, uint64_t offset);
+bool tally_was_delivered(const struct tally *t, uint32_t part, uint64_t offset);
 /* A payment's amount: fixed, or drawn from the scenario's range by a hash of
  * (seed, payment), so it does not depend on the order anything else happens in. */
 uint64_t tally_amount(uint64_t amount_min, uint64_t amount_max, uint64_t seed, uint32_t payment);

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 
 #include "base/check.h"
+#include "base/limits.h"
 #include "lang/model.h"
-#include "run/world.h"
 
 const char *const trace_what_names[TRACE_WHAT_COUNT] = {
     "event", "send", "duplicate", "loss", "cut", "drop", "hold", "dead", "append",

@@ -108,3 +108,17 @@ const char *node_name(int node, char *buf)
     snprintf(buf, 16, "consumer-%u", (unsigned)(uint8_t)(node - NODE_CONSUMER_1 + 1));
     return buf;
 }
+
+uint32_t event_payment(const struct event *ev)
+{
+    if (ev->type == EV_MSG && (ev->from >= NODE_CONSUMER_1 || ev->node >= NODE_CONSUMER_1) &&
+        (ev->kind == MSG_PRODUCE || ev->kind == MSG_ACK))
+        return UINT32_MAX; /* a worker's output batch: its partition is there */
+    switch (ev->type == EV_INTENT ? MSG_PRODUCE : ev->kind) {
+    case MSG_PRODUCE: case MSG_ACK: case MSG_CHARGE: case MSG_RESPONSE:
+    case TIMER_PRODUCE: case TIMER_RESEND: case TIMER_EXECUTE: case TIMER_ROW:
+        return ev->type == EV_FAULT || ev->type == EV_RESTART ? UINT32_MAX : ev->payment;
+    default:
+        return UINT32_MAX;
+    }
+}

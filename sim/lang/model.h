@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "base/engine.h"
+
 /* Node ids: fixed nodes first, then consumer-1 .. consumer-N. */
 enum node_id {
     NODE_PRODUCER,   /* the payment service */
@@ -90,5 +92,54 @@ bool point_has_payment(enum point_id point);
 int node_by_name(const char *s, unsigned len);
 /* Writes the node's name into buf (at least 16 bytes). */
 const char *node_name(int node, char *buf);
+
+/* The payment an event concerns, or UINT32_MAX (some kinds carry a partition there). */
+uint32_t event_payment(const struct event *ev);
+
+/* ---- what nodes say to each other beyond the message kind ---- */
+
+#define NO_OFFSET UINT64_MAX
+
+/* Timer kinds share the event's kind byte with message kinds, above them. */
+enum timer_kind {
+    TIMER_PRODUCE = 32,  /* producer: a produce request's ack is overdue */
+    TIMER_RESEND,        /* producer: re-send after an out-of-order refusal */
+    TIMER_END_TXN,       /* producer: EndTxn's answer is overdue */
+    TIMER_TXN_TIMEOUT,   /* broker: a transaction may have outlived its timeout */
+    TIMER_EXECUTE,       /* gateway: a charge finishes executing */
+    TIMER_REQUEST,       /* consumer: the answer to its current request is overdue */
+    TIMER_BACKOFF,       /* consumer: retry a charge the gateway refused with a conflict */
+    TIMER_LEDGER,        /* consumer: the ledger transaction commits */
+    TIMER_STEP,          /* consumer: go on with the current step (after a pause) */
+    TIMER_ROW,           /* relay: change data capture hands it a new outbox row */
+    TIMER_FLUSH,         /* relay: persist the position it has published up to */
+    TIMER_HEARTBEAT,     /* consumer: time to heartbeat */
+    TIMER_SESSIONS,      /* broker: look for members whose session or poll interval ran out */
+};
+
+/* Answers carried in a reply's y field (produce acks put the transaction number above
+ * the low byte). */
+enum ack_status {
+    ACK_OK, ACK_DUPLICATE, ACK_OUT_OF_ORDER, ACK_FENCED, ACK_ABORTED,
+    ACK_REBALANCE,          /* heartbeat: the group moved on; join again */
+    ACK_ILLEGAL_GENERATION, /* commit: from a member of an older generation */
+};
+enum charge_status {
+    CHARGE_DONE,         /* charged now */
+    CHARGE_SAVED,        /* the key's saved success: no new charge */
+    CHARGE_CONFLICT,     /* 409: the key's first request is still executing */
+    CHARGE_FAILED,       /* the gateway's own error; no charge (saved under the key) */
+    CHARGE_SAVED_FAILED, /* the key's saved error, replayed */
+    CHARGE_MISMATCH,     /* the key was used with other parameters: refused, no charge */
+};
+
+/* Message bodies (env.h): a fetch names, in the order it prefers them, each partition
+ * and the position to read it from; a fetch response holds one word per record, its
+ * payment and whether it was aborted; a worker's output batch one payment a word. */
+#define FETCH_WORD(part, position) ((uint64_t)(part) << 56 | (position))
+#define FETCH_PART(word) ((uint32_t)((word) >> 56))
+#define FETCH_POSITION(word) ((word) & ((UINT64_C(1) << 56) - 1))
+#define RECORD_ABORTED (UINT64_C(1) << 32)
+#define RECORD_PAYMENT(word) ((uint32_t)(word))
 
 #endif

@@ -878,7 +878,7 @@ static bool st_sweep(struct parser *p)
     unsigned target_col = p->i < p->n ? p->tok[p->i].col : p->eol_col;
     if (!sweep_target(p, a) || !sweep_unique(p, a, target_col) || !sweep_values(p, a))
         return false;
-    uint64_t points = (uint64_t)sweep_points(sc) * a->nvalues;
+    uint64_t points = (uint64_t)sweep_grid_size(sc->sweeps, sc->nsweeps) * a->nvalues;
     if (points > SWEEP_POINTS_MAX)
         return fail(p, p->tok[0].col, "the sweep grid has %llu points, more than the limit "
                     "of %u", (unsigned long long)points, SWEEP_POINTS_MAX);
@@ -974,7 +974,7 @@ static void defaults(struct scenario *sc, const char *file)
 static bool bounded_work(struct parser *p)
 {
     const struct scenario *sc = p->sc;
-    uint64_t runs = (uint64_t)sc->runs * sc->nrun * (sc->nsweeps ? sweep_points(sc) : 1);
+    uint64_t runs = (uint64_t)sc->runs * sc->nrun * (sc->nsweeps ? sweep_grid_size(sc->sweeps, sc->nsweeps) : 1);
     uint64_t work = runs * sc->payments; /* at most 10^5 x 32 x 10^6 x 10^7: fits */
     if (work <= PAYMENT_RUNS_MAX)
         return true;

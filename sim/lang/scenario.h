@@ -111,6 +111,11 @@ bool scenario_load(const char *path, struct scenario *sc, struct parse_error *er
 int scenario_strategy(const struct scenario *sc, const char *name, unsigned len);
 /* A fault as the line that states it (without a comment), e.g. "drop gateway->consumer
  * on response payment 4": what `eosim check` prints for a user to paste. */
+/* The partition a payment's record is keyed to (the producer's partitioner). */
+static inline uint32_t scenario_partition_of(const struct scenario *sc, uint32_t payment)
+{
+    return payment % sc->partitions;
+}
 const char *scenario_fault_text(const struct fault *f, char *buf, size_t size);
 /* Formats the error as `file:line:col: error: message`, the line and a caret. */
 void parse_error_print(const struct parse_error *err, void *stream);

@@ -12,7 +12,6 @@
 #include "base/check.h"
 #include "lang/model.h"
 #include "lang/params.h"
-#include "lang/scenario.h"
 #include "base/value.h"
 
 const char *const sweep_option_names[3] = { "delay", "loss", "duplicate" };
@@ -60,7 +59,7 @@ static struct sweep_value read_field(enum setting_type type, const void *field)
     return v;
 }
 
-static void write_field(enum setting_type type, void *field, struct sweep_value v)
+void sweep_write_field(enum setting_type type, void *field, struct sweep_value v)
 {
     uint32_t u32 = (uint32_t)v.lo;
     switch (type) {
@@ -218,49 +217,6 @@ bool sweep_parse_range(struct sweep_axis *a, const char *text, unsigned len, con
     return expand(a, lo.lo, hi.lo, by, text, len, step, step_len, err);
 }
 
-uint32_t sweep_points(const struct scenario *sc)
-{
-    uint32_t n = 1;
-    for (uint32_t i = 0; i < sc->nsweeps; i++)
-        n *= sc->sweeps[i].nvalues;
-    return n;
-}
-
-void sweep_point_values(const struct scenario *sc, uint32_t point,
-                        uint32_t index[SWEEP_AXES_MAX])
-{
-    SIM_ASSERT(point < sweep_points(sc));
-    memset(index, 0, SWEEP_AXES_MAX * sizeof index[0]);
-    for (uint32_t i = sc->nsweeps; i-- > 0;) {
-        index[i] = point % sc->sweeps[i].nvalues;
-        point /= sc->sweeps[i].nvalues;
-    }
-}
-
-void sweep_apply(struct scenario *sc, uint32_t point)
-{
-    uint32_t index[SWEEP_AXES_MAX];
-    sweep_point_values(sc, point, index);
-    for (uint32_t i = 0; i < sc->nsweeps; i++) {
-        const struct sweep_axis *a = &sc->sweeps[i];
-        struct sweep_value v = a->values[index[i]];
-        if (a->target == SWEEP_SET) {
-            const struct setting *s = &params_table[a->param];
-            write_field(s->type, (char *)&sc->params + s->offset, v);
-            continue;
-        }
-        struct link_config *c = &sc->links[a->link];
-        if (a->option == SWEEP_DELAY) {
-            c->delay_min = v.lo;
-            c->delay_max = v.hi;
-        } else if (a->option == SWEEP_LOSS) {
-            c->loss_ppm = (uint32_t)v.lo;
-        } else {
-            c->duplicate_ppm = (uint32_t)v.lo;
-        }
-    }
-}
-
 const char *sweep_axis_name(const struct sweep_axis *a, char *buf, size_t size)
 {
     if (a->target == SWEEP_SET)
@@ -348,29 +304,6 @@ const char *sweep_value_label(const struct sweep_axis *a, uint32_t k, char *buf,
     return buf;
 }
 
-const char *sweep_point_label(const struct scenario *sc, uint32_t point, char *buf,
-                              size_t size)
-{
-    return sweep_axes_label(sc, point, sc->nsweeps, buf, size);
-}
-
-const char *sweep_axes_label(const struct scenario *sc, uint32_t point, uint32_t naxes,
-                             char *buf, size_t size)
-{
-    uint32_t index[SWEEP_AXES_MAX];
-    size_t used = 0;
-    buf[0] = 0;
-    sweep_point_values(sc, point, index);
-    for (uint32_t i = 0; i < naxes && used < size; i++) {
-        char name[96], value[80];
-        int n = snprintf(buf + used, size - used, "%s%s=%s", i ? ", " : "",
-                         sweep_axis_name(&sc->sweeps[i], name, sizeof name),
-                         sweep_value_label(&sc->sweeps[i], index[i], value, sizeof value));
-        used += n > 0 ? (size_t)n : 0;
-    }
-    return buf;
-}
-
 /* The CSV name of an axis: the statement's words joined by '.', then the unit. */
 void sweep_csv_header(FILE *out, const struct sweep_axis *a)
 {
@@ -444,4 +377,12 @@ double sweep_value_x(const struct sweep_axis *a, uint32_t k)
     case SETTING_COUNT: return (double)v.lo;
     default: return (double)k;
     }
+}
+
+uint32_t sweep_grid_size(const struct sweep_axis *axes, uint32_t naxes)
+{
+    uint32_t n = 1;
+    for (uint32_t i = 0; i < naxes; i++)
+        n *= axes[i].nvalues;
+    return n;
 }

@@ -37,10 +37,13 @@ struct sweep_axis {
     struct sweep_value values[SWEEP_VALUES_MAX];
 };
 
-struct scenario;
 
 extern const char *const sweep_option_names[3];
 
+/* The number of points the axes make (1 for none). */
+uint32_t sweep_grid_size(const struct sweep_axis *axes, uint32_t naxes);
+/* Stores a value into a field of the setting's type. */
+void sweep_write_field(enum setting_type type, void *field, struct sweep_value v);
 /* The setting that describes the axis's values: its type, range and name. A link option
  * has a setting of its own ("loss", "duplicate", "delay") so values parse one way. */
 const struct setting *sweep_axis_setting(const struct sweep_axis *a);
@@ -59,24 +62,11 @@ bool sweep_parse_list(struct sweep_axis *a, const char *text, unsigned len,
 bool sweep_parse_range(struct sweep_axis *a, const char *text, unsigned len, const char *step,
                        unsigned step_len, struct sweep_error *err);
 
-/* The number of points of a scenario's grid (1 without sweep lines). */
-uint32_t sweep_points(const struct scenario *sc);
-/* The value index of every axis at a point; the last axis varies fastest. */
-void sweep_point_values(const struct scenario *sc, uint32_t point,
-                        uint32_t index[SWEEP_AXES_MAX]);
-/* Sets the swept fields of sc to their values at a point. */
-void sweep_apply(struct scenario *sc, uint32_t point);
 
 /* "consumer->gateway loss", "consumer.session-timeout". */
 const char *sweep_axis_name(const struct sweep_axis *a, char *buf, size_t size);
 /* "5%", "30s", "20ms..80ms", "on", "500": a value written the way a scenario writes it. */
 const char *sweep_value_label(const struct sweep_axis *a, uint32_t k, char *buf, size_t size);
-/* "consumer->gateway loss=5%, consumer.session-timeout=30s": a point in words. */
-const char *sweep_point_label(const struct scenario *sc, uint32_t point, char *buf,
-                              size_t size);
-/* The same for the first naxes sweep lines only ("" for none). */
-const char *sweep_axes_label(const struct scenario *sc, uint32_t point, uint32_t naxes,
-                             char *buf, size_t size);
 /* The CSV columns of an axis (",consumer->gateway.loss_ppm") and of a value (",50000"). */
 void sweep_csv_header(FILE *out, const struct sweep_axis *a);
 void sweep_csv_value(FILE *out, const struct sweep_axis *a, uint32_t k);

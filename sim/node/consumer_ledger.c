@@ -1,4 +1,4 @@
-/* ledger.c: the consumer's database. What it holds is durable: committed ledger rows
+/* consumer_ledger.c: the consumer's database. What it holds is durable: committed ledger rows
  * (counted in the tally), processed payment ids for consumer.dedup=ledger, and the
  * offsets stored with consumer.commit=with-ledger. Its transactions are driven by the
  * consumer (consumer.c), which is where their protocol points fire. */
@@ -6,17 +6,16 @@
 #include <string.h>
 
 #include "base/check.h"
-#include "run/world.h"
+#include "node/consumer.h"
 
-void ledger_init(struct world *w)
+void ledger_init(struct ledger *l, struct env *e)
 {
-    struct ledger *l = &w->ledger;
     memset(l, 0, sizeof *l);
-    if (w->st->dedup == DEDUP_LEDGER)
-        l->processed_at = sim_alloc(w->sc->payments, sizeof *l->processed_at);
+    if (e->st->dedup == DEDUP_LEDGER)
+        l->processed_at = sim_alloc(e->sc->payments, sizeof *l->processed_at);
 }
 
-void ledger_fini(struct world *w)
+void ledger_fini(struct ledger *l)
 {
-    free(w->ledger.processed_at);
+    free(l->processed_at);
 }

@@ -18,14 +18,15 @@
 #include <string.h>
 
 #include "base/check.h"
-#include "run/world.h"
+#include "node/producer.h"
+#include "node/link.h"
 
 #define NO_PAYMENT UINT32_MAX
 
 /* Idempotent producers with retries pipeline at most max-in-flight per partition. */
-static bool limited(const struct world *w)
+static bool limited(const struct producer *p)
 {
-    return w->st->idempotence && w->st->producer_retries;
+    return p->env->st->idempotence && p->env->st->producer_retries;
 }
 
 static uint64_t identity(const struct producer *p)
@@ -62,17 +63,18 @@ static uint32_t fifo_pop(struct producer *p, struct pay_fifo *q)
     return payment;
 }
 
-static void flush_timer(struct world *w)
+static void flush_timer(struct producer *p)
 {
-    sim_timer(w, NODE_RELAY, TIMER_FLUSH, w->pm->relay_flush_interval, 0, 0, 0, true);
+    env_timer(p->env, NODE_RELAY, TIMER_FLUSH, p->env->pm->relay_flush_interval, 0, 0, 0, true);
 }
 
-void producer_init(struct world *w)
+void producer_init(struct producer *p, struct env *e)
 {
-    struct producer *p = &w->producer;
-    uint32_t n = w->sc->payments, parts = w->sc->partitions;
+    uint32_t n = e->sc->payments, parts = e->sc->partitions;
     memset(p, 0, sizeof *p);
-    p->node = w->st->outbox ? NODE_RELAY : NODE_PRODUCER;
+    p->env = e;
+    rng_seed(&p->rng, e->seed, "node:producer");
+    p->node = p->env->st->outbox ? NODE_RELAY : NODE_PRODUCER;
     p->state = sim_alloc(n, 1);
     p->seq = sim_alloc(n, sizeof *p->seq);
     p->attempt = sim_alloc(n, sizeof *p->attempt);
@@ -85,22 +87,21 @@ void producer_init(struct world *w)
     p->nflight = sim_alloc(parts, sizeof *p->nflight);
     p->next_seq = sim_alloc(parts, sizeof *p->next_seq);
     p->acked_seq = sim_alloc(parts, sizeof *p->acked_seq);
-    p->txn_members = sim_alloc(w->pm->producer_txn_max_records, sizeof *p->txn_members);
+    p->txn_members = sim_alloc(p->env->pm->producer_txn_max_records, sizeof *p->txn_members);
     for (uint32_t part = 0; part < parts; part++) {
         p->queue[part].head = NO_PAYMENT;
         p->acked_seq[part] = -1; /* nothing acknowledged: the next sequence is 0 */
     }
     p->backlog.head = NO_PAYMENT;
-    if (w->st->transactions && w->st->transactional_id == TXN_ID_RANDOM)
-        p->transactional_id = 1 + (uint32_t)rng_below(&w->producer_rng, 1u << 30);
+    if (p->env->st->transactions && p->env->st->transactional_id == TXN_ID_RANDOM)
+        p->transactional_id = 1 + (uint32_t)rng_below(&p->rng, 1u << 30);
     else
         p->transactional_id = 1;
-    producer_restart(w, p->node); /* the first start is a restart from nothing */
+    producer_restart(p, p->node); /* the first start is a restart from nothing */
 }
 
-void producer_fini(struct world *w)
+void producer_fini(struct producer *p)
 {
-    struct producer *p = &w->producer;
     free(p->state);
     free(p->seq);
     free(p->attempt);
@@ -128,79 +129,76 @@ static void flight_remove(struct producer *p, uint32_t part, uint32_t payment)
 }
 
 /* Puts the record on the wire (again). False if the sender stopped at its point. */
-static bool send(struct world *w, uint32_t payment)
+static bool send(struct producer *p, uint32_t payment)
 {
-    struct producer *p = &w->producer;
     p->attempt[payment]++;
-    p->state[payment] = w->st->producer_retries ? PAY_INFLIGHT : PAY_SENT;
-    uint64_t txn = w->st->transactions ? p->txn_no : 0;
-    link_send(w, p->node, NODE_BROKER, MSG_PRODUCE, payment, sim_request_id(w),
-              w->st->idempotence ? identity(p) : 0, txn << 32 | (uint32_t)p->seq[payment]);
-    if (w->st->producer_retries) {
-        engine_cancel(&w->eng, p->timer[payment]);
-        p->timer[payment] = sim_timer(w, p->node, TIMER_PRODUCE, w->pm->producer_request_timeout,
-                                      payment, p->attempt[payment], 0, false);
+    p->state[payment] = p->env->st->producer_retries ? PAY_INFLIGHT : PAY_SENT;
+    uint64_t txn = p->env->st->transactions ? p->txn_no : 0;
+    link_send(p->env, p->node, NODE_BROKER, MSG_PRODUCE, payment, env_request_id(p->env),
+              p->env->st->idempotence ? identity(p) : 0, txn << 32 | (uint32_t)p->seq[payment]);
+    if (p->env->st->producer_retries) {
+        engine_cancel(&p->env->eng, p->timer[payment]);
+        p->timer[payment] = env_timer(p->env, p->node, TIMER_PRODUCE,
+                                      p->env->pm->producer_request_timeout, payment,
+                                      p->attempt[payment], 0, false);
     }
     struct event resume = { .kind = TIMER_RESEND, .payment = NO_PAYMENT };
     enum point_id point = p->node == NODE_RELAY ? POINT_PUBLISH : POINT_SEND;
-    return sim_point(w, p->node, point, payment, &resume, 0);
+    return env_point(p->env, p->node, point, payment, &resume, 0);
 }
 
 /* Sends queued records of a partition while slots are free. */
-static bool pump(struct world *w, uint32_t part)
+static bool pump(struct producer *p, uint32_t part)
 {
-    struct producer *p = &w->producer;
-    const struct node *n = &w->nodes[p->node];
-    if (!n->up || n->paused_until > w->eng.now)
+    const struct node_status *n = &p->env->nodes[p->node];
+    if (!n->up || n->paused_until > p->env->eng.now)
         return false; /* stopped at a point: a restart or the resume sends the queue */
-    uint32_t limit = limited(w) ? w->pm->producer_max_in_flight : UINT32_MAX;
+    uint32_t limit = limited(p) ? p->env->pm->producer_max_in_flight : UINT32_MAX;
     while (p->queue[part].head != NO_PAYMENT && p->nflight[part] < limit) {
         uint32_t payment = fifo_pop(p, &p->queue[part]);
         p->seq[payment] = p->next_seq[part]++;
-        if (limited(w))
+        if (limited(p))
             p->flight[part * 5 + p->nflight[part]++] = payment;
-        if (!send(w, payment))
+        if (!send(p, payment))
             return false;
     }
     return true;
 }
 
-static void pump_all(struct world *w)
+static void pump_all(struct producer *p)
 {
-    for (uint32_t part = 0; part < w->sc->partitions; part++)
-        if (!pump(w, part))
+    for (uint32_t part = 0; part < p->env->sc->partitions; part++)
+        if (!pump(p, part))
             return;
 }
 
 /* Opens a transaction over the backlog's first records and sends them. */
-static void begin_transaction(struct world *w)
+static void begin_transaction(struct producer *p)
 {
-    struct producer *p = &w->producer;
     if (p->txn_open || p->backlog.head == NO_PAYMENT)
         return;
     p->txn_open = true;
     p->txn_ending = false;
     p->txn_no++;
-    p->txn_started = w->eng.now;
+    p->txn_started = p->env->eng.now;
     p->txn_len = p->txn_acked = 0;
-    while (p->backlog.head != NO_PAYMENT && p->txn_len < w->pm->producer_txn_max_records) {
+    while (p->backlog.head != NO_PAYMENT && p->txn_len < p->env->pm->producer_txn_max_records) {
         uint32_t payment = fifo_pop(p, &p->backlog);
         p->txn_members[p->txn_len++] = payment;
-        fifo_push(p, &p->queue[broker_partition_of(w, payment)], payment);
+        fifo_push(p, &p->queue[scenario_partition_of(p->env->sc, payment)], payment);
     }
-    pump_all(w);
+    pump_all(p);
 }
 
 /* EndTxn: commit once every record is acknowledged, or abort (see on_timer). */
-static void end_transaction(struct world *w, bool commit)
+static void end_transaction(struct producer *p, bool commit)
 {
-    struct producer *p = &w->producer;
     p->txn_ending = true;
     p->txn_commit = commit;
-    link_send(w, p->node, NODE_BROKER, MSG_END_TXN, 0, p->txn_no, identity(p), commit);
-    engine_cancel(&w->eng, p->txn_timer);
-    p->txn_timer = sim_timer(w, p->node, TIMER_END_TXN, w->pm->producer_request_timeout, 0,
-                             p->txn_no, 0, false);
+    link_send(p->env, p->node, NODE_BROKER, MSG_END_TXN, 0, p->txn_no, identity(p), commit);
+    engine_cancel(&p->env->eng, p->txn_timer);
+    p->txn_timer = env_timer(p->env, p->node, TIMER_END_TXN,
+                             p->env->pm->producer_request_timeout, 0, p->txn_no, 0, false);
 }
 
 /* Forgets queues and flights; sequences restart at 0 (a new epoch) or, when the epoch
@@ -218,10 +216,9 @@ static void forget_sending_state(struct producer *p, uint32_t partitions, bool n
 
 /* The transaction is over without committing: its records go back to the front of the
  * backlog, for the next transaction. */
-static void requeue_transaction(struct world *w, bool new_epoch)
+static void requeue_transaction(struct producer *p, bool new_epoch)
 {
-    struct producer *p = &w->producer;
-    forget_sending_state(p, w->sc->partitions, new_epoch);
+    forget_sending_state(p, p->env->sc->partitions, new_epoch);
     struct pay_fifo again = { NO_PAYMENT, NO_PAYMENT };
     for (uint32_t i = 0; i < p->txn_len; i++) {
         p->state[p->txn_members[i]] = PAY_QUEUED;
@@ -229,82 +226,77 @@ static void requeue_transaction(struct world *w, bool new_epoch)
     }
     fifo_prepend(p, &p->backlog, again);
     p->txn_open = false;
-    begin_transaction(w);
+    begin_transaction(p);
 }
 
 /* Aborted by the coordinator, or fenced: a fresh epoch, then the records again. */
-static void retry_transaction(struct world *w)
+static void retry_transaction(struct producer *p)
 {
-    struct producer *p = &w->producer;
-    broker_init_producer(w, p->transactional_id, &p->pid, &p->epoch);
-    requeue_transaction(w, true);
+    p->env->init_producer(p->env, p->transactional_id, &p->pid, &p->epoch);
+    requeue_transaction(p, true);
 }
 
 /* The Kafka producer takes a record to send. */
-static void accept(struct world *w, uint32_t payment)
+static void accept(struct producer *p, uint32_t payment)
 {
-    struct producer *p = &w->producer;
     p->state[payment] = PAY_QUEUED;
-    p->accepted_at[payment] = w->eng.now;
-    if (w->st->transactions) {
+    p->accepted_at[payment] = p->env->eng.now;
+    if (p->env->st->transactions) {
         fifo_push(p, &p->backlog, payment);
-        begin_transaction(w);
+        begin_transaction(p);
     } else {
-        uint32_t part = broker_partition_of(w, payment);
+        uint32_t part = scenario_partition_of(p->env->sc, payment);
         fifo_push(p, &p->queue[part], payment);
-        pump(w, part);
+        pump(p, part);
     }
 }
 
 /* The service has the intent: it sends the record itself, or commits it with its
  * outbox row, which change data capture then hands to the relay. */
-static void take_intent(struct world *w, uint32_t payment)
+static void take_intent(struct producer *p, uint32_t payment)
 {
-    struct producer *p = &w->producer;
-    if (!w->st->outbox) {
-        accept(w, payment);
+    if (!p->env->st->outbox) {
+        accept(p, payment);
         return;
     }
     p->outbox_rows = payment + 1;
     p->state[payment] = PAY_QUEUED;
-    sim_timer(w, NODE_RELAY, TIMER_ROW, 0, payment, 0, 0, false);
+    env_timer(p->env, NODE_RELAY, TIMER_ROW, 0, payment, 0, 0, false);
 }
 
-static void schedule_intent(struct world *w, uint32_t payment)
+static void schedule_intent(struct producer *p, uint32_t payment)
 {
-    if (payment >= w->sc->payments)
+    if (payment >= p->env->sc->payments)
         return;
     struct event ev = { .type = EV_INTENT, .payment = payment };
-    sim_time at = (sim_time)payment * w->sc->every;
-    engine_schedule(&w->eng, at > w->eng.now ? at : w->eng.now, &ev);
+    sim_time at = (sim_time)payment * p->env->sc->every;
+    engine_schedule(&p->env->eng, at > p->env->eng.now ? at : p->env->eng.now, &ev);
 }
 
-void producer_on_intent(struct world *w, uint32_t payment)
+void producer_on_intent(struct producer *p, uint32_t payment)
 {
-    struct producer *p = &w->producer;
-    const struct node *n = &w->nodes[NODE_PRODUCER];
+    const struct node_status *n = &p->env->nodes[NODE_PRODUCER];
     if (!n->up) {
         p->intents_stalled = true; /* the client waits; see producer_restart */
         return;
     }
-    if (n->paused_until > w->eng.now) {
+    if (n->paused_until > p->env->eng.now) {
         struct event ev = { .type = EV_INTENT, .payment = payment };
-        engine_schedule(&w->eng, n->paused_until, &ev);
+        engine_schedule(&p->env->eng, n->paused_until, &ev);
         return;
     }
     p->next_intent = payment + 1;
-    schedule_intent(w, payment + 1);
-    take_intent(w, payment);
+    schedule_intent(p, payment + 1);
+    take_intent(p, payment);
 }
 
 /* The record is in the log: done, or done once its transaction commits. */
-static void complete(struct world *w, uint32_t payment)
+static void complete(struct producer *p, uint32_t payment)
 {
-    struct producer *p = &w->producer;
-    engine_cancel(&w->eng, p->timer[payment]);
-    if (limited(w))
-        flight_remove(p, broker_partition_of(w, payment), payment);
-    if (w->st->transactions) {
+    engine_cancel(&p->env->eng, p->timer[payment]);
+    if (limited(p))
+        flight_remove(p, scenario_partition_of(p->env->sc, payment), payment);
+    if (p->env->st->transactions) {
         p->state[payment] = PAY_TXN_ACKED;
         p->txn_acked++;
     } else {
@@ -312,14 +304,13 @@ static void complete(struct world *w, uint32_t payment)
     }
 }
 
-static void on_ack(struct world *w, const struct event *ev)
+static void on_ack(struct producer *p, const struct event *ev)
 {
-    struct producer *p = &w->producer;
-    uint32_t payment = ev->payment, part = broker_partition_of(w, payment);
+    uint32_t payment = ev->payment, part = scenario_partition_of(p->env->sc, payment);
     uint8_t st = p->state[payment];
     if ((st != PAY_INFLIGHT && st != PAY_REFUSED) || ev->id < p->life_start)
         return; /* late, duplicated, or meant for a previous life */
-    if (w->st->transactions && ev->y >> 8 != p->txn_no)
+    if (p->env->st->transactions && ev->y >> 8 != p->txn_no)
         return;
     uint8_t status = ev->y & 0xff;
     p->refusals[payment] += status == ACK_OUT_OF_ORDER || status == ACK_FENCED ||
@@ -328,84 +319,82 @@ static void on_ack(struct world *w, const struct event *ev)
     case ACK_OUT_OF_ORDER:
         p->state[payment] = PAY_REFUSED;
         if (p->flight[part * 5] == payment) /* nothing before it is in flight */
-            sim_timer(w, p->node, TIMER_RESEND, w->pm->producer_retry_backoff, payment,
+            env_timer(p->env, p->node, TIMER_RESEND, p->env->pm->producer_retry_backoff, payment,
                       p->attempt[payment], 0, false);
         return;
     case ACK_FENCED:
     case ACK_ABORTED:
-        if (w->st->transactions)
-            retry_transaction(w);
+        if (p->env->st->transactions)
+            retry_transaction(p);
         return;
     default:
         break;
     }
     /* The broker appends one producer's records in sequence order, so this ack proves
      * that every record before it in the partition is in the log too, acked or not. */
-    while (limited(w) && p->nflight[part] > 0 && p->seq[p->flight[part * 5]] < p->seq[payment])
-        complete(w, p->flight[part * 5]);
-    complete(w, payment);
+    while (limited(p) && p->nflight[part] > 0 && p->seq[p->flight[part * 5]] < p->seq[payment])
+        complete(p, p->flight[part * 5]);
+    complete(p, payment);
     if (p->seq[payment] > p->acked_seq[part])
         p->acked_seq[part] = p->seq[payment];
     if (p->txn_open && !p->txn_ending && p->txn_acked == p->txn_len)
-        end_transaction(w, true);
+        end_transaction(p, true);
     /* Records refused behind this one may go now. */
     for (uint32_t i = 0; i < p->nflight[part]; i++) {
         uint32_t waiting = p->flight[part * 5 + i];
-        if (p->state[waiting] == PAY_REFUSED && !send(w, waiting))
+        if (p->state[waiting] == PAY_REFUSED && !send(p, waiting))
             return;
     }
     struct event resume = { .kind = TIMER_RESEND, .payment = NO_PAYMENT };
-    if (sim_point(w, p->node, POINT_ACK, payment, &resume, 0))
-        pump(w, part);
+    if (env_point(p->env, p->node, POINT_ACK, payment, &resume, 0))
+        pump(p, part);
 }
 
-static void on_end_txn_ack(struct world *w, const struct event *ev)
+static void on_end_txn_ack(struct producer *p, const struct event *ev)
 {
-    struct producer *p = &w->producer;
     if (!p->txn_open || !p->txn_ending || ev->id != p->txn_no)
         return;
-    engine_cancel(&w->eng, p->txn_timer);
+    engine_cancel(&p->env->eng, p->txn_timer);
     if ((ev->y & 0xff) != ACK_OK) {
-        retry_transaction(w);
+        retry_transaction(p);
         return;
     }
-    bool new_epoch = w->pm->broker_transaction_defense;
+    bool new_epoch = p->env->pm->broker_transaction_defense;
     if (new_epoch) { /* KIP-890: each transaction ends with a bump */
         p->pid = (uint32_t)ev->x;
         p->epoch = (uint16_t)(ev->y >> 8);
     }
     if (!p->txn_commit) {
-        requeue_transaction(w, new_epoch);
+        requeue_transaction(p, new_epoch);
         return;
     }
-    forget_sending_state(p, w->sc->partitions, new_epoch);
+    forget_sending_state(p, p->env->sc->partitions, new_epoch);
     for (uint32_t i = 0; i < p->txn_len; i++)
         p->state[p->txn_members[i]] = PAY_ACKED;
     p->txn_open = false;
-    begin_transaction(w);
+    begin_transaction(p);
 }
 
 /* Every flush interval the relay persists the position before which every outbox row
  * is acknowledged. */
-static void on_flush(struct world *w)
+static void on_flush(struct producer *p)
 {
-    struct producer *p = &w->producer;
     while (p->flushed < p->outbox_rows && p->state[p->flushed] == PAY_ACKED)
         p->flushed++;
-    flush_timer(w);
+    flush_timer(p);
 }
 
 /* Whether the producer reports this record failed rather than send it again: its
  * attempts or its delivery timeout are used up. A transactional producer aborts and
  * retries the transaction instead (on_timer), and the relay never gives a committed
  * outbox row up. */
-static bool out_of_time(const struct world *w, uint32_t payment)
+static bool out_of_time(const struct producer *p, uint32_t payment)
 {
-    const struct producer *p = &w->producer;
-    if (w->st->transactions || p->node != NODE_PRODUCER)
+    if (p->env->st->transactions || p->node != NODE_PRODUCER)
         return false;
-    return (w->pm->producer_max_attempts && p->attempt[payment] >= w->pm->producer_max_attempts) ||
-           w->eng.now - p->accepted_at[payment] >= w->pm->producer_delivery_timeout;
+    const struct params *pm = p->env->pm;
+    return (pm->producer_max_attempts && p->attempt[payment] >= pm->producer_max_attempts) ||
+           p->env->eng.now - p->accepted_at[payment] >= pm->producer_delivery_timeout;
 }
 
 /* The send is reported failed to the service: definitely not written if every attempt
@@ -413,23 +402,22 @@ static bool out_of_time(const struct world *w, uint32_t payment)
  * producer id, as KIP-360 does) and numbers what it still has to send from 0, so the gap
  * the lost record leaves does not block the records behind it; those in flight are sent
  * again under the new id and may land twice. */
-static void give_up(struct world *w, uint32_t payment)
+static void give_up(struct producer *p, uint32_t payment)
 {
-    struct producer *p = &w->producer;
-    engine_cancel(&w->eng, p->timer[payment]);
+    engine_cancel(&p->env->eng, p->timer[payment]);
     p->state[payment] = PAY_GAVE_UP;
     bool definite = p->refusals[payment] == p->attempt[payment];
-    w->tally.gave_up[payment] = definite ? GAVE_UP_DEFINITE : GAVE_UP_INDEFINITE;
-    sim_note(w, TRACE_GIVE_UP, p->node, payment, 0, definite);
-    if (!limited(w))
+    p->env->tally.gave_up[payment] = definite ? GAVE_UP_DEFINITE : GAVE_UP_INDEFINITE;
+    env_note(p->env, TRACE_GIVE_UP, p->node, payment, 0, definite);
+    if (!limited(p))
         return;
-    flight_remove(p, broker_partition_of(w, payment), payment);
-    broker_init_producer(w, 0, &p->pid, &p->epoch);
-    for (uint32_t part = 0; part < w->sc->partitions; part++) {
+    flight_remove(p, scenario_partition_of(p->env->sc, payment), payment);
+    p->env->init_producer(p->env, 0, &p->pid, &p->epoch);
+    for (uint32_t part = 0; part < p->env->sc->partitions; part++) {
         struct pay_fifo again = { NO_PAYMENT, NO_PAYMENT };
         for (uint32_t i = 0; i < p->nflight[part]; i++) {
             uint32_t other = p->flight[part * 5 + i];
-            engine_cancel(&w->eng, p->timer[other]);
+            engine_cancel(&p->env->eng, p->timer[other]);
             p->state[other] = PAY_QUEUED;
             fifo_push(p, &again, other);
         }
@@ -438,66 +426,64 @@ static void give_up(struct world *w, uint32_t payment)
         p->acked_seq[part] = -1;
         p->next_seq[part] = 0;
     }
-    pump_all(w);
+    pump_all(p);
 }
 
-static void on_timer(struct world *w, const struct event *ev)
+static void on_timer(struct producer *p, const struct event *ev)
 {
-    struct producer *p = &w->producer;
     switch (ev->kind) {
     case TIMER_PRODUCE:
     case TIMER_RESEND:
         if (ev->payment == NO_PAYMENT) { /* a resume after a pause at send or ack */
-            pump_all(w);
+            pump_all(p);
             return;
         }
         if ((p->state[ev->payment] != PAY_INFLIGHT && p->state[ev->payment] != PAY_REFUSED) ||
             p->attempt[ev->payment] != ev->id)
             return;
-        if (w->st->transactions && p->txn_open && !p->txn_ending &&
-            w->eng.now - p->txn_started >= w->pm->producer_delivery_timeout)
-            end_transaction(w, false); /* undeliverable in time: abort, retry the lot */
-        else if (out_of_time(w, ev->payment))
-            give_up(w, ev->payment);
+        if (p->env->st->transactions && p->txn_open && !p->txn_ending &&
+            p->env->eng.now - p->txn_started >= p->env->pm->producer_delivery_timeout)
+            end_transaction(p, false); /* undeliverable in time: abort, retry the lot */
+        else if (out_of_time(p, ev->payment))
+            give_up(p, ev->payment);
         else
-            send(w, ev->payment);
+            send(p, ev->payment);
         return;
     case TIMER_END_TXN:
         if (p->txn_open && p->txn_ending && ev->id == p->txn_no)
-            end_transaction(w, p->txn_commit);
+            end_transaction(p, p->txn_commit);
         return;
-    case TIMER_ROW: accept(w, ev->payment); return;
-    case TIMER_FLUSH: on_flush(w); return;
+    case TIMER_ROW: accept(p, ev->payment); return;
+    case TIMER_FLUSH: on_flush(p); return;
     default:
         SIM_PANIC("producer got timer kind %u", ev->kind);
     }
 }
 
-void producer_on_event(struct world *w, const struct event *ev)
+void producer_on_event(struct producer *p, const struct event *ev)
 {
     if (ev->type == EV_MSG && ev->kind == MSG_ACK)
-        on_ack(w, ev);
+        on_ack(p, ev);
     else if (ev->type == EV_MSG && ev->kind == MSG_END_TXN_ACK)
-        on_end_txn_ack(w, ev);
+        on_end_txn_ack(p, ev);
     else if (ev->type == EV_TIMER || ev->type == EV_RESUME)
-        on_timer(w, ev);
+        on_timer(p, ev);
 }
 
 /* The Kafka producer's memory is gone. Without an outbox the records it held are lost;
  * with one they wait in the outbox table for the relay's restart. The service itself
  * holds nothing once its outbox rows are committed. */
-void producer_crash(struct world *w, uint8_t node)
+void producer_crash(struct producer *p, uint8_t node)
 {
-    struct producer *p = &w->producer;
     if (node != p->node)
         return;
-    uint8_t fate = w->st->outbox ? PAY_QUEUED : PAY_DROPPED;
-    uint32_t last = w->st->outbox ? p->outbox_rows : p->next_intent;
+    uint8_t fate = p->env->st->outbox ? PAY_QUEUED : PAY_DROPPED;
+    uint32_t last = p->env->st->outbox ? p->outbox_rows : p->next_intent;
     for (uint32_t i = 0; i < last; i++)
         if (p->state[i] == PAY_QUEUED || p->state[i] == PAY_INFLIGHT ||
             p->state[i] == PAY_REFUSED || p->state[i] == PAY_TXN_ACKED)
             p->state[i] = fate;
-    forget_sending_state(p, w->sc->partitions, true);
+    forget_sending_state(p, p->env->sc->partitions, true);
     p->backlog.head = NO_PAYMENT;
     p->txn_open = false;
 }
@@ -505,37 +491,35 @@ void producer_crash(struct world *w, uint8_t node)
 /* A (re)started Kafka producer gets a new producer id, or with a stable transactional
  * id a new epoch of the same one; a relay publishes again from its flushed position.
  * A restarted service takes the intents that waited while it was down. */
-void producer_restart(struct world *w, uint8_t node)
+void producer_restart(struct producer *p, uint8_t node)
 {
-    struct producer *p = &w->producer;
     if (node == p->node) {
-        p->life_start = w->next_request + 1;
-        if (w->st->transactions && w->st->transactional_id == TXN_ID_RANDOM && p->pid)
-            p->transactional_id = 1 + (uint32_t)rng_below(&w->producer_rng, 1u << 30);
-        if (w->st->idempotence)
-            broker_init_producer(w, w->st->transactions ? p->transactional_id : 0, &p->pid,
-                                 &p->epoch);
-        if (w->st->outbox)
-            flush_timer(w);
-        for (uint32_t i = p->flushed; w->st->outbox && i < p->outbox_rows; i++)
-            if (w->nodes[p->node].up) /* it may crash again at `publish` */
-                accept(w, i);
+        p->life_start = p->env->next_request + 1;
+        if (p->env->st->transactions && p->env->st->transactional_id == TXN_ID_RANDOM && p->pid)
+            p->transactional_id = 1 + (uint32_t)rng_below(&p->rng, 1u << 30);
+        if (p->env->st->idempotence)
+            p->env->init_producer(p->env, p->env->st->transactions ? p->transactional_id : 0,
+                                  &p->pid, &p->epoch);
+        if (p->env->st->outbox)
+            flush_timer(p);
+        for (uint32_t i = p->flushed; p->env->st->outbox && i < p->outbox_rows; i++)
+            if (p->env->nodes[p->node].up) /* it may crash again at `publish` */
+                accept(p, i);
     }
     if (node != NODE_PRODUCER || !p->intents_stalled)
         return;
     /* The intents that waited come one event each, at once and in order, so a crash or
      * a pause among them stops the rest as it would stop new ones. */
     p->intents_stalled = false;
-    schedule_intent(w, p->next_intent);
+    schedule_intent(p, p->next_intent);
 }
 
-bool producer_holds(const struct world *w, uint32_t payment)
+bool producer_holds(const struct producer *p, uint32_t payment)
 {
-    const struct producer *p = &w->producer;
     uint8_t st = p->state[payment];
     if (st == PAY_UNBORN)
-        return w->nodes[NODE_PRODUCER].up || w->nodes[NODE_PRODUCER].restarting;
-    bool alive = w->nodes[p->node].up || w->nodes[p->node].restarting;
+        return p->env->nodes[NODE_PRODUCER].up || p->env->nodes[NODE_PRODUCER].restarting;
+    bool alive = p->env->nodes[p->node].up || p->env->nodes[p->node].restarting;
     return alive && (st == PAY_QUEUED || st == PAY_INFLIGHT || st == PAY_REFUSED ||
                      st == PAY_TXN_ACKED);
 }

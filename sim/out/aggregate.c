@@ -17,6 +17,7 @@
 
 #include "base/check.h"
 #include "lang/sweep.h"
+#include "lang/grid.h"
 
 static const double t975_table[30] = {
     12.706204736, 4.302652730, 3.182446305, 2.776445105, 2.570581836, 2.446911851,
@@ -80,7 +81,7 @@ const char *aggregate_format(double v, char *buf, size_t size)
 static size_t column_count(void)
 {
     size_t n = 0;
-    while (report_columns[n].name)
+    while (result_columns[n].name)
         n++;
     return n;
 }
@@ -92,7 +93,7 @@ size_t aggregate_metric_count(void)
 
 const char *aggregate_metric_name(size_t m)
 {
-    return m < column_count() ? report_columns[m].name : "throughput_per_s";
+    return m < column_count() ? result_columns[m].name : "throughput_per_s";
 }
 
 size_t aggregate_metric(const char *name)
@@ -106,7 +107,7 @@ size_t aggregate_metric(const char *name)
 double aggregate_value(const struct run_result *r, size_t m)
 {
     if (m < column_count())
-        return (double)report_column_value(&report_columns[m], r);
+        return (double)results_column_value(&result_columns[m], r);
     /* a run that ends at time 0 did nothing: no throughput rather than a division by 0 */
     return r->end_time ? (double)r->payments * 1e9 / (double)r->end_time : 0.0;
 }
@@ -122,7 +123,7 @@ void aggregate_of(const struct scenario_results *res, uint32_t s, size_t m, stru
 
 static void csv_header(FILE *out, const struct sweep_results *sr)
 {
-    for (uint32_t a = 0; report_has_axes(sr) && a < sr->sc->nsweeps; a++) {
+    for (uint32_t a = 0; results_has_axes(sr) && a < sr->sc->nsweeps; a++) {
         sweep_csv_header(out, &sr->sc->sweeps[a]);
         fputc(',', out);
     }
@@ -160,10 +161,10 @@ void aggregate_csv(FILE *out, const struct sweep_results *sr)
     for (uint32_t p = 0; p < sr->npoints; p++) {
         struct scenario_results res;
         uint32_t index[SWEEP_AXES_MAX];
-        report_point(sr, p, &res);
+        results_point(sr, p, &res);
         sweep_point_values(sr->sc, p, index);
         for (uint32_t s = 0; s < sr->nstrategies; s++) {
-            for (uint32_t a = 0; report_has_axes(sr) && a < sr->sc->nsweeps; a++) {
+            for (uint32_t a = 0; results_has_axes(sr) && a < sr->sc->nsweeps; a++) {
                 sweep_csv_value(out, &sr->sc->sweeps[a], index[a]);
                 fputc(',', out);
             }

@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "out/report.h"
+#include "out/results.h"
 
 /* sd, lo and hi need two values or more: `spread` says whether they are meaningful. */
 struct stats {

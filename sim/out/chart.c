@@ -26,6 +26,7 @@
 #include "run/sim.h"
 #include "lang/sweep.h"
 #include "env/trace.h"
+#include "lang/grid.h"
 
 /* What gnuplot draws to before the rename: hidden, and named after this process, so two
  * runs into one directory never take each other's images. */
@@ -218,7 +219,7 @@ static void write_sweep_data(FILE *out, const void *ctx)
         for (uint32_t k = 0; k < x->nvalues; k++) {
             struct scenario_results res;
             char label[80];
-            report_point(sr, c->slice * x->nvalues + k, &res);
+            results_point(sr, c->slice * x->nvalues + k, &res);
             fmt(out, sweep_value_x(x, k));
             fputc(' ', out);
             gp_string(out, sweep_value_label(x, k, label, sizeof label));
@@ -305,7 +306,7 @@ static void write_point_data(FILE *out, const void *ctx)
 {
     const struct chart_ctx *c = ctx;
     struct scenario_results res;
-    report_point(c->sr, c->point, &res);
+    results_point(c->sr, c->point, &res);
     fprintf(out, "# eosim: %s, one row per strategy.\n# columns: strategy payments "
             "log_copies(mean lo hi) deliveries(mean lo hi) ledger_rows(mean lo hi) "
             "charges(mean lo hi) messages(mean lo hi) p99_ms(mean lo hi) "
@@ -599,8 +600,8 @@ static bool point_charts(const char *dir, const struct sweep_results *sr, struct
     char data[NAME_MAX_LEN + 40], file[NAME_MAX_LEN + 40], at[400] = "", seeds[80];
     char caption[1024];
     struct chart_ctx c = { .sr = sr, .data = data, .file = file,
-                           .point = report_has_axes(sr) ? sr->npoints - 1 : 0 };
-    if (report_has_axes(sr))
+                           .point = results_has_axes(sr) ? sr->npoints - 1 : 0 };
+    if (results_has_axes(sr))
         sweep_point_label(sc, c.point, at, sizeof at);
     snprintf(data, sizeof data, "%s.point.dat", sc->name);
     if (!write_in(dir, data, write_point_data, &c, failed, size))
@@ -617,7 +618,7 @@ static bool point_charts(const char *dir, const struct sweep_results *sr, struct
     snprintf(c.title, sizeof c.title, "%s: cost by strategy", sc->name);
     snprintf(caption, sizeof caption, "cost per strategy: messages, p99 latency, "
              "throughput%s%s", at[0] ? ", at " : "", at);
-    if (!report_has_axes(sr) && !script(dir, set, &c, write_point_cost_script, caption, failed,
+    if (!results_has_axes(sr) && !script(dir, set, &c, write_point_cost_script, caption, failed,
                                         size))
         return false;
     return cdf_chart(dir, sr, c.point, at, set, failed, size);
@@ -630,7 +631,7 @@ bool chart_write(const char *dir, const struct sweep_results *sr, struct chart_s
     snprintf(out->scenario, sizeof out->scenario, "%s", sr->sc->name);
     if (!ensure_dir(dir, failed, size))
         return false;
-    if (report_has_axes(sr)) {
+    if (results_has_axes(sr)) {
         uint32_t slices = slice_count(sr);
         for (uint32_t j = 0; j < slices && j < CHART_SLICES_MAX; j++)
             if (!sweep_slice(dir, sr, j, out, failed, size))

@@ -20,7 +20,6 @@
 #include "base/cleanup.h"
 #include "run/sim.h"
 #include "base/value.h"
-#include "run/world.h"
 
 struct story {
     FILE *out;

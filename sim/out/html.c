@@ -9,6 +9,7 @@
 
 #include "lang/sweep.h"
 #include "base/value.h"
+#include "lang/grid.h"
 
 #define HTML_ROWS_MAX 500u  /* table rows per scenario; a bigger sweep is in its CSVs */
 
@@ -93,7 +94,7 @@ static void meta(FILE *out, const struct sweep_results *sr)
     fprintf(out, " &middot; %u payments every %s &middot; %u seed%s from %llu", sc->payments,
             value_format_duration(sc->every, buf, sizeof buf), sr->nseeds,
             sr->nseeds == 1 ? "" : "s", (unsigned long long)sc->seed);
-    for (uint32_t a = 0; report_has_axes(sr) && a < sc->nsweeps; a++) {
+    for (uint32_t a = 0; results_has_axes(sr) && a < sc->nsweeps; a++) {
         const struct sweep_axis *ax = &sc->sweeps[a];
         fputs(a == 0 ? " &middot; sweep: " : "; ", out);
         text(out, sweep_axis_name(ax, buf, sizeof buf));
@@ -103,7 +104,7 @@ static void meta(FILE *out, const struct sweep_results *sr)
             text(out, sweep_value_label(ax, k, buf, sizeof buf));
         }
     }
-    if (report_has_axes(sr))
+    if (results_has_axes(sr))
         fprintf(out, " (%u points)", sr->npoints);
     fputs("</p>\n", out);
 }
@@ -115,7 +116,7 @@ static void table_head(FILE *out, const struct sweep_results *sr)
                                         "max" };
     char buf[96];
     fputs("<table>\n<tr>", out);
-    for (uint32_t a = 0; report_has_axes(sr) && a < sr->sc->nsweeps; a++) {
+    for (uint32_t a = 0; results_has_axes(sr) && a < sr->sc->nsweeps; a++) {
         fputs("<th class=\"l\">", out);
         text(out, sweep_axis_name(&sr->sc->sweeps[a], buf, sizeof buf));
         fputs("</th>", out);
@@ -132,11 +133,11 @@ static void table_row(FILE *out, const struct sweep_results *sr, uint32_t p, uin
     struct report_summary sum;
     uint32_t index[SWEEP_AXES_MAX];
     char buf[96];
-    report_point(sr, p, &res);
+    results_point(sr, p, &res);
     report_summarize(&res, s, &sum);
     sweep_point_values(sr->sc, p, index);
     fputs("<tr>", out);
-    for (uint32_t a = 0; report_has_axes(sr) && a < sr->sc->nsweeps; a++) {
+    for (uint32_t a = 0; results_has_axes(sr) && a < sr->sc->nsweeps; a++) {
         fputs("<td class=\"l\">", out);
         text(out, sweep_value_label(&sr->sc->sweeps[a], index[a], buf, sizeof buf));
         fputs("</td>", out);

@@ -15,6 +15,7 @@
 #include "base/cleanup.h"
 #include "lang/sweep.h"
 #include "base/value.h"
+#include "lang/grid.h"
 
 static const struct run_result *run_of(const struct scenario_results *res, uint32_t s,
                                        uint32_t i)
@@ -367,8 +368,8 @@ uint32_t report_stops(FILE *out, const struct sweep_results *sr, bool quiet)
     for (uint32_t p = 0; p < sr->npoints; p++) {
         struct scenario_results res;
         char at[300] = "", label[256];
-        report_point(sr, p, &res);
-        if (report_has_axes(sr))
+        results_point(sr, p, &res);
+        if (results_has_axes(sr))
             snprintf(at, sizeof at, " at %s", sweep_point_label(sr->sc, p, label, sizeof label));
         for (uint32_t s = 0; s < sr->nstrategies; s++) {
             uint32_t stopped = 0, capped = 0;
@@ -410,45 +411,10 @@ uint32_t report_expectations(FILE *out, const struct scenario_results *res)
     return expectations(out, res, NULL);
 }
 
-const struct report_column report_columns[] = {
-#define COLUMN(name, field) { name, offsetof(struct run_result, field), false }
-    COLUMN("payments", payments), COLUMN("lost", lost), COLUMN("duplicated", duplicated),
-    COLUMN("pending", pending), COLUMN("log_copies", log_copies),
-    COLUMN("log_aborted", log_aborted), COLUMN("deliveries", deliveries),
-    COLUMN("ledger_rows", ledger_rows), COLUMN("charges", charges),
-    COLUMN("absorbed", absorbed), COLUMN("amount_intended", amount_intended),
-    COLUMN("amount_charged", amount_charged), COLUMN("amount_duplicated", amount_duplicated),
-    COLUMN("amount_lost", amount_lost), COLUMN("latency_p50_ns", latency_p50),
-    COLUMN("latency_p99_ns", latency_p99), COLUMN("latency_max_ns", latency_max),
-    COLUMN("messages", messages), COLUMN("events", events), COLUMN("end_time_ns", end_time),
-    { "stopped_at_horizon", offsetof(struct run_result, horizon), true },
-    COLUMN("amount_ledger", amount_ledger), COLUMN("disagreements", disagreements),
-    COLUMN("duplicates_in_log", duplicates_in_log), COLUMN("aborted_reads", aborted_reads),
-    COLUMN("skipped_offsets", skipped_offsets), COLUMN("hanging", hanging),
-    COLUMN("lost_writes", lost_writes), COLUMN("output_copies", output_copies),
-    COLUMN("torn_transactions", torn_transactions),
-    COLUMN("output_duplicates", output_duplicates),
-    { "stopped_at_event_limit", offsetof(struct run_result, event_limit), true },
-    COLUMN("gave_up", gave_up), COLUMN("lost_indefinite", lost_indefinite),
-    COLUMN("lost_definite", lost_definite),
-#undef COLUMN
-    { NULL, 0, false },
-};
-
-uint64_t report_column_value(const struct report_column *c, const struct run_result *r)
-{
-    const char *field = (const char *)r + c->offset;
-    if (c->is_bool)
-        return *(const bool *)field;
-    uint64_t v;
-    memcpy(&v, field, sizeof v);
-    return v;
-}
-
 static void csv_header(FILE *out)
 {
     fputs("scenario,strategy,seed", out);
-    for (const struct report_column *c = report_columns; c->name; c++)
+    for (const struct result_column *c = result_columns; c->name; c++)
         fprintf(out, ",%s", c->name);
     fputs("\r\n", out);
 }
@@ -460,8 +426,8 @@ static void csv_row(FILE *out, const struct scenario_results *res, uint32_t s, u
     /* names are letters, digits and '-': no field needs quoting */
     fprintf(out, "%s,%s,%llu", res->sc->name, res->sc->strategies[res->strategies[s]].name,
             (unsigned long long)r->seed);
-    for (const struct report_column *c = report_columns; c->name; c++)
-        fprintf(out, ",%llu", (unsigned long long)report_column_value(c, r));
+    for (const struct result_column *c = result_columns; c->name; c++)
+        fprintf(out, ",%llu", (unsigned long long)results_column_value(c, r));
     fputs("\r\n", out);
 }
 
@@ -538,22 +504,6 @@ void report_summarize(const struct scenario_results *res, uint32_t s, struct rep
 
 /* ---- sweeps ---- */
 
-void report_point(const struct sweep_results *sr, uint32_t point, struct scenario_results *out)
-{
-    SIM_ASSERT(point < sr->npoints);
-    out->sc = sr->sc;
-    memcpy(out->strategies, sr->strategies, sizeof out->strategies);
-    out->nstrategies = sr->nstrategies;
-    out->nseeds = sr->nseeds;
-    out->runs = sr->runs + (size_t)point * sr->nstrategies * sr->nseeds;
-    out->point = point;
-}
-
-bool report_has_axes(const struct sweep_results *sr)
-{
-    return sr->swept && sr->sc->nsweeps > 0;
-}
-
 /* Width of each axis column: its name or its longest value label. */
 static void axis_widths(const struct scenario *sc, int width[SWEEP_AXES_MAX])
 {
@@ -593,7 +543,7 @@ static void sweep_table_row(FILE *out, const struct sweep_results *sr, uint32_t 
     struct report_summary sum;
     uint32_t index[SWEEP_AXES_MAX];
     char p50[24], p99[24], max[24], buf[96];
-    report_point(sr, point, &res);
+    results_point(sr, point, &res);
     report_summarize(&res, s, &sum);
     sweep_point_values(sc, point, index);
     fputc(' ', out);
@@ -613,8 +563,8 @@ static void sweep_table_row(FILE *out, const struct sweep_results *sr, uint32_t 
 void report_sweep_table(FILE *out, const struct sweep_results *sr)
 {
     struct scenario_results res;
-    if (!report_has_axes(sr)) {
-        report_point(sr, 0, &res);
+    if (!results_has_axes(sr)) {
+        results_point(sr, 0, &res);
         report_table(out, &res);
         return;
     }
@@ -637,10 +587,10 @@ uint32_t report_sweep_expectations(FILE *out, const struct sweep_results *sr)
     for (uint32_t p = 0; p < sr->npoints; p++) {
         struct scenario_results res;
         char label[512];
-        report_point(sr, p, &res);
-        if (report_has_axes(sr))
+        results_point(sr, p, &res);
+        if (results_has_axes(sr))
             sweep_point_label(sr->sc, p, label, sizeof label);
-        failed += expectations(out, &res, report_has_axes(sr) ? label : NULL);
+        failed += expectations(out, &res, results_has_axes(sr) ? label : NULL);
     }
     return failed;
 }
@@ -649,7 +599,7 @@ uint32_t report_sweep_expectations(FILE *out, const struct sweep_results *sr)
  * nothing without axes. */
 static void axes_header(FILE *out, const struct sweep_results *sr)
 {
-    for (uint32_t a = 0; report_has_axes(sr) && a < sr->sc->nsweeps; a++) {
+    for (uint32_t a = 0; results_has_axes(sr) && a < sr->sc->nsweeps; a++) {
         sweep_csv_header(out, &sr->sc->sweeps[a]);
         fputc(',', out);
     }
@@ -657,7 +607,7 @@ static void axes_header(FILE *out, const struct sweep_results *sr)
 
 static void axes_values(FILE *out, const struct sweep_results *sr, const uint32_t *index)
 {
-    for (uint32_t a = 0; report_has_axes(sr) && a < sr->sc->nsweeps; a++) {
+    for (uint32_t a = 0; results_has_axes(sr) && a < sr->sc->nsweeps; a++) {
         sweep_csv_value(out, &sr->sc->sweeps[a], index[a]);
         fputc(',', out);
     }
@@ -672,7 +622,7 @@ static void each_run(FILE *out, const struct sweep_results *sr, run_rows rows)
     for (uint32_t p = 0; p < sr->npoints; p++) {
         struct scenario_results res;
         uint32_t index[SWEEP_AXES_MAX];
-        report_point(sr, p, &res);
+        results_point(sr, p, &res);
         sweep_point_values(sr->sc, p, index);
         for (uint32_t s = 0; s < sr->nstrategies; s++)
             for (uint32_t i = 0; i < sr->nseeds; i++)
@@ -701,7 +651,7 @@ static void anomaly_rows(FILE *out, const struct sweep_results *sr, const uint32
     const struct run_result *r = run_of(res, s, i);
     static struct scenario at;   /* the point's scenario, for the counterfactual runs */
     const struct scenario *sc = sr->sc;
-    if (report_has_axes(sr) && sc->nfaults > 0) {
+    if (results_has_axes(sr) && sc->nfaults > 0) {
         at = *sc;
         sweep_apply(&at, res->point);
         sc = &at;

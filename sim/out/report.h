@@ -10,15 +10,7 @@
 
 #include "lang/scenario.h"
 #include "env/tally.h"
-
-/* The results of one scenario: runs[s * nseeds + i] for the s-th strategy run. */
-struct scenario_results {
-    const struct scenario *sc;
-    uint8_t strategies[STRATEGIES_MAX];
-    uint32_t nstrategies, nseeds;
-    struct run_result *runs;
-    uint32_t point;               /* which point of a sweep they are (0 for run) */
-};
+#include "out/results.h"
 
 void report_table(FILE *out, const struct scenario_results *res);
 /* Checks the scenario's expectations; prints each failure on `out`. Returns the
@@ -34,15 +26,6 @@ void report_csv(FILE *out, const struct scenario_results *res);
 /* Writes DIR/<scenario>.csv through a temporary file; false (errno set) on failure. */
 bool report_write_csv(const char *dir, const struct scenario_results *res);
 
-/* The per-run CSV columns after scenario,strategy,seed, in order; NULL-terminated. */
-struct report_column {
-    const char *name;
-    size_t offset;     /* of a uint64_t in struct run_result, or of the bool `horizon` */
-    bool is_bool;
-};
-extern const struct report_column report_columns[];
-uint64_t report_column_value(const struct report_column *c, const struct run_result *r);
-
 /* What one strategy did over its seeds: counts summed, latency medians over seeds (and
  * the worst maximum), as the table shows them. */
 struct report_summary {
@@ -52,21 +35,6 @@ struct report_summary {
 void report_summarize(const struct scenario_results *res, uint32_t strategy_slot,
                       struct report_summary *out);
 
-/* A scenario's results over the points of its sweep: runs[(p * nstrategies + s) * nseeds
- * + i]. `swept` is false for `eosim run` (the base point only) and then nothing differs
- * from struct scenario_results; with it, every point's values come first. */
-struct sweep_results {
-    const struct scenario *sc;  /* the base scenario, with its sweep lines */
-    bool swept;
-    uint32_t npoints;
-    uint8_t strategies[STRATEGIES_MAX];
-    uint32_t nstrategies, nseeds;
-    struct run_result *runs;
-};
-/* The view of one point; its .sc is the base scenario (names, expectations). */
-void report_point(const struct sweep_results *sr, uint32_t point, struct scenario_results *out);
-/* Whether the results have sweep columns: swept, with at least one sweep line. */
-bool report_has_axes(const struct sweep_results *sr);
 void report_sweep_table(FILE *out, const struct sweep_results *sr);
 /* Expectations at every point; a failure names its point. Returns how many failed. */
 uint32_t report_sweep_expectations(FILE *out, const struct sweep_results *sr);

@@ -1,0 +1,17 @@
+/* fault.h: scripted faults and operator actions, and the crashes and restarts of
+ * nodes they cause (see fault.c). */
+#ifndef EOSIM_FAULT_H
+#define EOSIM_FAULT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "run/world.h"
+
+void fault_schedule_all(struct world *w);
+void fault_fire(struct world *w, uint32_t index);
+void fault_at_point(struct world *w, enum point_id pt, uint32_t payment);
+void node_crash(struct world *w, uint8_t node, bool restart, sim_time delay);
+void node_restart(struct world *w, uint8_t node);
+
+#endif

@@ -1,0 +1,50 @@
+/* world.c: sets a run's world up and takes it down: the env, then every node with a
+ * pointer to it, and the env's hooks back into the run. */
+#include "run/world.h"
+
+#include <string.h>
+
+static struct world *world_of(struct env *e)
+{
+    return (struct world *)e; /* the env is the world's first member */
+}
+
+static void init_producer(struct env *e, uint32_t transactional_id, uint32_t *pid,
+                          uint16_t *epoch)
+{
+    broker_init_producer(&world_of(e)->broker, transactional_id, pid, epoch);
+}
+
+static int add_partition(struct env *e, uint32_t pid, uint16_t epoch, uint32_t txn_no,
+                         uint32_t part)
+{
+    return broker_add_partition(&world_of(e)->broker, pid, epoch, txn_no, part);
+}
+
+void world_init(struct world *w, const struct scenario *sc, uint32_t strategy,
+                uint64_t seed)
+{
+    memset(w, 0, sizeof *w);
+    struct env *e = &w->env;
+    env_init(e, sc, strategy, seed);
+    e->init_producer = init_producer;
+    e->add_partition = add_partition;
+    broker_init(&w->broker, e); /* first: the producer asks it for a producer id */
+    producer_init(&w->producer, e);
+    for (uint32_t k = 0; k < sc->consumers; k++)
+        consumer_init(&w->consumers[k], e, &w->ledger, k);
+    gateway_init(&w->gateway, e);
+    ledger_init(&w->ledger, e);
+}
+
+void world_fini(struct world *w)
+{
+    producer_fini(&w->producer);
+    broker_fini(&w->broker);
+    for (uint32_t k = 0; k < w->env.sc->consumers; k++)
+        consumer_fini(&w->consumers[k]);
+    gateway_fini(&w->gateway);
+    ledger_fini(&w->ledger);
+    env_fini(&w->env);
+}
+
