@@ -118,9 +118,10 @@ static void test_anomaly_aborted_read_names_payment(void)
     CHECK_EQ(r.anomalies[ANOMALY_DUPLICATED].count, 0);
 }
 
-/* Before KIP-890: a late EndTxn commits the next transaction (21 to 30) after only its
- * first half is in the log, so 26 to 30 stay open forever: a torn transaction, a hanging
- * one, and acked writes nobody can read, which stall read-committed readers. */
+/* Before KIP-890: a late EndTxn commits the next transaction (24 to 33: the first one
+ * holds 0 to 3, the intents that came while InitProducerId was out) after only its first
+ * half is in the log, so 29 to 33 stay open forever: a torn transaction, a hanging one,
+ * and acked writes nobody can read, which stall read-committed readers. */
 #define TORN "scenario torn\npayments 40 every 1ms\nset producer.transaction-records 10\n" \
              "link producer->broker delay 2ms\nlink broker->producer delay 2ms\n" \
              "set producer.request-timeout 100ms\nset broker.transaction-defense off\n" \
@@ -130,15 +131,15 @@ static void test_anomaly_torn_and_hanging_name_payments(void)
 {
     struct run_result r;
     test_run(TORN, "transactional", &r);
-    const uint32_t open[] = { 26, 27, 28, 29, 30 }, txn[] = { 21, 22, 23, 24, 25, 26, 27, 28 };
+    const uint32_t open[] = { 29, 30, 31, 32, 33 }, txn[] = { 24, 25, 26, 27, 28, 29, 30, 31 };
     CHECK_EQ(r.hanging, 5);
     check_sample(&r.anomalies[ANOMALY_HANGING_TXN], open, 5, false);
     CHECK_EQ(r.lost_writes, 5);
     check_sample(&r.anomalies[ANOMALY_LOST_WRITE], open, 5, false);
     CHECK_EQ(r.torn_transactions, 1);
-    check_sample(&r.anomalies[ANOMALY_TORN_TXN], txn, ANOMALY_SAMPLE, true); /* 29, 30 */
-    CHECK_EQ(r.lost, 14); /* 26 to 39: behind the hanging records */
-    CHECK_EQ(r.anomalies[ANOMALY_LOST].payments[0], 26);
+    check_sample(&r.anomalies[ANOMALY_TORN_TXN], txn, ANOMALY_SAMPLE, true); /* 32, 33 */
+    CHECK_EQ(r.lost, 11); /* 29 to 39: behind the hanging records */
+    CHECK_EQ(r.anomalies[ANOMALY_LOST].payments[0], 29);
 }
 
 /* ---- where the payments show ---- */
@@ -202,7 +203,7 @@ static void test_anomaly_line_fits_100_columns(void)
         char *end = strchr(line + 1, '\n');
         CHECK(end && end - (line + 1) <= 100);
         CHECK(end && strncmp(end - 4, " ...", 4) == 0);
-        CHECK(strstr(line, "lost 26 ...; duplicated 1000000 ...;") != NULL);
+        CHECK(strstr(line, "lost 29 ...; duplicated 1000000 ...;") != NULL);
     }
     free(text);
 }
@@ -217,11 +218,11 @@ static void test_anomaly_csv_rows(void)
     char *csv = test_capture(write_anomalies, &sr);
     /* the last two columns: the late EndTxn on line 8 is necessary to every anomaly */
     const char *head = "scenario,strategy,seed,anomaly,payment,necessary,not_necessary\r\n"
-                       "torn,transactional,1,lost,26,8,\r\ntorn,transactional,1,lost,27,8,\r\n";
+                       "torn,transactional,1,lost,29,8,\r\ntorn,transactional,1,lost,30,8,\r\n";
     CHECK(strncmp(csv, head, strlen(head)) == 0);
-    CHECK(strstr(csv, "\r\ntorn,transactional,1,lost,33,8,\r\n"
-                      "torn,transactional,1,hanging-txn,26,8,\r\n") != NULL);
-    CHECK(strstr(csv, "\r\ntorn,transactional,1,torn-txn,28,8,\r\n") != NULL);
+    CHECK(strstr(csv, "\r\ntorn,transactional,1,lost,36,8,\r\n"
+                      "torn,transactional,1,hanging-txn,29,8,\r\n") != NULL);
+    CHECK(strstr(csv, "\r\ntorn,transactional,1,torn-txn,31,8,\r\n") != NULL);
     size_t rows = 0;
     for (const char *c = csv; (c = strstr(c, "\r\n")); c += 2)
         rows++;

@@ -366,7 +366,8 @@ static void test_broker_end_txn_paused_at_marker_answers_its_own_bump(void)
      * epoch its own bump made, which the new instance has fenced. */
     if (!setup("pause broker on marker for 1s\n", "rc"))
         return;
-    fault_schedule_all(&w);
+    fault_arm(&w);
+    fault_schedule_timed(&w);
     uint32_t pid;
     uint16_t epoch, epoch2;
     broker_init_producer(&w.broker, 7, &pid, &epoch);
@@ -391,7 +392,8 @@ static void test_broker_end_txn_while_completing_is_not_answered(void)
      * EndTxn: it does not answer it (the client asks again); the first is answered. */
     if (!setup("pause broker on txn-commit for 1s\n", "rc"))
         return;
-    fault_schedule_all(&w);
+    fault_arm(&w);
+    fault_schedule_timed(&w);
     uint32_t pid;
     uint16_t epoch;
     broker_init_producer(&w.broker, 7, &pid, &epoch);

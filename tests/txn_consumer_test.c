@@ -32,17 +32,18 @@ static void test_ctp_clean_run_outputs_once(void)
 
 static void test_ctp_crash_mid_batch_aborts_the_outputs(void)
 {
-    /* The producer's first transaction holds payment 0 alone, its second 1..39, and
-     * read_committed makes them two batches. The crash after charging payment 10 leaves
-     * the outputs of 1..9 in an open transaction; the restarted member's
-     * InitTransactions aborts it, and it redoes the batch from the committed offset 1:
-     * payments 1..10 are charged twice, yet each has exactly one committed output. */
+    /* The producer sends nothing until InitProducerId is answered (a round trip), and
+     * by then all 40 intents wait: its first transaction holds them all, one batch for
+     * the member. The crash after charging payment 10 leaves the outputs of 0..9 in an
+     * open transaction; the restarted member's InitTransactions aborts it, and it
+     * redoes the batch from the committed offset 0: payments 0..10 are charged twice,
+     * yet each has exactly one committed output. */
     const char *body = "payments 40 every 1us\n"
                        "crash consumer on after-effect payment 10 restart after 1s\n";
     struct run_result r = outcome(body, "ctp");
     CHECK_EQ(r.output_copies, 40);
-    CHECK_EQ(r.duplicated, 10);
-    CHECK_EQ(r.disagreements, 10); /* charged twice, recorded once */
+    CHECK_EQ(r.duplicated, 11);
+    CHECK_EQ(r.disagreements, 11); /* charged twice, recorded once */
 }
 
 static void test_ctp_output_retry_keeps_one_copy(void)

@@ -543,6 +543,16 @@ static void on_txn_offsets(struct broker *b, const struct event *ev)
     link_reply(b->env, ev, MSG_COMMIT_ACK, (uint32_t)ev->y, status);
 }
 
+/* InitProducerId: x carries the transactional id (0: none); the answer the new producer
+ * id and epoch. */
+static void on_init_pid(struct broker *b, const struct event *ev)
+{
+    uint32_t pid;
+    uint16_t epoch;
+    broker_init_producer(b, (uint32_t)ev->x, &pid, &epoch);
+    link_reply(b->env, ev, MSG_PID, pid, epoch);
+}
+
 static void on_fetch(struct broker *b, const struct event *ev)
 {
     uint32_t k = ev->from - NODE_CONSUMER_1;
@@ -558,6 +568,7 @@ void broker_on_event(struct broker *b, const struct event *ev)
     case MSG_END_TXN: on_end_txn(b, ev); break;
     case MSG_OFFSET_FETCH: on_offset_fetch(b, ev); break;
     case MSG_TXN_OFFSETS: on_txn_offsets(b, ev); break;
+    case MSG_INIT_PID: on_init_pid(b, ev); break;
     case MSG_FETCH: on_fetch(b, ev); break;
     case MSG_COMMIT:
     case MSG_JOIN:

@@ -97,6 +97,10 @@ void producer_init(struct producer *p, struct env *e)
         p->transactional_id = 1 + (uint32_t)rng_below(&p->rng, 1u << 30);
     else
         p->transactional_id = 1;
+}
+
+void producer_start(struct producer *p)
+{
     producer_restart(p, p->node); /* the first start is a restart from nothing */
 }
 
@@ -147,15 +151,60 @@ static bool send(struct producer *p, uint32_t payment)
     return env_point(p->env, p->node, point, payment, &resume, 0);
 }
 
-/* Sends queued records of a partition while slots are free. */
+/* InitProducerId (InitTransactions with a transactional id): nothing is sent until the
+ * answer names the producer id and epoch to send under (see on_pid). Asked again, under
+ * a new request id, if the answer is overdue: each request the broker takes bumps the
+ * epoch, so only the last answer counts. */
+static void ask_pid(struct producer *p)
+{
+    p->pid_request = env_request_id(p->env);
+    uint32_t tid = p->env->st->transactions ? p->transactional_id : 0;
+    link_send(p->env, p->node, NODE_BROKER, MSG_INIT_PID, 0, p->pid_request, tid, 0);
+    engine_cancel(&p->env->eng, p->pid_timer);
+    p->pid_timer = env_timer(p->env, p->node, TIMER_INIT_PID,
+                             p->env->pm->producer_request_timeout, 0, p->pid_request, 0, false);
+}
+
+/* Whether the producer reports this record failed rather than send it again: its
+ * attempts or its delivery timeout are used up. A transactional producer aborts and
+ * retries the transaction instead (on_timer), and the relay never gives a committed
+ * outbox row up. */
+static bool out_of_time(const struct producer *p, uint32_t payment)
+{
+    if (p->env->st->transactions || p->node != NODE_PRODUCER)
+        return false;
+    const struct params *pm = p->env->pm;
+    return (pm->producer_max_attempts && p->attempt[payment] >= pm->producer_max_attempts) ||
+           p->env->eng.now - p->accepted_at[payment] >= pm->producer_delivery_timeout;
+}
+
+/* The send is reported failed to the service: definitely not written if every attempt
+ * was refused (or none was made), else without knowing. */
+static void report_failed(struct producer *p, uint32_t payment)
+{
+    engine_cancel(&p->env->eng, p->timer[payment]);
+    p->state[payment] = PAY_GAVE_UP;
+    bool definite = p->refusals[payment] == p->attempt[payment];
+    p->env->tally.gave_up[payment] = definite ? GAVE_UP_DEFINITE : GAVE_UP_INDEFINITE;
+    env_note(p->env, TRACE_GIVE_UP, p->node, payment, 0, definite);
+}
+
+/* Sends queued records of a partition while slots are free. A record that waited past
+ * its delivery timeout without being sent (for a producer id, or a slot) is reported
+ * failed instead, as Kafka expires a batch still in the accumulator. */
 static bool pump(struct producer *p, uint32_t part)
 {
     const struct node_status *n = &p->env->nodes[p->node];
-    if (!n->up || n->paused_until > p->env->eng.now)
-        return false; /* stopped at a point: a restart or the resume sends the queue */
+    if (!n->up || n->paused_until > p->env->eng.now || p->pid_request)
+        return false; /* stopped at a point (a restart or the resume sends the queue), or
+                         waiting for a producer id (its answer does) */
     uint32_t limit = limited(p) ? p->env->pm->producer_max_in_flight : UINT32_MAX;
     while (p->queue[part].head != NO_PAYMENT && p->nflight[part] < limit) {
         uint32_t payment = fifo_pop(p, &p->queue[part]);
+        if (p->attempt[payment] == 0 && out_of_time(p, payment)) {
+            report_failed(p, payment);
+            continue;
+        }
         p->seq[payment] = p->next_seq[part]++;
         if (limited(p))
             p->flight[part * 5 + p->nflight[part]++] = payment;
@@ -175,7 +224,7 @@ static void pump_all(struct producer *p)
 /* Opens a transaction over the backlog's first records and sends them. */
 static void begin_transaction(struct producer *p)
 {
-    if (p->txn_open || p->backlog.head == NO_PAYMENT)
+    if (p->txn_open || p->backlog.head == NO_PAYMENT || p->pid_request)
         return;
     p->txn_open = true;
     p->txn_ending = false;
@@ -232,7 +281,7 @@ static void requeue_transaction(struct producer *p, bool new_epoch)
 /* Aborted by the coordinator, or fenced: a fresh epoch, then the records again. */
 static void retry_transaction(struct producer *p)
 {
-    p->env->init_producer(p->env, p->transactional_id, &p->pid, &p->epoch);
+    ask_pid(p);
     requeue_transaction(p, true);
 }
 
@@ -384,35 +433,18 @@ static void on_flush(struct producer *p)
     flush_timer(p);
 }
 
-/* Whether the producer reports this record failed rather than send it again: its
- * attempts or its delivery timeout are used up. A transactional producer aborts and
- * retries the transaction instead (on_timer), and the relay never gives a committed
- * outbox row up. */
-static bool out_of_time(const struct producer *p, uint32_t payment)
-{
-    if (p->env->st->transactions || p->node != NODE_PRODUCER)
-        return false;
-    const struct params *pm = p->env->pm;
-    return (pm->producer_max_attempts && p->attempt[payment] >= pm->producer_max_attempts) ||
-           p->env->eng.now - p->accepted_at[payment] >= pm->producer_delivery_timeout;
-}
 
-/* The send is reported failed to the service: definitely not written if every attempt
- * was refused, else without knowing. An idempotent producer then bumps its epoch (a new
- * producer id, as KIP-360 does) and numbers what it still has to send from 0, so the gap
- * the lost record leaves does not block the records behind it; those in flight are sent
- * again under the new id and may land twice. */
+/* A sent record is given up (report_failed). An idempotent producer then bumps its
+ * epoch (a new producer id, as KIP-360 does) and numbers what it still has to send from
+ * 0, so the gap the lost record leaves does not block the records behind it; those in
+ * flight are sent again under the new id and may land twice. */
 static void give_up(struct producer *p, uint32_t payment)
 {
-    engine_cancel(&p->env->eng, p->timer[payment]);
-    p->state[payment] = PAY_GAVE_UP;
-    bool definite = p->refusals[payment] == p->attempt[payment];
-    p->env->tally.gave_up[payment] = definite ? GAVE_UP_DEFINITE : GAVE_UP_INDEFINITE;
-    env_note(p->env, TRACE_GIVE_UP, p->node, payment, 0, definite);
+    report_failed(p, payment);
     if (!limited(p))
         return;
     flight_remove(p, scenario_partition_of(p->env->sc, payment), payment);
-    p->env->init_producer(p->env, 0, &p->pid, &p->epoch);
+    ask_pid(p);
     for (uint32_t part = 0; part < p->env->sc->partitions; part++) {
         struct pay_fifo again = { NO_PAYMENT, NO_PAYMENT };
         for (uint32_t i = 0; i < p->nflight[part]; i++) {
@@ -453,6 +485,10 @@ static void on_timer(struct producer *p, const struct event *ev)
         if (p->txn_open && p->txn_ending && ev->id == p->txn_no)
             end_transaction(p, p->txn_commit);
         return;
+    case TIMER_INIT_PID:
+        if (ev->id == p->pid_request)
+            ask_pid(p);
+        return;
     case TIMER_ROW: accept(p, ev->payment); return;
     case TIMER_FLUSH: on_flush(p); return;
     default:
@@ -460,9 +496,26 @@ static void on_timer(struct producer *p, const struct event *ev)
     }
 }
 
+/* The producer id and epoch to send under: what waited goes out now. */
+static void on_pid(struct producer *p, const struct event *ev)
+{
+    if (!p->pid_request || ev->id != p->pid_request)
+        return;
+    engine_cancel(&p->env->eng, p->pid_timer);
+    p->pid_request = 0;
+    p->pid = (uint32_t)ev->x;
+    p->epoch = (uint16_t)ev->y;
+    if (p->env->st->transactions)
+        begin_transaction(p);
+    else
+        pump_all(p);
+}
+
 void producer_on_event(struct producer *p, const struct event *ev)
 {
-    if (ev->type == EV_MSG && ev->kind == MSG_ACK)
+    if (ev->type == EV_MSG && ev->kind == MSG_PID)
+        on_pid(p, ev);
+    else if (ev->type == EV_MSG && ev->kind == MSG_ACK)
         on_ack(p, ev);
     else if (ev->type == EV_MSG && ev->kind == MSG_END_TXN_ACK)
         on_end_txn_ack(p, ev);
@@ -486,6 +539,7 @@ void producer_crash(struct producer *p, uint8_t node)
     forget_sending_state(p, p->env->sc->partitions, true);
     p->backlog.head = NO_PAYMENT;
     p->txn_open = false;
+    p->pid_request = 0;
 }
 
 /* A (re)started Kafka producer gets a new producer id, or with a stable transactional
@@ -498,8 +552,7 @@ void producer_restart(struct producer *p, uint8_t node)
         if (p->env->st->transactions && p->env->st->transactional_id == TXN_ID_RANDOM && p->pid)
             p->transactional_id = 1 + (uint32_t)rng_below(&p->rng, 1u << 30);
         if (p->env->st->idempotence)
-            p->env->init_producer(p->env, p->env->st->transactions ? p->transactional_id : 0,
-                                  &p->pid, &p->epoch);
+            ask_pid(p);
         if (p->env->st->outbox)
             flush_timer(p);
         for (uint32_t i = p->flushed; p->env->st->outbox && i < p->outbox_rows; i++)

@@ -50,6 +50,8 @@ struct producer {
     uint32_t next_intent;    /* the next payment the workload will hand over */
     bool intents_stalled;    /* the workload waits for the producer to come back */
     uint32_t pid;            /* producer id */
+    uint32_t pid_request;    /* the InitProducerId awaited, or 0: sends wait while set */
+    event_handle pid_timer;  /* its answer's timeout */
     uint16_t epoch;
     uint32_t transactional_id;
     bool txn_open, txn_ending;
@@ -63,6 +65,8 @@ struct producer {
 
 void producer_init(struct producer *p, struct env *e);
 void producer_fini(struct producer *p);
+/* Starts the producer: its first InitProducerId (a restart from nothing). */
+void producer_start(struct producer *p);
 void producer_on_intent(struct producer *p, uint32_t payment);
 void producer_on_event(struct producer *p, const struct event *ev);
 void producer_crash(struct producer *p, uint8_t node);

@@ -47,17 +47,29 @@ static void fire_point(struct env *e, enum point_id pt, uint32_t payment)
     fault_at_point((struct world *)e, pt, payment); /* the env is the world's first member */
 }
 
-void fault_schedule_all(struct world *w)
+static bool on_link(const struct fault *f)
+{
+    return f->kind == FAULT_CUT || f->kind == FAULT_DROP || f->kind == FAULT_DELAY ||
+           f->kind == FAULT_DUPLICATE;
+}
+
+void fault_arm(struct world *w)
 {
     w->env.fire_point = fire_point;
     for (uint32_t i = 0; i < w->env.sc->nfaults; i++) {
         const struct fault *f = &w->env.sc->faults[i];
-        if (f->kind == FAULT_CUT || f->kind == FAULT_DROP || f->kind == FAULT_DELAY ||
-            f->kind == FAULT_DUPLICATE) {
+        if (on_link(f))
             w->env.link_has_faults[f->link] = true;
-        } else if (f->point) {
+        else if (f->point)
             w->env.point_armed[f->point] = true;
-        } else {
+    }
+}
+
+void fault_schedule_timed(struct world *w)
+{
+    for (uint32_t i = 0; i < w->env.sc->nfaults; i++) {
+        const struct fault *f = &w->env.sc->faults[i];
+        if (!on_link(f) && !f->point) {
             struct event ev = { .type = EV_FAULT, .id = i };
             engine_schedule(&w->env.eng, f->at, &ev);
         }

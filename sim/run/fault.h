@@ -8,7 +8,10 @@
 
 #include "run/world.h"
 
-void fault_schedule_all(struct world *w);
+/* Arms the faults that wait on a link or a protocol point (before anything is sent)... */
+void fault_arm(struct world *w);
+/* ... and schedules the ones given a time. */
+void fault_schedule_timed(struct world *w);
 void fault_fire(struct world *w, uint32_t index);
 void fault_at_point(struct world *w, enum point_id pt, uint32_t payment);
 void node_crash(struct world *w, uint8_t node, bool restart, sim_time delay);

@@ -89,7 +89,9 @@ void sim_run_with(const struct scenario *sc, uint32_t strategy, uint64_t seed,
         e->rec = options->record;
         e->sample_from = options->sample_from;
     }
-    fault_schedule_all(w);
+    fault_arm(w);
+    producer_start(&w->producer); /* its first request can meet the armed faults */
+    fault_schedule_timed(w);
     struct event intent = { .type = EV_INTENT, .payment = 0 };
     engine_schedule(&e->eng, 0, &intent);
     for (uint32_t k = 0; k < sc->consumers; k++)

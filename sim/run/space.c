@@ -14,6 +14,9 @@ static sim_time guard_of(const struct params *pm, enum msg_kind kind)
     switch (kind) {
     case MSG_PRODUCE: case MSG_ACK: case MSG_END_TXN: case MSG_END_TXN_ACK:
         return pm->producer_request_timeout;
+    case MSG_INIT_PID: case MSG_PID: /* the producer's, or a worker's: late for both */
+        return pm->producer_request_timeout > pm->consumer_request_timeout
+                   ? pm->producer_request_timeout : pm->consumer_request_timeout;
     case MSG_CHARGE: case MSG_RESPONSE:
         return pm->consumer_gateway_timeout;
     case MSG_HEARTBEAT: case MSG_HEARTBEAT_ACK:
