@@ -13,6 +13,7 @@
 #include "out/report.h"
 #include "lang/scenario.h"
 #include "run/sim.h"
+#include "lang/grid.h"
 #include "lang/sweep.h"
 #include "env/trace.h"
 
