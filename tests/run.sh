@@ -311,7 +311,7 @@ grep -q '^tiny,transactional,1,"drop gateway->consumer on response payment 1",1,
 cmp -s "$c/j1.out" "$c/j2.out" && cmp -s "$c/j1/tiny.check.csv" "$c/j2/tiny.check.csv" \
     && pass "check/jobs-same-bytes" || fail "check/jobs-same-bytes"
 rc=$(rc_of ./eosim check "$c/tiny.scn" --depth 3 --out "$c/big")
-./eosim check "$c/tiny.scn" --depth 3 2>&1 | grep -q "takes 1138900 runs over 4 strategies .*above the limit of 1000000: lower --depth" &&
+./eosim check "$c/tiny.scn" --depth 3 2>&1 | grep -q "takes 1227740 runs over 4 strategies .*above the limit of 1000000: lower --depth" &&
     [ "$rc" = 2 ] && [ ! -e "$c/big/tiny.check.csv" ] \
     && pass "check/refuses-oversized-space" || fail "check/refuses-oversized-space" "exit $rc"
 ./eosim check scenarios/check-idempotent.scn --depth 2 >/dev/null 2>"$c/idem.err"

@@ -172,8 +172,10 @@ static void wake(struct broker *b, uint32_t part)
         uint32_t n;
         const uint64_t *want = env_body(b->env, f->body, &n);
         for (uint32_t i = 0; i < n; i++)
-            if (FETCH_PART(want[i]) == part)
-                answer_fetch(b, k);
+            if (FETCH_PART(want[i]) == part) {
+                answer_fetch(b, k); /* may store a body: `want` is stale after it */
+                break;
+            }
     }
 }
 
