@@ -59,11 +59,8 @@ struct env {
     uint32_t next_request;
     /* The run's answer to an armed protocol point: fires the faults waiting there. */
     void (*fire_point)(struct env *e, enum point_id pt, uint32_t payment);
-    /* The two coordinator requests the model still takes at once, answered by the
-     * broker through the run: InitProducerId (a new pid and epoch, fencing the old
-     * epoch) and AddPartitionsToTxn (enum ack_status). */
-    void (*init_producer)(struct env *e, uint32_t transactional_id, uint32_t *pid,
-                          uint16_t *epoch);
+    /* The one coordinator request the model still takes at once, answered by the
+     * broker through the run: AddPartitionsToTxn (enum ack_status). */
     int (*add_partition)(struct env *e, uint32_t pid, uint16_t epoch, uint32_t txn_no,
                          uint32_t part);
 };

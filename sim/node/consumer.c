@@ -87,6 +87,7 @@ static void fetch_offsets(struct consumer *c)
  * (so nobody is fenced). Neither collides with the service's ids (below 2^30 + 1). */
 #define TXN_ID_PARTITION 0xc0000000u
 #define TXN_ID_MEMBER    0x80000000u
+#define NO_MEMBER_PART   0xffu /* an InitProducerId for the member, not a partition */
 
 /* The producer's new epoch, and its new id when the old one's epochs ran out: sequence
  * numbers start again at 0. */
@@ -100,24 +101,78 @@ static void set_epoch(struct consumer *c, uint32_t pid, uint32_t new_pid, uint16
         }
 }
 
+#define MEMBER_PIDS (UINT64_C(1) << 63) /* pids_awaited: the random id's one answer */
+
+/* InitTransactions (InitProducerId messages) for what the awaited bits still name, all
+ * under one request id: stable ids one per input partition (the payment field names
+ * it), a random id one for the member's life. */
+static void ask_pids(struct consumer *c)
+{
+    expect_answer(c, c->env->pm->consumer_request_timeout, false);
+    if (c->pids_awaited & MEMBER_PIDS) {
+        uint32_t id = TXN_ID_MEMBER | (uint32_t)(c->node - NODE_CONSUMER_1) << 16 |
+                      c->env->nodes[c->node].incarnation;
+        link_send(c->env, c->node, NODE_BROKER, MSG_INIT_PID, NO_MEMBER_PART, c->request, id, 0);
+        return;
+    }
+    for (uint32_t part = 0; part < c->env->sc->partitions; part++)
+        if (c->pids_awaited >> part & 1)
+            link_send(c->env, c->node, NODE_BROKER, MSG_INIT_PID, part, c->request,
+                      TXN_ID_PARTITION | part, 0);
+}
+
+static void read_assignment(struct consumer *c);
+static void poll(struct consumer *c);
+
+/* What follows InitTransactions: the committed offsets, or (keep-position) the poll. */
+static void initialised(struct consumer *c)
+{
+    if (c->init_then_poll)
+        poll(c);
+    else
+        read_assignment(c);
+}
+
 /* InitTransactions for the partitions the member was given: bumps each producer's
  * epoch, which aborts whatever transaction an earlier holder of the id left open and
- * fences that holder. */
-static void init_transactions(struct consumer *c)
+ * fences that holder. The member waits for every answer. */
+static void init_transactions(struct consumer *c, bool then_poll)
 {
-    uint32_t pid = 0;
-    uint16_t epoch = 0;
-    bool stable = c->env->st->transactional_id == TXN_ID_STABLE;
-    if (!stable)
-        c->env->init_producer(c->env, TXN_ID_MEMBER | (uint32_t)(c->node - NODE_CONSUMER_1) << 16 |
-                                    c->env->nodes[c->node].incarnation, &pid, &epoch);
-    for (uint32_t i = 0; i < c->nparts; i++) {
-        uint32_t part = c->parts[i];
-        if (stable)
-            c->env->init_producer(c->env, TXN_ID_PARTITION | part, &pid, &epoch);
-        c->txn_pid[part] = pid;
-        set_epoch(c, pid, pid, epoch);
+    c->init_then_poll = then_poll;
+    c->pids_awaited = 0;
+    if (c->env->st->transactional_id != TXN_ID_STABLE)
+        c->pids_awaited = MEMBER_PIDS;
+    else
+        for (uint32_t i = 0; i < c->nparts; i++)
+            c->pids_awaited |= UINT64_C(1) << c->parts[i];
+    if (!c->pids_awaited) {
+        initialised(c);
+        return;
     }
+    c->state = CONS_INIT_TXN;
+    ask_pids(c);
+}
+
+static void on_pid(struct consumer *c, const struct event *ev)
+{
+    if (c->state != CONS_INIT_TXN || ev->id != c->request)
+        return;
+    uint32_t pid = (uint32_t)ev->x;
+    uint16_t epoch = (uint16_t)ev->y;
+    if (ev->payment == NO_MEMBER_PART) {
+        for (uint32_t i = 0; i < c->nparts; i++)
+            c->txn_pid[c->parts[i]] = pid;
+        set_epoch(c, pid, pid, epoch);
+        c->pids_awaited = 0;
+    } else if (c->pids_awaited >> ev->payment & 1) {
+        c->txn_pid[ev->payment] = pid;
+        set_epoch(c, pid, pid, epoch);
+        c->pids_awaited &= ~(UINT64_C(1) << ev->payment);
+    }
+    if (c->pids_awaited)
+        return;
+    answered(c);
+    initialised(c);
 }
 
 static uint64_t txn_identity(const struct consumer *c)
@@ -197,7 +252,14 @@ static void on_joined(struct consumer *c, const struct event *ev)
     memset(c->known, 0, sizeof c->known);
     c->rotation = 0;
     if (in_transaction(c))
-        init_transactions(c);
+        init_transactions(c, false);
+    else
+        read_assignment(c);
+}
+
+/* The positions of the partitions it was given: from the ledger, or asked. */
+static void read_assignment(struct consumer *c)
+{
     if (c->nparts == 0) {
         c->state = CONS_POLL; /* more members than partitions: this one idles */
         return;
@@ -497,8 +559,7 @@ static void on_records(struct consumer *c, const struct event *ev)
 static void abandon_batch(struct consumer *c, bool aborted)
 {
     if (aborted && c->env->st->after_abort == AFTER_ABORT_KEEP_POSITION && !c->rejoin) {
-        init_transactions(c); /* a fresh epoch: the aborted transaction is over */
-        poll(c);
+        init_transactions(c, true); /* a fresh epoch: the aborted transaction is over */
         return;
     }
     memset(c->known, 0, sizeof c->known); /* it resumes from the committed offsets */
@@ -592,6 +653,7 @@ static void on_request_timeout(struct consumer *c, const struct event *ev)
     switch (c->state) {
     case CONS_JOIN: join(c); break;
     case CONS_OFFSETS: fetch_offsets(c); break;
+    case CONS_INIT_TXN: ask_pids(c); break;
     case CONS_POLL: poll(c); break;
     case CONS_COMMIT_WAIT: send_commit(c); break;
     case CONS_END_TXN: send_end_txn(c); break;
@@ -615,6 +677,7 @@ void consumer_on_event(struct consumer *c, const struct event *ev)
     case MSG_HEARTBEAT_ACK: on_heartbeat_ack(c, ev); break;
     case TIMER_HEARTBEAT: heartbeat(c); break;
     case MSG_OFFSETS: on_offsets(c, ev); break;
+    case MSG_PID: on_pid(c, ev); break;
     case MSG_RECORDS: on_records(c, ev); break;
     case MSG_COMMIT_ACK: on_commit_ack(c, ev); break;
     case MSG_ACK: on_output_ack(c, ev); break;

@@ -30,6 +30,7 @@ enum consumer_state {
     CONS_OUTPUT,         /* commit=in-transaction: the batch's output records are out */
     CONS_COMMITTED,      /* the record is done; move on */
     CONS_POLL_SEND,      /* about to poll again */
+    CONS_INIT_TXN,       /* commit=in-transaction: InitTransactions is out */
 };
 
 struct consumer {
@@ -55,6 +56,8 @@ struct consumer {
     uint16_t txn_epoch[PARTITIONS_MAX];
     int32_t out_seq[PARTITIONS_MAX];  /* next sequence number in the output partition */
     uint32_t txn_no;                  /* the batch's transaction */
+    uint64_t pids_awaited;            /* InitTransactions: by input partition, or bit 63 */
+    bool init_then_poll;              /* after it: poll on (else: fetch the offsets) */
     uint64_t *outputs;                /* the batch's output records, by payment ... */
     uint32_t noutputs;                /* ... how many, and once sent, ... */
     uint32_t outputs_batch;           /* ... their batch in the store, or NO_BATCH */

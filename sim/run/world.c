@@ -9,12 +9,6 @@ static struct world *world_of(struct env *e)
     return (struct world *)e; /* the env is the world's first member */
 }
 
-static void init_producer(struct env *e, uint32_t transactional_id, uint32_t *pid,
-                          uint16_t *epoch)
-{
-    broker_init_producer(&world_of(e)->broker, transactional_id, pid, epoch);
-}
-
 static int add_partition(struct env *e, uint32_t pid, uint16_t epoch, uint32_t txn_no,
                          uint32_t part)
 {
@@ -27,7 +21,6 @@ void world_init(struct world *w, const struct scenario *sc, uint32_t strategy,
     memset(w, 0, sizeof *w);
     struct env *e = &w->env;
     env_init(e, sc, strategy, seed);
-    e->init_producer = init_producer;
     e->add_partition = add_partition;
     broker_init(&w->broker, e); /* first: the producer asks it for a producer id */
     producer_init(&w->producer, e);
