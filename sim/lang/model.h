@@ -51,8 +51,6 @@ enum msg_kind {
     MSG_TXN_OFFSETS,   /* consumer -> broker: TxnOffsetCommit, inside its transaction */
     MSG_INIT_PID,      /* producer -> broker: InitProducerId (InitTransactions) */
     MSG_PID,           /* broker -> producer: the producer id and epoch to use */
-    MSG_ADD_PARTITIONS, /* consumer -> broker: AddPartitionsToTxn, for the output partition */
-    MSG_ADD_PARTITIONS_ACK, /* broker -> consumer */
     MSG_KIND_COUNT
 };
 
