@@ -28,7 +28,7 @@ enum event_type {
     EV_RESUME,   /* a node paused in the middle of a step continues it */
 };
 
-/* A weak event never keeps a run alive on its own (see sim.c on quiescence). */
+/* A weak event never keeps a run alive on its own (see run/sim.c on quiescence). */
 #define EV_WEAK 0x1u
 #define EV_CANCELLED 0x2u /* set by engine_cancel: dropped when it reaches the top */
 

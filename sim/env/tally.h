@@ -59,7 +59,7 @@ struct run_result {
     uint64_t output_duplicates; /* of which beyond one per payment */
     uint64_t amount_ledger;   /* what the ledger's rows add up to */
     uint64_t disagreements;   /* payments whose ledger rows and charges differ in number */
-    /* Kafka-side anomalies (see tally.c): */
+    /* Kafka-side anomalies (see run/account.c): */
     uint64_t duplicates_in_log;   /* copies beyond one that were not aborted */
     uint64_t aborted_reads;       /* aborted records handed to consumer code */
     uint64_t skipped_offsets;     /* readable records the group moved past unread */

@@ -1,4 +1,4 @@
-/* group.c: the consumer group coordinator, part of the broker.
+/* broker_group.c: the consumer group coordinator, part of the broker.
  *
  * Members join and get a generation and an assignment (partitions dealt round-robin
  * over the members in id order); membership changes bump the generation. A member

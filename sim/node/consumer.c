@@ -341,7 +341,7 @@ static void send_end_txn(struct consumer *c)
 }
 
 /* The batch's outputs, produced in its transaction as one record batch (see broker.c,
- * on_output_batch). The request's id field names the batch in the store; the answer
+ * on_output_batch). The request's id field names the batch's body; the answer
  * is matched by transaction number. A re-send after a timeout keeps the sequence
  * numbers, so the broker keeps one copy. */
 static void send_outputs(struct consumer *c)

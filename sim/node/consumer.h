@@ -60,7 +60,7 @@ struct consumer {
     bool init_then_poll;              /* after it: poll on (else: fetch the offsets) */
     uint64_t *outputs;                /* the batch's output records, by payment ... */
     uint32_t noutputs;                /* ... how many, and once sent, ... */
-    uint32_t outputs_batch;           /* ... their batch in the store, or NO_BATCH */
+    uint32_t outputs_batch;           /* ... their body, or NO_BODY */
     sim_time last_auto_commit;
     sim_time *seen;                   /* consumer.dedup=memory: time+1 a payment was done */
 };

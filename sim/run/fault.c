@@ -44,7 +44,7 @@ void fault_fire(struct world *w, uint32_t index)
 
 static void fire_point(struct env *e, enum point_id pt, uint32_t payment)
 {
-    fault_at_point((struct world *)e, pt, payment); /* the env is the world's first member */
+    fault_at_point(world_of(e), pt, payment);
 }
 
 static bool on_link(const struct fault *f)

@@ -4,11 +4,6 @@
 
 #include <string.h>
 
-static struct world *world_of(struct env *e)
-{
-    return (struct world *)e; /* the env is the world's first member */
-}
-
 static int add_partition(struct env *e, uint32_t pid, uint16_t epoch, uint32_t txn_no,
                          uint32_t part)
 {

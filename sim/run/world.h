@@ -14,13 +14,19 @@
 #include "node/producer.h"
 
 struct world {
-    struct env env;          /* first: the run finds its world from the env (world.c) */
+    struct env env;          /* first: see world_of */
     struct producer producer;
     struct broker broker;
     struct consumer consumers[CONSUMERS_MAX];
     struct gateway gateway;
     struct ledger ledger;
 };
+
+/* The world an env belongs to: the env is its first member. */
+static inline struct world *world_of(struct env *e)
+{
+    return (struct world *)e;
+}
 
 /* Sets up every node for one (scenario, strategy, seed), nothing scheduled yet but the
  * nodes' own timers; sim_run starts the workload. Unit tests drive one node this way. */
