@@ -419,11 +419,16 @@ static void test_broker_add_partition_starts_the_transaction(void)
         return;
     const struct txn_coordinator_entry *t = &w.broker.txns[w.broker.ntxns - 1];
     CHECK_EQ(t->pid, pid);
-    CHECK_EQ(broker_add_partition(&w.broker, pid, epoch, 5, 2), ACK_OK); /* output partition 0 */
+    /* the output partition mirroring input partition 0 (output partition 2 of the log) */
+    struct event a = ask(NODE_CONSUMER_1, MSG_ADD_PARTITIONS, 0, 5, identity(pid, epoch), 5);
+    CHECK_EQ(a.kind, MSG_ADD_PARTITIONS_ACK);
+    CHECK_EQ(a.y, ACK_OK);
     CHECK_EQ(t->state, TXN_ONGOING);
+    CHECK_EQ(t->first[2], 0);
     wait_for(2 * SIM_SEC); /* the timeout runs from the first send */
     CHECK_EQ(t->state, TXN_COMPLETE_ABORT);
-    CHECK_EQ(broker_add_partition(&w.broker, pid, epoch, 6, 2), ACK_FENCED);
+    a = ask(NODE_CONSUMER_1, MSG_ADD_PARTITIONS, 0, 6, identity(pid, epoch), 6);
+    CHECK_EQ(a.y, ACK_FENCED);
     world_fini(&w);
 }
 

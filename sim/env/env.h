@@ -59,10 +59,6 @@ struct env {
     uint32_t next_request;
     /* The run's answer to an armed protocol point: fires the faults waiting there. */
     void (*fire_point)(struct env *e, enum point_id pt, uint32_t payment);
-    /* The one coordinator request the model still takes at once, answered by the
-     * broker through the run: AddPartitionsToTxn (enum ack_status). */
-    int (*add_partition)(struct env *e, uint32_t pid, uint16_t epoch, uint32_t txn_no,
-                         uint32_t part);
 };
 
 void env_init(struct env *e, const struct scenario *sc, uint32_t strategy, uint64_t seed);

@@ -13,14 +13,14 @@ const char *const trace_what_names[TRACE_WHAT_COUNT] = {
     "charge", "saved", "skip", "row", "fault", "deliver", "copy", "give-up",
 };
 
-_Static_assert(TIMER_INIT_PID - TIMER_PRODUCE + 1 == 14, "one name per timer kind");
+_Static_assert(TIMER_ADD_PARTITIONS - TIMER_PRODUCE + 1 == 15, "one name per timer kind");
 
 const char *trace_kind_name(uint8_t type, uint8_t kind)
 {
     static const char *const timers[] = {
         "produce-timeout", "resend", "end-txn-timeout", "transaction-timeout", "execute",
         "request-timeout", "backoff", "ledger-commit", "step", "outbox-row", "flush",
-        "heartbeat", "sessions", "init-producer-id-timeout",
+        "heartbeat", "sessions", "init-producer-id-timeout", "add-partitions-timeout",
     };
     static const char *const types[] = {
         NULL, NULL, NULL, "intent", "fault", "restart", NULL,

@@ -14,6 +14,7 @@ const char *const msg_kind_names[MSG_KIND_COUNT] = {
     NULL, "produce", "ack", "end-txn", "end-txn-ack", "offset-fetch", "offsets",
     "fetch", "records", "commit", "commit-ack", "charge", "response", "join", "joined",
     "heartbeat", "heartbeat-ack", "txn-offsets", "init-producer-id", "producer-id",
+    "add-partitions", "add-partitions-ack",
 };
 
 const char *const point_names[POINT_COUNT] = {
@@ -28,10 +29,10 @@ static enum link_id kind_link(enum msg_kind kind)
     case MSG_PRODUCE: case MSG_END_TXN: case MSG_INIT_PID: return LINK_PRODUCER_BROKER;
     case MSG_ACK: case MSG_END_TXN_ACK: case MSG_PID: return LINK_BROKER_PRODUCER;
     case MSG_OFFSET_FETCH: case MSG_FETCH: case MSG_COMMIT: case MSG_JOIN: case MSG_HEARTBEAT:
-    case MSG_TXN_OFFSETS:
+    case MSG_TXN_OFFSETS: case MSG_ADD_PARTITIONS:
         return LINK_CONSUMER_BROKER;
     case MSG_OFFSETS: case MSG_RECORDS: case MSG_COMMIT_ACK: case MSG_JOINED:
-    case MSG_HEARTBEAT_ACK:
+    case MSG_HEARTBEAT_ACK: case MSG_ADD_PARTITIONS_ACK:
         return LINK_BROKER_CONSUMER;
     case MSG_CHARGE: return LINK_CONSUMER_GATEWAY;
     default: return LINK_GATEWAY_CONSUMER;

@@ -51,6 +51,8 @@ enum msg_kind {
     MSG_TXN_OFFSETS,   /* consumer -> broker: TxnOffsetCommit, inside its transaction */
     MSG_INIT_PID,      /* producer -> broker: InitProducerId (InitTransactions) */
     MSG_PID,           /* broker -> producer: the producer id and epoch to use */
+    MSG_ADD_PARTITIONS, /* consumer -> broker: AddPartitionsToTxn, for the output partition */
+    MSG_ADD_PARTITIONS_ACK, /* broker -> consumer */
     MSG_KIND_COUNT
 };
 
@@ -118,6 +120,7 @@ enum timer_kind {
     TIMER_HEARTBEAT,     /* consumer: time to heartbeat */
     TIMER_SESSIONS,      /* broker: look for members whose session or poll interval ran out */
     TIMER_INIT_PID,      /* producer: InitProducerId's answer is overdue */
+    TIMER_ADD_PARTITIONS,/* consumer: AddPartitionsToTxn's answer is overdue */
 };
 
 /* Answers carried in a reply's y field (produce acks put the transaction number above

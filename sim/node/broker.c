@@ -311,16 +311,19 @@ static void on_output_batch(struct broker *b, const struct event *ev)
     link_reply(b->env, ev, MSG_ACK, offset, (uint64_t)txn_no << 8 | status);
 }
 
-enum ack_status broker_add_partition(struct broker *b, uint32_t pid, uint16_t epoch,
-                                     uint32_t txn_no, uint32_t part)
+/* AddPartitionsToTxn from a worker: puts its output partition (the payment field names
+ * the input partition it mirrors) in the transaction numbered y, starting it (and its
+ * timeout) if it is new. The answer is an enum ack_status. */
+static void on_add_partitions(struct broker *b, const struct event *ev)
 {
+    uint32_t part = b->env->sc->partitions + ev->payment;
     struct txn_coordinator_entry *t;
-    enum ack_status status = open_transaction(b, pid, epoch, txn_no, &t);
-    if (status != ACK_OK || !t) /* !t: late, defence off: nobody tells the client */
-        return status;
-    if (t->first[part] == NO_OFFSET)
+    enum ack_status status = open_transaction(b, (uint32_t)(ev->x >> 16), (uint16_t)ev->x,
+                                              (uint32_t)ev->y, &t);
+    /* !t: late, defence off: the transaction is someone else's, nobody tells the client */
+    if (status == ACK_OK && t && t->first[part] == NO_OFFSET)
         t->first[part] = b->parts[part].len;
-    return ACK_OK;
+    link_reply(b->env, ev, MSG_ADD_PARTITIONS_ACK, 0, status);
 }
 
 /* Produce: one record of the payments topic, or a worker's batch for the output topic. */
@@ -571,6 +574,7 @@ void broker_on_event(struct broker *b, const struct event *ev)
     case MSG_OFFSET_FETCH: on_offset_fetch(b, ev); break;
     case MSG_TXN_OFFSETS: on_txn_offsets(b, ev); break;
     case MSG_INIT_PID: on_init_pid(b, ev); break;
+    case MSG_ADD_PARTITIONS: on_add_partitions(b, ev); break;
     case MSG_FETCH: on_fetch(b, ev); break;
     case MSG_COMMIT:
     case MSG_JOIN:

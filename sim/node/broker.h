@@ -105,10 +105,6 @@ void broker_init_producer(struct broker *b, uint32_t transactional_id, uint32_t 
 uint64_t broker_readable_end(const struct broker *b, uint32_t part);
 /* The operator's offset reset (the run restarts the group's members after it). */
 void broker_reset_offsets(struct broker *b, const struct fault *f);
-/* AddPartitionsToTxn: puts a partition in the producer's transaction, starting the
- * transaction (and its timeout) if it is new. */
-enum ack_status broker_add_partition(struct broker *b, uint32_t pid, uint16_t epoch,
-                                     uint32_t txn_no, uint32_t part);
 
 /* broker_group.c: the group coordinator, inside the broker */
 void group_init(struct broker *b);

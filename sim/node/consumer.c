@@ -354,6 +354,40 @@ static void send_outputs(struct consumer *c)
               txn_identity(c), (uint64_t)c->txn_no << 32 | (uint32_t)c->out_seq[c->batch_part]);
 }
 
+/* AddPartitionsToTxn for the output partition, sent without waiting: the answer
+ * (matched by transaction number) only has to come before the outputs go. */
+static void add_partition(struct consumer *c)
+{
+    c->added = ADD_PENDING;
+    c->add_timer = env_timer(c->env, c->node, TIMER_ADD_PARTITIONS,
+                             c->env->pm->consumer_request_timeout, 0, c->txn_no, 0, false);
+    link_send(c->env, c->node, NODE_BROKER, MSG_ADD_PARTITIONS, c->batch_part, c->txn_no,
+              txn_identity(c), c->txn_no);
+}
+
+static void abandon_batch(struct consumer *c, bool aborted);
+
+/* The batch is done: its outputs go once the partition is in the transaction. */
+static void outputs_when_added(struct consumer *c)
+{
+    if (c->added == ADD_PENDING)
+        c->state = CONS_ADD_WAIT;
+    else if (c->added == ADD_DONE)
+        send_outputs(c);
+    else
+        abandon_batch(c, true);
+}
+
+static void on_add_partitions_ack(struct consumer *c, const struct event *ev)
+{
+    if (c->added != ADD_PENDING || ev->id != c->txn_no)
+        return;
+    engine_cancel(&c->env->eng, c->add_timer);
+    c->added = ev->y == ACK_OK ? ADD_DONE : ADD_FAILED;
+    if (c->state == CONS_ADD_WAIT)
+        outputs_when_added(c);
+}
+
 /* Has this payment been processed, as far as the strategy's dedup store knows? */
 static bool seen_before(const struct consumer *c, uint32_t payment)
 {
@@ -386,8 +420,6 @@ static bool ledger_commit(struct consumer *c, bool row)
     }
     return !refused;
 }
-
-static void abandon_batch(struct consumer *c, bool aborted);
 
 static bool at(struct consumer *c, enum point_id pt, uint32_t payment)
 {
@@ -469,15 +501,15 @@ static void step(struct consumer *c)
             break;
         case CONS_WRITTEN:
             /* The output's record leaves with the batch's others at its end, but the
-             * client's send, done at once, starts the transaction with the first one
-             * and finds out at each whether the producer has been fenced. */
+             * client's first send asks at once for the partition to join the
+             * transaction; once the coordinator has refused, every send fails. */
             if (in_transaction(c)) {
-                if (c->env->add_partition(c->env, c->txn_pid[c->batch_part],
-                                         c->txn_epoch[c->batch_part], c->txn_no,
-                                         c->env->sc->partitions + c->batch_part) != ACK_OK) {
+                if (c->added == ADD_FAILED) {
                     abandon_batch(c, true);
                     return;
                 }
+                if (c->added == ADD_NONE)
+                    add_partition(c);
                 c->outputs[c->noutputs++] = current_payment(c);
                 c->state = c->env->st->order == RECORD_FIRST ? CONS_BEFORE_EFFECT : CONS_COMMITTED;
                 break;
@@ -491,7 +523,7 @@ static void step(struct consumer *c)
             break;
         case CONS_COMMIT_SEND:
             if (in_transaction(c) && c->noutputs)
-                send_outputs(c);
+                outputs_when_added(c);
             else
                 send_commit(c);
             return;
@@ -537,6 +569,7 @@ static void on_records(struct consumer *c, const struct event *ev)
         c->txn_no = env_request_id(c->env);
         c->noutputs = 0;
         c->outputs_batch = NO_BODY;
+        c->added = ADD_NONE;
     }
     for (uint32_t i = 0; i < c->nparts; i++)
         if (c->parts[i] == ev->payment)
@@ -558,6 +591,9 @@ static void on_records(struct consumer *c, const struct event *ev)
  * offsets past the aborted batch, which nobody redoes (KAFKA-17582). */
 static void abandon_batch(struct consumer *c, bool aborted)
 {
+    if (c->added == ADD_PENDING)
+        engine_cancel(&c->env->eng, c->add_timer);
+    c->added = ADD_NONE;
     if (aborted && c->env->st->after_abort == AFTER_ABORT_KEEP_POSITION && !c->rejoin) {
         init_transactions(c, true); /* a fresh epoch: the aborted transaction is over */
         return;
@@ -682,6 +718,11 @@ void consumer_on_event(struct consumer *c, const struct event *ev)
     case MSG_COMMIT_ACK: on_commit_ack(c, ev); break;
     case MSG_ACK: on_output_ack(c, ev); break;
     case MSG_END_TXN_ACK: on_end_txn_ack(c, ev); break;
+    case MSG_ADD_PARTITIONS_ACK: on_add_partitions_ack(c, ev); break;
+    case TIMER_ADD_PARTITIONS:
+        if (c->added == ADD_PENDING && ev->id == c->txn_no)
+            add_partition(c);
+        break;
     case MSG_RESPONSE: on_response(c, ev); break;
     case TIMER_REQUEST: on_request_timeout(c, ev); break;
     case TIMER_BACKOFF:
@@ -708,6 +749,7 @@ void consumer_crash(struct consumer *c)
 {
     c->state = CONS_DOWN;
     c->noutputs = 0;
+    c->added = ADD_NONE;
     memset(c->known, 0, sizeof c->known); /* its positions died with it */
     if (c->seen)
         memset(c->seen, 0, c->env->sc->payments * sizeof *c->seen);

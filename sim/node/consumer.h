@@ -27,11 +27,16 @@ enum consumer_state {
     CONS_RECORDING,      /* the ledger transaction comes next */
     CONS_WRITTEN,        /* the ledger row is written, its transaction not committed */
     CONS_LEDGER,         /* waiting for the ledger commit */
+    CONS_ADD_WAIT,       /* commit=in-transaction: the batch is done; AddPartitionsToTxn's
+                          * answer must come before its output records may go */
     CONS_OUTPUT,         /* commit=in-transaction: the batch's output records are out */
     CONS_COMMITTED,      /* the record is done; move on */
     CONS_POLL_SEND,      /* about to poll again */
     CONS_INIT_TXN,       /* commit=in-transaction: InitTransactions is out */
 };
+
+/* Where the transaction's output partition stands with the coordinator. */
+enum add_state { ADD_NONE, ADD_PENDING, ADD_DONE, ADD_FAILED };
 
 struct consumer {
     struct env *env;
@@ -56,6 +61,8 @@ struct consumer {
     uint16_t txn_epoch[PARTITIONS_MAX];
     int32_t out_seq[PARTITIONS_MAX];  /* next sequence number in the output partition */
     uint32_t txn_no;                  /* the batch's transaction */
+    uint8_t added;                    /* its output partition: enum add_state */
+    event_handle add_timer;           /* AddPartitionsToTxn's timeout */
     uint64_t pids_awaited;            /* InitTransactions: by input partition, or bit 63 */
     bool init_then_poll;              /* after it: poll on (else: fetch the offsets) */
     uint64_t *outputs;                /* the batch's output records, by payment ... */

@@ -1,14 +1,8 @@
 /* world.c: sets a run's world up and takes it down: the env, then every node with a
- * pointer to it, and the env's hooks back into the run. */
+ * pointer to it. */
 #include "run/world.h"
 
 #include <string.h>
-
-static int add_partition(struct env *e, uint32_t pid, uint16_t epoch, uint32_t txn_no,
-                         uint32_t part)
-{
-    return broker_add_partition(&world_of(e)->broker, pid, epoch, txn_no, part);
-}
 
 void world_init(struct world *w, const struct scenario *sc, uint32_t strategy,
                 uint64_t seed)
@@ -16,7 +10,6 @@ void world_init(struct world *w, const struct scenario *sc, uint32_t strategy,
     memset(w, 0, sizeof *w);
     struct env *e = &w->env;
     env_init(e, sc, strategy, seed);
-    e->add_partition = add_partition;
     broker_init(&w->broker, e); /* first: the producer asks it for a producer id */
     producer_init(&w->producer, e);
     for (uint32_t k = 0; k < sc->consumers; k++)
