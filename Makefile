@@ -40,6 +40,8 @@ $(BUILD):
 # point): CSVs, charts and reports/index.html.
 run: eosim
 	./eosim sweep --out reports scenarios/*.scn
+	@echo "start with the double charge: ./eosim run scenarios/gateway-response-lost.scn,"
+	@echo "then its story: ./eosim explain scenarios/gateway-response-lost.scn --strategy at-least-once"
 
 # Re-renders every chart from its gnuplot script, e.g. after editing reports/charts/style.gp;
 # each image is drawn under a hidden name and renamed once whole.

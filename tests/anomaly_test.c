@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "out/report.h"
+#include "out/table.h"
 #include "lang/scenario.h"
 #include "run/sim.h"
 #include "test.h"
@@ -164,7 +165,7 @@ static bool run_scenario(const char *text, struct scenario_results *res)
     return true;
 }
 
-static void write_table(FILE *out, const void *res) { report_table(out, res); }
+static void write_table(FILE *out, const void *res) { table_scenario(out, res, false); }
 static void write_anomalies(FILE *out, const void *sr) { report_anomalies_csv(out, sr); }
 static void write_csv(FILE *out, const void *res) { report_csv(out, res); }
 
@@ -173,19 +174,57 @@ static void test_anomaly_table_names_payments(void)
     struct scenario_results res;
     CHECK(run_scenario(ACK_LOST, &res));
     char *text = test_capture(write_table, &res);
-    CHECK(strstr(text, "\n  payments        per strategy, its first seed with any: the smallest "
-                       "ids of each\n  at-least-once   seed 1: duplicated 3; duplicate-in-log 3\n"
+    CHECK(strstr(text, "\n  payments        the smallest ids, from each strategy's first seed "
+                       "with any\n  at-least-once   seed 1: duplicated 3; duplicate-in-log 3\n"
                        "                  duplicated 3: necessary: the drop at 1.501s (line 4)\n"
                        "                  duplicate-in-log 3: necessary: the drop at 1.501s "
                        "(line 4)\n"
-                       "  follow one up: eosim explain t.scn --strategy at-least-once --seed 1 "
+                       "  follow one up:\n  eosim explain t.scn --strategy at-least-once "
                        "--payment 3\n") != NULL);
     CHECK(strstr(text, "idempotent      seed") == NULL); /* only strategies with some */
-    CHECK(strstr(text, " torn-txn\n") != NULL);
+    CHECK(strstr(text, "\n  kafka anomalies\n  at-most-once    none\n"
+                       "  at-least-once   duplicates-in-log 1\n") != NULL);
     free(text);
     CHECK(run_scenario("scenario clean\npayments 10 every 1ms\n", &res));
     text = test_capture(write_table, &res);
     CHECK(strstr(text, "\n  payments ") == NULL && strstr(text, "explain") == NULL);
+    free(text);
+}
+
+/* The verdict comes first, one per strategy, money included; then the compact table,
+ * whose Kafka-side columns and money table only --wide prints. */
+static void write_wide(FILE *out, const void *res) { table_scenario(out, res, true); }
+
+static void test_table_verdicts_first(void)
+{
+    struct scenario_results res;
+    CHECK(run_scenario(ACK_LOST, &res));
+    char *text = test_capture(write_table, &res), *wide = test_capture(write_wide, &res);
+    CHECK(strstr(text, "\n  at-least-once   charges twice: 1 of 10 payments (10%), 100 "
+                       "over-charged\n") != NULL);
+    CHECK(strstr(text, "\n  idempotent      exactly once\n") != NULL);
+    CHECK(strstr(text, "\n  strategy          lost duplicated  pending  charges      p50      "
+                       "p99      max\n") != NULL);
+    CHECK(strstr(text, "log-copies") == NULL && strstr(text, "in-ledger") == NULL);
+    CHECK(strstr(wide, " log-copies deliveries ledger-rows ") != NULL);
+    CHECK(strstr(wide, "\n  money ") != NULL && strstr(wide, " charged-twice ") != NULL);
+    CHECK(strstr(wide, " duplicates-in-log aborted-reads ") != NULL);
+    free(text);
+    free(wide);
+}
+
+/* With more than one seed a verdict gives the rate's 95% interval over the runs. */
+static void test_table_rates_with_interval(void)
+{
+    struct scenario_results res;
+    CHECK(run_scenario("scenario r\npayments 200 every 1ms\nlink gateway->consumer loss 5%\n"
+                       "runs 4\nstrategies at-least-once\n", &res));
+    res.nseeds = 4;
+    for (uint32_t i = 0; i < 4; i++)
+        sim_run(&sc, sc.run_list[0], sc.seed + i, &runs[i]);
+    char *text = test_capture(write_table, &res);
+    CHECK(strstr(text, "at-least-once   charges twice: ") != NULL);
+    CHECK(strstr(text, " of 800 payments (") != NULL && strstr(text, ", 95% CI ") != NULL);
     free(text);
 }
 
@@ -260,6 +299,8 @@ const struct test anomaly_tests[] = {
     { "anomaly_torn_and_hanging_name_payments", test_anomaly_torn_and_hanging_name_payments },
     { "anomaly_table_names_payments", test_anomaly_table_names_payments },
     { "anomaly_line_fits_100_columns", test_anomaly_line_fits_100_columns },
+    { "table_verdicts_first", test_table_verdicts_first },
+    { "table_rates_with_interval", test_table_rates_with_interval },
     { "anomaly_csv_rows", test_anomaly_csv_rows },
     { "anomaly_expect_metrics", test_anomaly_expect_metrics },
     { NULL, NULL },

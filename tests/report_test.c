@@ -8,6 +8,8 @@
 #include "out/aggregate.h"
 #include "cli/batch.h"
 #include "out/report.h"
+#include "out/table.h"
+#include "base/value.h"
 #include "lang/scenario.h"
 #include "cli/shard.h"
 #include "lang/sweep.h"
@@ -244,7 +246,37 @@ static void test_batch_numbering_and_shards(void)
     batch_fini(&b);
 }
 
+/* Durations for people: three significant digits, min and h spelled out. */
+static void test_value_format_short(void)
+{
+    static const struct { sim_time ns; const char *text; } cases[] = {
+        { 0, "0s" }, { 999, "999ns" }, { 1234, "1.23us" }, { 342 * SIM_MS, "342ms" },
+        { 13443 * SIM_MS, "13.4s" }, { 1005 * SIM_MS, "1.01s" }, { 999600 * SIM_US, "1s" },
+        { 59960 * SIM_MS, "1min" }, { 366 * SIM_SEC, "6.1min" }, { 90 * SIM_SEC, "1.5min" },
+        { 3600 * SIM_SEC, "1h" }, { 19800 * SIM_SEC, "5.5h" }, { 30576 * SIM_MS, "30.6s" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char buf[32];
+        CHECK_STR(value_format_short(cases[i].ns, buf, sizeof buf), cases[i].text);
+    }
+}
+
+static void test_table_percent(void)
+{
+    static const struct { uint64_t count, total; const char *text; } cases[] = {
+        { 1, 10, "10%" }, { 5, 20, "25%" }, { 1, 3, "33.3%" }, { 2, 3, "66.7%" },
+        { 189, 20000, "0.945%" }, { 1, 1000000, "0.0001%" }, { 1, 100000000, "<0.0001%" },
+        { 0, 10, "0%" }, { 10, 10, "100%" }, { 1, 7, "14.3%" }, { 419, 20000, "2.1%" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char buf[32];
+        CHECK_STR(table_percent(cases[i].count, cases[i].total, buf, sizeof buf), cases[i].text);
+    }
+}
+
 const struct test report_tests[] = {
+    { "value_format_short", test_value_format_short },
+    { "table_percent", test_table_percent },
     { "sweep_grid_order", test_sweep_grid_order },
     { "sweep_without_lines_is_one_point", test_sweep_without_lines_is_one_point },
     { "sweep_range_values_exact", test_sweep_range_values_exact },

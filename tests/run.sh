@@ -92,6 +92,18 @@ check "cli/h" ./eosim -h
 [ -s "$tmp/eq1/ack-lost.csv" ] && cmp -s "$tmp/eq1/ack-lost.csv" "$tmp/eq2/ack-lost.csv" \
     && [ "$(rc_of ./eosim run --quiet=yes scenarios/ack-lost.scn)" = 2 ] \
     && pass "cli/opt-equals-value" || fail "cli/opt-equals-value"
+# What a person reads: every line of the catalogue's run fits 100 columns; --wide adds
+# the Kafka-side columns; a sweep into --out ends by naming the page to open.
+./eosim run scenarios/*.scn >"$tmp/cat.out" 2>&1
+wide=$(awk 'length > 100' "$tmp/cat.out" | head -3)
+[ -z "$wide" ] && grep -q '^  idempotent      exactly once$' "$tmp/cat.out" \
+    && pass "cli/run-fits-100-columns" || fail "cli/run-fits-100-columns" "$wide"
+./eosim run --wide scenarios/gateway-response-lost.scn >"$tmp/wide.out" 2>&1
+grep -q ' log-copies deliveries ledger-rows ' "$tmp/wide.out" && grep -q '^  money ' "$tmp/wide.out" \
+    && ! grep -q 'log-copies' "$tmp/cat.out" && pass "cli/wide" || fail "cli/wide"
+./eosim sweep --no-charts --charts --out "$tmp/page" scenarios/ack-lost.scn >"$tmp/page.out" 2>/dev/null
+tail -1 "$tmp/page.out" | grep -q "^wrote $tmp/page/index.html: open it" \
+    && pass "cli/names-the-page" || fail "cli/names-the-page" "$(tail -1 "$tmp/page.out")"
 check "cli/version" ./eosim --version
 [ "$(rc_of ./eosim frobnicate)" = 2 ] && pass "cli/unknown-command-exit-2" || fail "cli/unknown-command-exit-2"
 [ "$(rc_of ./eosim run --bogus scenarios/*.scn)" = 2 ] && pass "cli/unknown-option-exit-2" || fail "cli/unknown-option-exit-2"

@@ -196,6 +196,40 @@ bool value_count_range(const char *s, unsigned len, uint64_t *lo, uint64_t *hi, 
     return true;
 }
 
+/* Three significant digits, rounded half up, trailing zeros trimmed; a value that
+ * rounds up to the next unit is shown in it. */
+const char *value_format_short(sim_time t, char *buf, size_t size)
+{
+    static const struct { const char *name; sim_time ns; } units[] = {
+        { "h", 3600 * SIM_SEC }, { "min", 60 * SIM_SEC }, { "s", SIM_SEC },
+        { "ms", SIM_MS }, { "us", SIM_US }, { "ns", 1 },
+    };
+    if (t == 0)
+        return snprintf(buf, size, "0s"), buf;
+    size_t u = 0;
+    while (u + 1 < sizeof units / sizeof units[0] && t < units[u].ns)
+        u++;
+    sim_time n = units[u].ns, whole = t / n;
+    uint64_t scale = whole >= 100 ? 1 : whole >= 10 ? 10 : 100;
+    uint64_t q = whole * scale + ((t % n) * scale + n / 2) / n;
+    if (u > 0 && q >= units[u - 1].ns / n * scale) { /* 999.6ms: 1s */
+        snprintf(buf, size, "1%s", units[u - 1].name);
+        return buf;
+    }
+    uint64_t frac = q % scale;
+    int places = scale == 100 ? 2 : scale == 10;
+    while (places > 0 && frac % 10 == 0) {
+        frac /= 10;
+        places--;
+    }
+    if (places == 0)
+        snprintf(buf, size, "%llu%s", (unsigned long long)(q / scale), units[u].name);
+    else
+        snprintf(buf, size, "%llu.%0*llu%s", (unsigned long long)(q / scale), places,
+                 (unsigned long long)frac, units[u].name);
+    return buf;
+}
+
 const char *value_format_duration(sim_time t, char *buf, size_t size)
 {
     static const struct { const char *name; sim_time ns; } units[] = {

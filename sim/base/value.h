@@ -23,6 +23,8 @@ bool value_count_range(const char *s, unsigned len, uint64_t *lo, uint64_t *hi, 
 const char *value_find_dots(const char *s, unsigned len);
 /* Writes a duration the way a user would: "1.5s", "250ms", "0s". */
 const char *value_format_duration(sim_time t, char *buf, size_t size);
+/* The same to three significant digits, for people: "342ms", "13.4s", "6.1min", "2h". */
+const char *value_format_short(sim_time t, char *buf, size_t size);
 /* A duration as the language reads it back exactly: the largest unit that divides it
  * ("51s", "455ms", "1001us"). */
 const char *value_exact_duration(sim_time t, char *buf, size_t size);

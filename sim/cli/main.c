@@ -21,6 +21,7 @@
 #include "cli/jobs.h"
 #include "cli/progress.h"
 #include "out/report.h"
+#include "out/table.h"
 #include "lang/scenario.h"
 #include "cli/shard.h"
 #include "base/value.h"
@@ -36,7 +37,7 @@ struct options {
     const char *out_dir, *strategy;
     const char *mermaid, *trace, *perfetto;  /* explain (and run's traces) */
     uint64_t seed, runs, jobs, shard_k, shard_n, payment, depth;
-    bool has_seed, has_runs, has_jobs, has_payment, has_depth, all, stats, quiet;
+    bool has_seed, has_runs, has_jobs, has_payment, has_depth, all, stats, quiet, wide;
     int charts; /* -1: the command's default, 0: --no-charts, 1: --charts */
 };
 
@@ -100,6 +101,7 @@ static void usage(FILE *out)
           "--perfetto F  the same as Chrome trace-event JSON, for Perfetto or chrome://tracing\n"
           "--stats       print events, wall time and events per second on stderr\n"
           "--quiet       print no tables, notes or progress, only failed expectations and errors\n"
+          "--wide        print every column of the tables (wider than 100 columns)\n"
           "\n"
           "exit status: 0 every expectation held, 1 one failed, 2 bad usage or input,\n"
           "             3 a worker process failed\n",
@@ -175,6 +177,8 @@ static int option(int argc, char **argv, int *i, struct options *o)
             o->stats = true;
         else if (strcmp(a, "--quiet") == 0)
             o->quiet = true;
+        else if (strcmp(a, "--wide") == 0)
+            o->wide = true;
         else if (strcmp(a, "--charts") == 0 || strcmp(a, "--no-charts") == 0)
             o->charts = a[2] == 'c';
         else if (strcmp(a, "--all") == 0 || strcmp(a, "--first") == 0)
@@ -265,11 +269,11 @@ static bool configure(const struct options *o, struct batch *b, bool swept)
         }
         if (sc->nspace_expects > 0 && !o->quiet)
             fprintf(stderr, "eosim: note: %s: %u expect-all/expect-some check%s over a fault "
-                    "space, not checked by run (`eosim check %s` checks them)\n", sc->file,
+                    "space,\n  not checked by run: `eosim check %s` checks them\n", sc->file,
                     sc->nspace_expects, sc->nspace_expects == 1 ? "" : "s", sc->file);
         if (!swept && sc->nsweeps > 0 && !o->quiet)
-            fprintf(stderr, "eosim: note: %s has %u sweep line%s (%u points); `eosim run` runs "
-                    "its base point only, `eosim sweep %s` runs the grid\n", sc->file,
+            fprintf(stderr, "eosim: note: %s has %u sweep line%s (%u points); `eosim run`\n"
+                    "  runs its base point only, and this runs the grid: eosim sweep %s\n", sc->file,
                     sc->nsweeps, sc->nsweeps == 1 ? "" : "s", sweep_points(sc), sc->file);
     }
     return true;
@@ -339,6 +343,9 @@ static bool write_page(const struct options *o, const struct batch *b, struct ch
     bool ok = html_write_index(o->out_dir, items, b->nitems, note);
     if (!ok)
         fprintf(stderr, "eosim: cannot write %s/index.html: %s\n", o->out_dir, strerror(errno));
+    else if (!o->quiet)
+        printf("wrote %s/index.html: open it in a browser for every scenario on one page\n",
+               o->out_dir);
     free(items);
     free(srs);
     return ok;
@@ -368,7 +375,7 @@ static int write_outputs(const struct options *o, const struct batch *b)
         struct sweep_results sr;
         batch_results(b, i, &sr);
         if (!o->quiet) {
-            report_sweep_table(stdout, &sr);
+            table_sweep(stdout, &sr, o->wide);
             fputc('\n', stdout);
         }
         flush_stdout();

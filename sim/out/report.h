@@ -1,6 +1,7 @@
-/* report.h: what a run leaves for people: the aligned summary table on stdout, the
- * expectation verdicts, and the CSV file (RFC 4180), written whole or not at all. A
- * sweep's results are the same per point, with the swept values in front. */
+/* report.h: what a run leaves to check and to keep: the metrics, the expectation
+ * verdicts, and the CSV files (RFC 4180), written whole or not at all. A sweep's results
+ * are the same per point, with the swept values in front. (What people read on the
+ * terminal is table.h's.) */
 #ifndef EOSIM_REPORT_H
 #define EOSIM_REPORT_H
 
@@ -12,7 +13,6 @@
 #include "env/tally.h"
 #include "out/results.h"
 
-void report_table(FILE *out, const struct scenario_results *res);
 /* Checks the scenario's expectations; prints each failure on `out`. Returns the
  * number that failed. */
 uint32_t report_expectations(FILE *out, const struct scenario_results *res);
@@ -35,7 +35,6 @@ struct report_summary {
 void report_summarize(const struct scenario_results *res, uint32_t strategy_slot,
                       struct report_summary *out);
 
-void report_sweep_table(FILE *out, const struct sweep_results *sr);
 /* Expectations at every point; a failure names its point. Returns how many failed. */
 uint32_t report_sweep_expectations(FILE *out, const struct sweep_results *sr);
 void report_sweep_csv(FILE *out, const struct sweep_results *sr);

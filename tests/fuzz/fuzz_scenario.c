@@ -11,6 +11,7 @@
 #include "run/attribute.h"
 #include "out/explain.h"
 #include "out/report.h"
+#include "out/table.h"
 #include "lang/scenario.h"
 #include "run/sim.h"
 #include "lang/grid.h"
@@ -37,7 +38,8 @@ static void point(FILE *sink, struct scenario *s)
         res.strategies[i] = s->run_list[i];
         sim_run(s, s->run_list[i], s->seed, &runs[i]);
     }
-    report_table(sink, &res);
+    table_scenario(sink, &res, false);
+    table_scenario(sink, &res, true);
     report_expectations(sink, &res);
     report_csv(sink, &res);
     struct sweep_results sr = { .sc = s, .npoints = 1, .nstrategies = res.nstrategies,
