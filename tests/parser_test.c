@@ -743,11 +743,13 @@ static void test_parser_rejects_unknown_names(void)
     CHECK(strstr(err.message, " send ack append ack-sent txn-commit marker poll before-effect "
                               "after-effect before-commit after-commit charge respond write "
                               "commit") != NULL);
-    CHECK_REJECTS(HEAD "drop broker->producer on nack\n", 3, 26,
-                  list_message(want, sizeof want, "unknown message kind 'nack' (kinds:",
+    CHECK_REJECTS(HEAD "drop broker->producer on refused\n", 3, 26,
+                  list_message(want, sizeof want, "unknown message kind 'refused' (kinds:",
                                msg_kind_names, MSG_KIND_COUNT));
     CHECK(strstr(err.message, " produce ack end-txn end-txn-ack offset-fetch offsets fetch "
                               "records commit commit-ack charge response") != NULL);
+    CHECK_REJECTS(HEAD "drop broker->producer on nack\n", 3, 26,
+                  "unknown message kind 'nack' (did you mean ack?)"); /* one edit away */
     CHECK_REJECTS(HEAD "expect idempotent refunds = 0\n", 3, 19,
                   "unknown metric 'refunds' (metrics: lost duplicated pending charges ledger-rows "
                   "log-copies deliveries output-copies output-duplicates duplicates-in-log "

@@ -24,6 +24,7 @@
 #include "out/table.h"
 #include "lang/scenario.h"
 #include "cli/shard.h"
+#include "base/nearest.h"
 #include "base/value.h"
 #include "base/version.h"
 #include "lang/grid.h"
@@ -116,6 +117,41 @@ static int usage_error(const char *fmt, const char *arg)
     return 2;
 }
 
+/* An unknown --strategy: the nearest name the scenario defines, or all of them. */
+static void no_strategy(const struct scenario *sc, const char *name)
+{
+    const char *names[STRATEGIES_MAX];
+    for (uint32_t i = 0; i < sc->nstrategies; i++)
+        names[i] = sc->strategies[i].name;
+    const char *near = nearest_name(name, strlen(name), names, sc->nstrategies);
+    fprintf(stderr, "%s: error: no strategy named '%s' (", sc->file, name);
+    if (near)
+        fprintf(stderr, "did you mean %s?)\n", near);
+    else
+        for (uint32_t i = 0; i < sc->nstrategies; i++)
+            fprintf(stderr, "%s%s", names[i], i + 1 < sc->nstrategies ? " " : ")\n");
+}
+
+static const char *const commands[] = { "run", "sweep", "merge", "explain", "check",
+                                        "validate" };
+static const char *const options[] = {
+    "--seed", "--runs", "--jobs", "--shard", "--payment", "--depth", "--out", "--strategy",
+    "--mermaid", "--trace", "--perfetto", "--stats", "--quiet", "--wide", "--charts",
+    "--no-charts", "--all", "--first", "--help", "--version",
+};
+
+/* "unknown command 'rn' (did you mean run?)": a usage error, exit status 2. */
+static int unknown_word(const char *what, const char *word, const char *const *names,
+                        size_t count)
+{
+    const char *near = nearest_name(word, strlen(word), names, count);
+    fprintf(stderr, "eosim: unknown %s '%s'", what, word);
+    if (near)
+        fprintf(stderr, " (did you mean %s?)", near);
+    fputs("\n(eosim --help shows the usage)\n", stderr);
+    return 2;
+}
+
 static int number(const char *arg, uint64_t *out, const char *flag)
 {
     char err[VALUE_ERR_LEN];
@@ -184,7 +220,7 @@ static int option(int argc, char **argv, int *i, struct options *o)
         else if (strcmp(a, "--all") == 0 || strcmp(a, "--first") == 0)
             o->all = a[2] == 'a';
         else
-            return usage_error("unknown option %s", a);
+            return unknown_word("option", a, options, sizeof options / sizeof options[0]);
         if (eq)
             return usage_error("%s takes no value", a);
     }
@@ -263,8 +299,7 @@ static bool configure(const struct options *o, struct batch *b, bool swept)
         if (o->has_runs)
             sc->runs = (uint32_t)o->runs;
         if (!batch_add_item(b, i, swept, o->strategy)) {
-            fprintf(stderr, "%s: error: no strategy named '%s' (presets: at-most-once "
-                    "at-least-once idempotent transactional)\n", sc->file, o->strategy);
+            no_strategy(sc, o->strategy);
             return false;
         }
         if (sc->nspace_expects > 0 && !o->quiet)
@@ -511,7 +546,7 @@ static int command_explain(const struct options *o, bool trace_only)
     if (s == -2)
         return usage_error("%s needs --strategy S: the scenario runs several", o->command);
     if (s < 0) {
-        fprintf(stderr, "%s: error: no strategy named '%s'\n", o->files[0], o->strategy);
+        no_strategy(&sc, o->strategy);
         return 2;
     }
     if (o->has_payment && o->payment >= sc.payments)
@@ -542,7 +577,7 @@ static int command_check(const struct options *o)
         int s = o->strategy ? scenario_strategy(&sc, o->strategy, (unsigned)strlen(o->strategy))
                             : -1;
         if (o->strategy && s < 0) {
-            fprintf(stderr, "%s: error: no strategy named '%s'\n", o->files[f], o->strategy);
+            no_strategy(&sc, o->strategy);
             return 2;
         }
         if (!make_out_dir(o->out_dir))
@@ -599,7 +634,7 @@ int main(int argc, char **argv)
         rc = 2;
     } else if (strcmp(cmd, "run") && strcmp(cmd, "sweep") && strcmp(cmd, "merge") &&
                strcmp(cmd, "validate") && strcmp(cmd, "explain") && strcmp(cmd, "check")) {
-        rc = usage_error("unknown command '%s'", cmd);
+        rc = unknown_word("command", cmd, commands, sizeof commands / sizeof commands[0]);
     } else if (o.nfiles == 0) {
         rc = usage_error(strcmp(cmd, "merge") == 0 ? "%s needs at least one shard file"
                                                    : "%s needs at least one scenario file", cmd);

@@ -13,6 +13,7 @@
 
 #include "base/check.h"
 #include "base/readfile.h"
+#include "base/nearest.h"
 #include "base/value.h"
 
 const char *const metric_names[METRIC_COUNT] = {
@@ -66,39 +67,28 @@ static void append(char *buf, size_t size, size_t *used, const char *fmt, ...)
     *used += n > 0 ? (size_t)n : 0;
 }
 
-/* " a b c": the names of a table, skipping empty slots, for "unknown X (Xs: ...)". */
-static const char *name_list(char *buf, size_t size, const char *const *names, int count)
+/* "Xs: a b c": the names of a table, skipping empty slots, for "unknown X (...)". */
+static const char *name_list(char *buf, size_t size, const char *title,
+                             const char *const *names, int count)
 {
     size_t used = 0;
     buf[0] = 0;
+    append(buf, size, &used, "%s", title);
     for (int i = 0; i < count; i++)
         if (names[i])
             append(buf, size, &used, " %s", names[i]);
     return buf;
 }
 
-/* Edit distance between two words, for "did you mean"; long words count as far apart. */
-static unsigned distance(const char *a, unsigned alen, const char *b, unsigned blen)
+/* "unknown WHAT 'X' (did you mean Y?)", or with every name (`list`) when none is near. */
+static bool unknown(struct parser *p, const struct token *t, const char *what,
+                    const char *const *names, size_t count, const char *list)
 {
-    unsigned row[NAME_MAX_LEN + 2];
-    if (alen > NAME_MAX_LEN || blen > NAME_MAX_LEN)
-        return NAME_MAX_LEN;
-    for (unsigned j = 0; j <= blen; j++)
-        row[j] = j;
-    for (unsigned i = 1; i <= alen; i++) {
-        unsigned diag = row[0];
-        row[0] = i;
-        for (unsigned j = 1; j <= blen; j++) {
-            unsigned up = row[j], best = diag + (a[i - 1] != b[j - 1]);
-            if (up + 1 < best)
-                best = up + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
-        }
-    }
-    return row[blen];
+    const char *near = nearest_name(t->s, t->len, names, count);
+    if (near)
+        return fail(p, t->col, "unknown %s '%.*s' (did you mean %s?)", what, (int)t->len, t->s,
+                    near);
+    return fail(p, t->col, "unknown %s '%.*s' (%s)", what, (int)t->len, t->s, list);
 }
 
 /* The name in a settings table at most two edits from s, or NULL. */
@@ -107,7 +97,7 @@ static const char *closest_setting(const struct setting *table, const char *s, u
     const char *best = NULL;
     unsigned best_distance = 3;
     for (; table->name; table++) {
-        unsigned d = distance(s, len, table->name, (unsigned)strlen(table->name));
+        unsigned d = nearest_distance(s, len, table->name, strlen(table->name));
         if (d < best_distance) {
             best_distance = d;
             best = table->name;
@@ -205,8 +195,11 @@ static bool node(struct parser *p, uint8_t *out)
     if (!t)
         return fail(p, p->eol_col, "expected a node (%s)", list);
     int n = node_by_name(t->s, t->len);
+    static const char *const nodes[] = { "producer", "broker", "gateway", "relay", "consumer" };
+    char all[180];
+    snprintf(all, sizeof all, "nodes: %s", list);
     if (n < 0)
-        return fail(p, t->col, "unknown node '%.*s' (nodes: %s)", (int)t->len, t->s, list);
+        return unknown(p, t, "node", nodes, sizeof nodes / sizeof nodes[0], all);
     if (p->sc->nfaults < FAULTS_MAX)
         p->fault_col[p->sc->nfaults] = t->col;
     *out = (uint8_t)n;
@@ -221,8 +214,8 @@ static bool link(struct parser *p, uint8_t *out)
     int l = link_by_name(t->s, t->len);
     char list[200];
     if (l < 0)
-        return fail(p, t->col, "unknown link '%.*s' (links:%s)", (int)t->len, t->s,
-                    name_list(list, sizeof list, link_names, LINK_COUNT));
+        return unknown(p, t, "link", link_names, LINK_COUNT,
+                       name_list(list, sizeof list, "links:", link_names, LINK_COUNT));
     *out = (uint8_t)l;
     return true;
 }
@@ -427,8 +420,8 @@ static bool trigger(struct parser *p, struct fault *f)
     int point = point_by_name(pt->s, pt->len);
     char list[400];
     if (point < 0)
-        return fail(p, pt->col, "unknown protocol point '%.*s' (points:%s)", (int)pt->len,
-                    pt->s, name_list(list, sizeof list, point_names, POINT_COUNT));
+        return unknown(p, pt, "protocol point", point_names, POINT_COUNT,
+                       name_list(list, sizeof list, "points:", point_names, POINT_COUNT));
     f->point = (uint8_t)point;
     if (peek(p, "payment") && !point_has_payment((enum point_id)point))
         return fail(p, p->tok[p->i].col, "the %s point concerns no single payment: leave out "
@@ -488,8 +481,8 @@ static bool message_target(struct parser *p, struct fault *f)
     int kind = msg_kind_by_name(t->s, t->len);
     char list[300];
     if (kind < 0)
-        return fail(p, t->col, "unknown message kind '%.*s' (kinds:%s)", (int)t->len, t->s,
-                    name_list(list, sizeof list, msg_kind_names, MSG_KIND_COUNT));
+        return unknown(p, t, "message kind", msg_kind_names, MSG_KIND_COUNT,
+                       name_list(list, sizeof list, "kinds:", msg_kind_names, MSG_KIND_COUNT));
     if (!msg_kind_travels((enum msg_kind)kind, (enum link_id)f->link)) {
         size_t used = 0;
         for (int l = 0; l < LINK_COUNT; l++)
@@ -606,12 +599,14 @@ static bool strategy_ref(struct parser *p, const struct token *t, uint8_t *out)
         *out = (uint8_t)s;
         return true;
     }
-    char list[200];
-    size_t used = 0;
-    for (uint32_t i = 0; i < p->sc->nstrategies; i++)
-        append(list, sizeof list, &used, " %s", p->sc->strategies[i].name);
-    return fail(p, t->col, "unknown strategy '%.*s' (strategies defined so far:%s)",
-                (int)t->len, t->s, list);
+    char list[200] = "strategies defined so far:";
+    const char *names[STRATEGIES_MAX];
+    size_t used = strlen(list);
+    for (uint32_t i = 0; i < p->sc->nstrategies; i++) {
+        names[i] = p->sc->strategies[i].name;
+        append(list, sizeof list, &used, " %s", names[i]);
+    }
+    return unknown(p, t, "strategy", names, p->sc->nstrategies, list);
 }
 
 static bool st_strategy(struct parser *p)
@@ -630,7 +625,7 @@ static bool st_strategy(struct parser *p)
         const struct token *b = next(p, "a base strategy");
         if (!b)
             return false;
-        uint8_t base;
+        uint8_t base = 0;
         if (!strategy_ref(p, b, &base))
             return false;
         s = sc->strategies[base];
@@ -719,8 +714,8 @@ static bool expectation_list(struct parser *p, enum expect_scope scope)
             return fail(p, m->col, "expected METRIC OP NUMBER separated by spaces, like "
                         "'duplicated = 0', got '%.*s'", (int)m->len, m->s);
         if (metric < 0)
-            return fail(p, m->col, "unknown metric '%.*s' (metrics:%s)", (int)m->len, m->s,
-                        name_list(list, sizeof list, metric_names, METRIC_COUNT));
+            return unknown(p, m, "metric", metric_names, METRIC_COUNT,
+                           name_list(list, sizeof list, "metrics:", metric_names, METRIC_COUNT));
         const struct token *o = next(p, "a comparison (= != < <= > >=)");
         if (!o)
             return false;
@@ -942,14 +937,17 @@ static bool parse_line(struct parser *p, const char *line, unsigned len)
     if (p->n == 0)
         return true;
     const struct token *t = next(p, "a statement");
-    char list[300];
-    size_t used = 0;
-    for (size_t s = 0; s < sizeof statements / sizeof statements[0]; s++) {
+    enum { N = sizeof statements / sizeof statements[0] };
+    char list[300] = "statements:";
+    const char *words[N];
+    size_t used = strlen(list);
+    for (size_t s = 0; s < N; s++) {
         if (is(t, statements[s].word))
             return statements[s].parse(p);
-        append(list, sizeof list, &used, " %s", statements[s].word);
+        words[s] = statements[s].word;
+        append(list, sizeof list, &used, " %s", words[s]);
     }
-    return fail(p, t->col, "unknown statement '%.*s' (statements:%s)", (int)t->len, t->s, list);
+    return unknown(p, t, "statement", words, N, list);
 }
 
 static void defaults(struct scenario *sc, const char *file)

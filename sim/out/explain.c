@@ -615,6 +615,21 @@ static void ascii_row(FILE *out, const struct lanes *l, const struct step *st)
     fprintf(out, "%s  %.*s\n", row, room > 0 ? room : 0, st->label);
 }
 
+/* A label in Mermaid's text: `#` starts an entity code and `;` ends a statement, so
+ * those (and quotes and angle brackets) go as entity codes, which render as themselves. */
+static void mermaid_text(FILE *out, const char *s)
+{
+    for (; *s; s++)
+        switch (*s) {
+        case '#': fputs("#35;", out); break;
+        case ';': fputs("#59;", out); break;
+        case '"': fputs("#quot;", out); break;
+        case '<': fputs("#lt;", out); break;
+        case '>': fputs("#gt;", out); break;
+        default: fputc(*s, out);
+        }
+}
+
 static void mermaid_row(FILE *out, const struct lanes *l, const struct step *st)
 {
     char when[32];
@@ -623,9 +638,11 @@ static void mermaid_row(FILE *out, const struct lanes *l, const struct step *st)
         return;
     value_format_duration(st->t, when, sizeof when);
     if (a >= 0 && a != b)
-        fprintf(out, "    L%d%sL%d: %s (t=%s)\n", a, st->lost ? "-x" : "->>", b, st->label, when);
+        fprintf(out, "    L%d%sL%d: ", a, st->lost ? "-x" : "->>", b);
     else
-        fprintf(out, "    Note over L%d: %s (t=%s)\n", b, st->label, when);
+        fprintf(out, "    Note over L%d: ", b);
+    mermaid_text(out, st->label);
+    fprintf(out, " (t=%s)\n", when);
 }
 
 void explain_diagram(FILE *out, const struct trace *t, uint32_t payment, bool mermaid)
