@@ -16,7 +16,7 @@ SRCS    := $(filter-out sim/cli/main.c,$(wildcard sim/*/*.c))
 OBJS    := $(SRCS:sim/%.c=$(BUILD)/%.o)
 TESTS   := $(wildcard tests/*.c)
 
-.PHONY: all run report test bench fuzz install clean
+.PHONY: all run report test bench fuzz install uninstall clean
 
 all: eosim
 
@@ -88,9 +88,21 @@ $(BUILD)/replay_%: tests/fuzz/replay.c tests/fuzz/fuzz_%.c $(OBJS) | $(BUILD)
 bench: eosim
 	tests/bench.sh
 
-install: eosim
-	install -d $(DESTDIR)$(PREFIX)/bin
+# The man page is printed by eosim itself from the tables the parser reads.
+$(BUILD)/eosim.1: $(BUILD)/eosim
+	$(BUILD)/eosim help --man >$@.tmp && mv $@.tmp $@
+
+# eosim list finds the catalogue in ../share/eosim/scenarios next to its own binary.
+install: eosim $(BUILD)/eosim.1
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+	    $(DESTDIR)$(PREFIX)/share/eosim/scenarios
 	install -m 755 eosim $(DESTDIR)$(PREFIX)/bin/eosim
+	install -m 644 $(BUILD)/eosim.1 $(DESTDIR)$(PREFIX)/share/man/man1/eosim.1
+	install -m 644 scenarios/*.scn $(DESTDIR)$(PREFIX)/share/eosim/scenarios
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/eosim $(DESTDIR)$(PREFIX)/share/man/man1/eosim.1
+	rm -rf $(DESTDIR)$(PREFIX)/share/eosim
 
 clean:
 	rm -rf build eosim

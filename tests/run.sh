@@ -86,7 +86,7 @@ rc_of() { "$@" >/dev/null 2>&1; echo $?; }
 check "cli/help" ./eosim --help
 check "cli/h" ./eosim -h
 ./eosim >/dev/null 2>"$tmp/bare.err"; rc=$?
-[ $rc = 2 ] && head -1 "$tmp/bare.err" | grep -q '^usage: eosim run' && pass "cli/bare-prints-usage" || fail "cli/bare-prints-usage" "exit $rc"
+[ $rc = 2 ] && head -1 "$tmp/bare.err" | grep -q '^usage: eosim COMMAND' && grep -q '^  eosim run FILE' "$tmp/bare.err" && pass "cli/bare-prints-usage" || fail "cli/bare-prints-usage" "exit $rc"
 ./eosim run --quiet --out "$tmp/eq1" --strategy at-least-once --runs 2 scenarios/ack-lost.scn >/dev/null 2>&1
 ./eosim run --quiet --out="$tmp/eq2" --strategy=at-least-once --runs=2 scenarios/ack-lost.scn >/dev/null 2>&1
 [ -s "$tmp/eq1/ack-lost.csv" ] && cmp -s "$tmp/eq1/ack-lost.csv" "$tmp/eq2/ack-lost.csv" \
@@ -110,6 +110,34 @@ grep -q "^eosim: unknown command 'rn' (did you mean run?)$" "$tmp/near.err" \
     && grep -q "^eosim: unknown option '--wid' (did you mean --wide?)$" "$tmp/near.err" \
     && grep -q "no strategy named 'at-lest-once' (did you mean at-least-once?)$" "$tmp/near.err" \
     && pass "cli/did-you-mean" || fail "cli/did-you-mean" "$(cat "$tmp/near.err")"
+# Each command's own --help; the reference by topic; the man page from the same tables.
+./eosim check --help >"$tmp/h.out" 2>&1 && head -1 "$tmp/h.out" | grep -q '^usage: eosim check FILE' \
+    && grep -q '^  --depth K ' "$tmp/h.out" && ! grep -q -- '--wide' "$tmp/h.out" \
+    && pass "cli/command-help" || fail "cli/command-help" "$(head -3 "$tmp/h.out")"
+./eosim help parameters >"$tmp/h.out" && grep -q '^producer.request-timeout DURATION$' "$tmp/h.out" \
+    && grep -q 'Default 30s' "$tmp/h.out" && [ "$(rc_of ./eosim help paramters)" = 2 ] \
+    && pass "cli/help-topic" || fail "cli/help-topic"
+./eosim help --man >"$tmp/eosim.1" && head -1 "$tmp/eosim.1" | grep -q '^\.TH EOSIM 1' \
+    && { ! command -v groff >/dev/null || [ -z "$(groff -man -Tutf8 -ww "$tmp/eosim.1" 2>&1 >/dev/null)" ]; } \
+    && pass "cli/man-page" || fail "cli/man-page"
+# `-` reads the scenario from standard input: the same verdicts as from the file.
+./eosim run scenarios/ack-lost.scn >"$tmp/file.out" 2>&1
+./eosim run - <scenarios/ack-lost.scn >"$tmp/stdin.out" 2>&1
+printf 'scenario s\npayments 1 every 1ms\nlink x->y loss 1%%\n' | ./eosim validate - 2>"$tmp/stdin.err"
+grep -q '^  eosim explain <stdin> --strategy' "$tmp/stdin.out" && sed -i 's#<stdin>#scenarios/ack-lost.scn#' "$tmp/stdin.out"
+cmp -s "$tmp/file.out" "$tmp/stdin.out" && grep -q '^<stdin>:3:6: error: unknown link' "$tmp/stdin.err" \
+    && pass "cli/stdin" || fail "cli/stdin" "$(diff "$tmp/file.out" "$tmp/stdin.out" | head -3)"
+n=$(ls scenarios/*.scn | wc -l)
+./eosim list >"$tmp/list.out" && head -1 "$tmp/list.out" | grep -q "^$n scenarios in scenarios/" \
+    && grep -q '^gateway-response-lost$' "$tmp/list.out" && pass "cli/list" || fail "cli/list"
+# make install puts the binary, the man page and the catalogue under PREFIX, where an
+# installed eosim lists it; make uninstall takes them away.
+make -s install DESTDIR="$tmp/inst" PREFIX=/usr >/dev/null 2>&1
+(cd "$tmp" && "$tmp/inst/usr/bin/eosim" list) >"$tmp/ilist.out" 2>&1
+ok=$([ -s "$tmp/inst/usr/share/man/man1/eosim.1" ] && head -1 "$tmp/ilist.out" | grep -q "^$n scenarios in $tmp/inst/usr/share/eosim/scenarios/" && echo yes)
+make -s uninstall DESTDIR="$tmp/inst" PREFIX=/usr >/dev/null 2>&1
+[ "$ok" = yes ] && [ -z "$(find "$tmp/inst" -type f)" ] && pass "cli/install-uninstall" \
+    || fail "cli/install-uninstall" "$(head -2 "$tmp/ilist.out")"
 check "cli/version" ./eosim --version
 [ "$(rc_of ./eosim frobnicate)" = 2 ] && pass "cli/unknown-command-exit-2" || fail "cli/unknown-command-exit-2"
 [ "$(rc_of ./eosim run --bogus scenarios/*.scn)" = 2 ] && pass "cli/unknown-option-exit-2" || fail "cli/unknown-option-exit-2"

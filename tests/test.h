@@ -66,5 +66,6 @@ extern const struct test anomaly_tests[];
 extern const struct test broker_tests[];
 extern const struct test explore_tests[];
 extern const struct test session_tests[];
+extern const struct test help_tests[];
 
 #endif

@@ -3,6 +3,7 @@
 #include "base/readfile.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -11,14 +12,16 @@
 
 char *read_file(const char *path, size_t limit, size_t *len, char *err, size_t errsize)
 {
-    FILE *f = fopen(path, "rb");
+    bool from_stdin = strcmp(path, "-") == 0;
+    FILE *f = from_stdin ? stdin : fopen(path, "rb");
     if (!f) {
         snprintf(err, errsize, "cannot open: %s", strerror(errno));
         return NULL;
     }
     struct stat st;
     if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-        fclose(f);
+        if (!from_stdin)
+            fclose(f);
         snprintf(err, errsize, "cannot read: %s", strerror(EISDIR));
         return NULL;
     }
@@ -31,7 +34,8 @@ char *read_file(const char *path, size_t limit, size_t *len, char *err, size_t e
             text = sim_realloc(text, cap *= 2, 1);
     }
     int failed = ferror(f) ? errno : 0;
-    fclose(f);
+    if (!from_stdin)
+        fclose(f);
     text[*len] = 0;
     if (failed || *len > limit) {
         if (failed)

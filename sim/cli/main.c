@@ -12,11 +12,13 @@
 #include <time.h>
 
 #include "cli/batch.h"
+#include "cli/catalogue.h"
 #include "out/chart.h"
 #include "base/check.h"
 #include "base/cleanup.h"
 #include "out/explain.h"
 #include "cli/explore.h"
+#include "out/help.h"
 #include "out/html.h"
 #include "cli/jobs.h"
 #include "cli/progress.h"
@@ -39,6 +41,7 @@ struct options {
     const char *mermaid, *trace, *perfetto;  /* explain (and run's traces) */
     uint64_t seed, runs, jobs, shard_k, shard_n, payment, depth;
     bool has_seed, has_runs, has_jobs, has_payment, has_depth, all, stats, quiet, wide;
+    bool help; /* CMD --help */
     int charts; /* -1: the command's default, 0: --no-charts, 1: --charts */
 };
 
@@ -51,63 +54,6 @@ static void flush_stdout(void)
         stdout_error = errno ? errno : EIO;
 }
 
-static void usage(FILE *out)
-{
-    fputs("usage: eosim run FILE... [options]     simulate each scenario's base point\n"
-          "       eosim sweep FILE... [options]   simulate every point of each scenario's sweep\n"
-          "       eosim merge SHARD... [--out DIR] [--jobs N] [--quiet] [--no-charts]\n"
-          "       eosim explain FILE --strategy S [--seed N] [--payment K | --first | --all]\n"
-          "                     [--mermaid FILE] [--trace FILE] [--perfetto FILE]\n"
-          "       eosim check FILE... [--depth K] [--strategy S] [--seed N] [--out DIR]\n"
-          "       eosim validate FILE...\n"
-          "       eosim --help | --version\n"
-          "\n"
-          "run       simulate each scenario under each of its strategies and seeds, print a\n"
-          "          table per scenario and check its `expect` lines; a file with `sweep`\n"
-          "          lines runs only its base point (the values its other lines give)\n"
-          "sweep     the same over the grid of the `sweep` lines (every point x strategy x\n"
-          "          seed), checking the expectations at every point\n"
-          "merge     join the shard files of a --shard run into the outputs of the unsharded\n"
-          "          command (the same bytes, whatever the order of the files)\n"
-          "explain   run one strategy under one seed and tell, step by step from the fault\n"
-          "          at its root, how a payment came to be lost or charged twice, with a\n"
-          "          sequence diagram (--first: the first such payment, the default; --all:\n"
-          "          every one; --payment K: that one)\n"
-          "check     run the scenario once per strategy, recording every protocol point\n"
-          "          reached and message sent; then every placement of up to K faults there\n"
-          "          (crash, eviction pause, drop, duplicate, late delivery, offset rewind)\n"
-          "          as one run each; print per strategy how many lose, charge twice,\n"
-          "          disagree or break Kafka, the minimal counterexample of each as .scn\n"
-          "          lines with its story, and check the `expect-all`/`expect-some` lines\n"
-          "validate  parse the scenarios and report the first error of each\n"
-          "\n"
-          "--seed N      first seed (overrides the scenario's `seed`)\n"
-          "--runs N      number of seeds, N, N+1, ... (overrides `runs`)\n"
-          "--strategy S  run only strategy S (a preset or one the scenario defines)\n"
-          "--depth K     check: faults per placement, 1 (the default) to 3\n"
-          "--out DIR     write DIR/<scenario>.csv (one row per run), DIR/<scenario>.agg.csv\n"
-          "              (mean, sd and 95% interval across seeds) and\n"
-          "              DIR/<scenario>.anomalies.csv (the payments behind each anomaly);\n"
-          "              with charts, also DIR/charts/ (gnuplot scripts, PNG, SVG) and\n"
-          "              DIR/index.html; check writes DIR/<scenario>.check.csv\n"
-          "--charts      write charts and index.html with --out (the default for sweep)\n"
-          "--no-charts   do not (the default for run)\n"
-          "--jobs N      run on N processes (default: the number of cores); the output is\n"
-          "              the same bytes whatever N is\n"
-          "--shard K/N   run only runs K-1, K-1+N, ... of each scenario and write\n"
-          "              DIR/<scenario>.K-of-N.shard (DIR: --out, default .) for `merge`\n"
-          "--mermaid F   explain: also write the diagram as a Mermaid sequenceDiagram to F\n"
-          "--trace F     write every event of the run as JSON Lines to F (explain, or run\n"
-          "              with one strategy and one seed)\n"
-          "--perfetto F  the same as Chrome trace-event JSON, for Perfetto or chrome://tracing\n"
-          "--stats       print events, wall time and events per second on stderr\n"
-          "--quiet       print no tables, notes or progress, only failed expectations and errors\n"
-          "--wide        print every column of the tables (wider than 100 columns)\n"
-          "\n"
-          "exit status: 0 every expectation held, 1 one failed, 2 bad usage or input,\n"
-          "             3 a worker process failed\n",
-          out);
-}
 
 static int usage_error(const char *fmt, const char *arg)
 {
@@ -133,7 +79,7 @@ static void no_strategy(const struct scenario *sc, const char *name)
 }
 
 static const char *const commands[] = { "run", "sweep", "merge", "explain", "check",
-                                        "validate" };
+                                        "validate", "list", "help" };
 static const char *const options[] = {
     "--seed", "--runs", "--jobs", "--shard", "--payment", "--depth", "--out", "--strategy",
     "--mermaid", "--trace", "--perfetto", "--stats", "--quiet", "--wide", "--charts",
@@ -236,9 +182,13 @@ static int parse_args(int argc, char **argv, struct options *o)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         int rc = 0;
-        if ((strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0 ||
-             strcmp(a, "--version") == 0) && !o->command)
-            o->command = strcmp(a, "-h") == 0 ? "--help" : a;
+        bool asks_help = strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0;
+        if ((asks_help || strcmp(a, "--version") == 0) && !o->command)
+            o->command = asks_help ? "--help" : a;
+        else if (asks_help)
+            o->help = true;
+        else if (strcmp(a, "--man") == 0 && o->command && strcmp(o->command, "help") == 0)
+            o->files[o->nfiles++] = a;
         else if (a[0] == '-' && a[1])
             rc = option(argc, argv, &i, o);
         else if (!o->command)
@@ -617,6 +567,52 @@ static int stdout_checked(int rc)
     return rc > 2 ? rc : 2;
 }
 
+static bool known_command(const char *cmd)
+{
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(cmd, commands[i]) == 0)
+            return true;
+    return false;
+}
+
+static bool reads_stdin(const struct options *o)
+{
+    for (int i = 0; i < o->nfiles; i++)
+        if (strcmp(o->files[i], "-") == 0)
+            return true;
+    return false;
+}
+
+/* help [TOPIC | --man]: the reference, or the man page. */
+static int command_help(const struct options *o)
+{
+    if (o->nfiles > 1)
+        return usage_error("%s", "help takes one topic at most");
+    if (o->nfiles == 1 && strcmp(o->files[0], "--man") == 0) {
+        help_man(stdout);
+        return 0;
+    }
+    if (help_print(stdout, o->nfiles ? o->files[0] : NULL))
+        return 0;
+    size_t n = 0;
+    while (help_topics[n])
+        n++;
+    return unknown_word("help topic", o->files[0], help_topics, n);
+}
+
+/* list: the catalogue, name and about of each scenario in the directories given, or in
+ * scenarios/ here, or in the installed catalogue. */
+static int command_list(const struct options *o)
+{
+    const char *dir = o->nfiles ? o->files[0] : NULL;
+    char installed[1100];
+    struct stat st;
+    if (!dir)
+        dir = stat("scenarios", &st) == 0 && S_ISDIR(st.st_mode)
+                  ? "scenarios" : catalogue_installed(installed, sizeof installed);
+    return catalogue_list(stdout, stderr, dir) ? 0 : 2;
+}
+
 int main(int argc, char **argv)
 {
     struct options o;
@@ -626,20 +622,28 @@ int main(int argc, char **argv)
     if (rc != 0) {
         /* the usage error is printed */
     } else if (cmd && strcmp(cmd, "--help") == 0) {
-        usage(stdout);
+        help_usage(stdout);
     } else if (cmd && strcmp(cmd, "--version") == 0) {
         printf("eosim %s\n", EOSIM_VERSION);
     } else if (!cmd) {
-        usage(stderr); /* a bare `eosim`: what it can do */
+        help_usage(stderr); /* a bare `eosim`: what it can do */
         rc = 2;
-    } else if (strcmp(cmd, "run") && strcmp(cmd, "sweep") && strcmp(cmd, "merge") &&
-               strcmp(cmd, "validate") && strcmp(cmd, "explain") && strcmp(cmd, "check")) {
+    } else if (!known_command(cmd)) {
         rc = unknown_word("command", cmd, commands, sizeof commands / sizeof commands[0]);
+    } else if (o.help) {
+        help_command(stdout, cmd);
+    } else if (strcmp(cmd, "help") == 0) {
+        rc = command_help(&o);
+    } else if (strcmp(cmd, "list") == 0) {
+        rc = command_list(&o);
     } else if (o.nfiles == 0) {
         rc = usage_error(strcmp(cmd, "merge") == 0 ? "%s needs at least one shard file"
                                                    : "%s needs at least one scenario file", cmd);
     } else if (o.shard_n && strcmp(cmd, "run") && strcmp(cmd, "sweep")) {
         rc = usage_error("--shard applies to run and sweep, not %s", cmd);
+    } else if (o.shard_n && reads_stdin(&o)) {
+        rc = usage_error("%s", "a scenario from standard input (-) cannot be sharded: merge "
+                         "reads each scenario again from its file");
     } else if (strcmp(cmd, "merge") == 0) {
         rc = command_merge(&o);
     } else if (strcmp(cmd, "validate") == 0) {

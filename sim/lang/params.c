@@ -44,66 +44,76 @@ static const char *const resets[] = { "earliest", "latest", NULL };
 
 const struct setting params_table[] = {
     TIMER("producer.request-timeout", producer_request_timeout,
-          "how long the producer waits for an ack before retrying (30s)"),
+          "how long the producer waits for an ack (or an EndTxn answer) before sending "
+          "again"),
     TIMER("producer.retry-backoff", producer_retry_backoff,
-          "pause before re-sending a request the broker refused as out of order (100ms)"),
+          "pause before re-sending a record the broker refused as out of order"),
     TIMER("producer.delivery-timeout", producer_delivery_timeout,
           "a record not acknowledged this long after the producer took it is reported "
-          "failed; a transactional producer aborts the transaction and retries its records "
-          "in a new one (120s)"),
+          "failed to the service (non-transactional producers with retries); a "
+          "transactional producer whose records are not all acked this long after its "
+          "transaction began aborts it and retries them in a new one"),
     PARAM("producer.max-attempts", SETTING_COUNT, producer_max_attempts, NULL, 0, 1000000000,
-          "sends of one record at most before it is reported failed; 0: no limit but the "
-          "delivery timeout, as Kafka's retries=MAX_INT (0)"),
+          "sends of one record at most before the producer reports it failed; `0` is no "
+          "limit but the delivery timeout (Kafka's `retries` = MAX_INT). The outbox "
+          "relay never gives a committed row up, and a transactional producer retries "
+          "by transaction"),
     PARAM("producer.max-in-flight", SETTING_COUNT, producer_max_in_flight, NULL, 1, 5,
-          "unacknowledged requests per partition of an idempotent producer (5)"),
+          "unacknowledged records per partition of an idempotent producer with retries "
+          "(1 to 5)"),
     PARAM("producer.transaction-records", SETTING_COUNT, producer_txn_max_records, NULL, 1, 100000,
-          "records a transactional producer puts in one transaction at most (100)"),
+          "records in one transaction at most (1 to 100000)"),
     TIMER("broker.transaction-timeout", broker_transaction_timeout,
-          "an open transaction older than this is aborted by the coordinator (60s)"),
+          "a transaction still open this long after its first record is aborted"),
     PARAM("broker.producer-id-expiration", SETTING_DURATION, broker_producer_id_expiration,
-          NULL, 0, 0, "the broker forgets an idle producer id's sequence numbers after this (24h)"),
+          NULL, 0, 0,
+          "the broker forgets the sequence numbers of a producer id idle this long on a "
+          "partition"),
     PARAM("broker.transaction-defense", SETTING_BOOL, broker_transaction_defense, NULL, 0, 0,
-          "on (Kafka 4): every transaction ends with an epoch bump and produce requests are "
-          "verified against the ongoing transaction; off: the pre-KIP-890 anomalies (on)"),
+          "KIP-890 (Kafka 4): an epoch bump ends every transaction and late "
+          "transactional requests are refused; `off` shows the older anomalies"),
     TIMER("consumer.request-timeout", consumer_request_timeout,
-          "how long a consumer waits for a fetch, offset or commit answer (30s)"),
+          "how long a consumer waits for a join, offsets, a fetch or a commit answer "
+          "before asking again"),
     TIMER("consumer.session-timeout", consumer_session_timeout,
-          "a member whose heartbeats stop this long is removed from the group (45s)"),
+          "a member whose heartbeats stop this long is removed from the group"),
     TIMER("consumer.heartbeat-interval", consumer_heartbeat_interval,
-          "how often a member heartbeats to the group coordinator (3s)"),
+          "how often a member heartbeats"),
     TIMER("consumer.max-poll-interval", consumer_max_poll_interval,
-          "a member that does not poll for this long is removed from the group (5m)"),
+          "a member that does not poll for this long is removed from the group"),
     PARAM("broker.offsets-retention", SETTING_DURATION, broker_offsets_retention, NULL, 0, 0,
-          "committed offsets of a group left empty this long are dropped (7 days)"),
+          "the committed offsets of a group without members this long are dropped"),
     PARAM("consumer.max-poll-records", SETTING_COUNT, consumer_max_poll_records, NULL, 1, 100000,
-          "records one poll returns at most (500)"),
+          "records one poll returns at most (1 to 100000)"),
     TIMER("consumer.gateway-timeout", consumer_gateway_timeout,
-          "how long the consumer waits for the gateway's answer (2s)"),
+          "how long the consumer waits for the gateway's answer"),
     TIMER("consumer.retry-backoff", consumer_retry_backoff,
-          "pause before retrying a charge the gateway answered with a conflict or an error (100ms)"),
+          "pause before asking the gateway again after a conflict or an error answer"),
     PARAM("consumer.gateway-attempts", SETTING_COUNT, consumer_gateway_attempts, NULL, 1, 1000000,
-          "error answers per delivery before the consumer gives the charge up (10); "
-          "unanswered charges are retried without limit"),
+          "error answers per delivery before the consumer gives the charge up (1 to "
+          "1000000); unanswered charges are retried without limit"),
     TIMER("consumer.auto-commit-interval", consumer_auto_commit_interval,
-          "with consumer.commit=auto, how often poll commits what it returned (5s)"),
+          "with `consumer.commit=auto`, how often a poll commits"),
     PARAM("consumer.auto-offset-reset", SETTING_ENUM, consumer_auto_offset_reset, resets, 0, 0,
-          "where a consumer starts when its group has no committed offset (earliest)"),
+          "where a consumer starts on a partition with no committed offset: `earliest` "
+          "or `latest`"),
     PARAM("gateway.latency", SETTING_DURATION_RANGE, gateway_latency, NULL, 0, 0,
-          "time the gateway takes to execute a charge, uniform over the range (50ms)"),
+          "time a charge takes to execute; a range draws uniformly"),
     PARAM("gateway.key-retention", SETTING_DURATION, gateway_key_retention, NULL, 0, 0,
-          "how long the gateway keeps an idempotency key's saved result (24h)"),
+          "how long a saved idempotency key is kept"),
     PARAM("gateway.error-rate", SETTING_PROBABILITY, gateway_error_ppm, NULL, 0, 0,
-          "chance that a charge fails inside the gateway, charging nothing (0%)"),
+          "chance that a charge fails inside the gateway and charges nothing"),
     PARAM("ledger.latency", SETTING_DURATION, ledger_latency, NULL, 0, 0,
-          "time between a ledger transaction's write and its commit (1ms)"),
+          "time from a ledger row's write to its commit"),
     TIMER("relay.flush-interval", relay_flush_interval,
-          "how often the outbox relay persists the position it has published up to (60s)"),
+          "how often the outbox relay persists its position; after a crash it publishes "
+          "again everything since"),
     PARAM("node.restart-delay", SETTING_DURATION, restart_delay, NULL, 0, 0,
-          "restart delay of a crash that does not say `restart after` (1s)"),
+          "restart delay of a crash without `restart after`"),
     TIMER("run.max-time", max_time,
-          "safety horizon of a scenario without `until` (7 days)"),
+          "safety horizon of a scenario without `until`"),
     PARAM("run.max-events", SETTING_COUNT, max_events, NULL, 1000, 4000000000u,
-          "a run stops after this many events, reported on stderr, its unfinished payments "
-          "pending (500000000, about a minute)"),
+          "the work bound of one run, about a minute of one core: a run stops after "
+          "this many events (1000 to 4000000000), see below"),
     { NULL, 0, 0, NULL, 0, 0, NULL, 0, NULL },
 };

@@ -895,6 +895,11 @@ static const struct statement {
     { "expect-all", st_expect_all }, { "expect-some", st_expect_some }, { "sweep", st_sweep },
 };
 
+const char *scenario_statement_word(size_t i)
+{
+    return i < sizeof statements / sizeof statements[0] ? statements[i].word : NULL;
+}
+
 /* ---- lines ---- */
 
 static bool tokenize(struct parser *p, const char *line, unsigned len)
@@ -1077,7 +1082,8 @@ bool scenario_parse(const char *file, const char *text, struct scenario *sc,
 bool scenario_load(const char *path, struct scenario *sc, struct parse_error *err)
 {
     memset(err, 0, sizeof *err);
-    snprintf(err->file, sizeof err->file, "%s", path);
+    const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+    snprintf(err->file, sizeof err->file, "%s", name);
     size_t len;
     char *text = read_file(path, SCENARIO_BYTES_MAX, &len, err->message, sizeof err->message);
     if (!text)
@@ -1089,7 +1095,7 @@ bool scenario_load(const char *path, struct scenario *sc, struct parse_error *er
         snprintf(err->message, sizeof err->message, "not a text file (it holds a NUL byte)");
         ok = false;
     } else {
-        ok = scenario_parse(path, start, sc, err);
+        ok = scenario_parse(name, start, sc, err);
     }
     free(text);
     return ok;

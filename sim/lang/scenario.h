@@ -106,7 +106,10 @@ struct parse_error {
 
 bool scenario_parse(const char *file, const char *text, struct scenario *sc,
                     struct parse_error *err);
+/* path "-" reads standard input, named <stdin> in errors. */
 bool scenario_load(const char *path, struct scenario *sc, struct parse_error *err);
+/* The i-th statement word the parser takes ("scenario", "about", ...), NULL past them. */
+const char *scenario_statement_word(size_t i);
 /* Index of a strategy by name, or -1. */
 int scenario_strategy(const struct scenario *sc, const char *name, unsigned len);
 /* A fault as the line that states it (without a comment), e.g. "drop gateway->consumer

@@ -22,7 +22,7 @@ struct setting {
     size_t offset;
     const char *const *choices; /* SETTING_ENUM: NULL-terminated */
     uint32_t min, max;          /* SETTING_COUNT */
-    const char *help;           /* one line for the README and --help */
+    const char *help;           /* what it does, for `eosim help` and the man page */
     uint64_t least;             /* SETTING_DURATION: the smallest value taken (0: none) */
     const char *why_least;      /* what needs it, for the error message */
 };

@@ -38,45 +38,73 @@ static const char *const processings[] = { "sync", "async", NULL };
 
 const struct setting strategy_knobs[] = {
     KNOB("producer.retries", SETTING_BOOL, producer_retries, NULL,
-         "re-send a produce request whose ack did not come back in time"),
+         "re-send a record whose ack did not come back in time"),
     KNOB("producer.idempotence", SETTING_BOOL, idempotence, NULL,
-         "producer id + per-partition sequence numbers; the broker drops duplicates"),
+         "producer id + epoch + per-partition sequence numbers; the broker keeps one "
+         "copy of a retried record"),
     KNOB("producer.transactions", SETTING_BOOL, transactions, NULL,
-         "records become visible to read-committed consumers only when their transaction commits"),
+         "records are written in producer transactions (needs idempotence)"),
     KNOB("producer.transactional-id", SETTING_ENUM, transactional_id, txn_id_modes,
-         "stable: a restarted producer fences its old self; random: it does not"),
+         "`stable`: a restarted producer keeps its transactional id and fences its "
+         "previous life, whose open transaction is aborted at once; `random`: it draws "
+         "a new id, and the old open transaction stays open (blocking read-committed "
+         "readers) until `broker.transaction-timeout`"),
     KNOB("consumer.commit", SETTING_ENUM, commit, commit_modes,
-         "when the consumer's offset is committed: before or after the effect, by auto-commit "
-         "inside poll, in the ledger transaction that records the effect, or in a Kafka "
-         "transaction with the batch's records to an output topic (consume-transform-produce)"),
+         "`before`: commit the batch's end offset before handling any record of it; "
+         "`after`: commit after the batch's last record; `auto`: at a poll, if "
+         "`consumer.auto-commit-interval` has passed since the last auto-commit, commit "
+         "the positions earlier polls returned, without waiting for an answer; "
+         "`with-ledger`: store the offset in each record's ledger transaction, and read "
+         "it from the ledger on start (the broker's committed offsets are not used); "
+         "`in-transaction`: consume-transform-produce, each batch's output records and "
+         "offset in one Kafka transaction of the worker's own producer (no ledger rows; "
+         "see the consumer above). The transaction spans the poll batch, from its first "
+         "output: `broker.transaction-timeout` must cover the batch's processing, or "
+         "the batch is aborted and redone, charging again, every time (lower "
+         "`consumer.max-poll-records`, as Kafka users do)"),
     KNOB("consumer.isolation", SETTING_ENUM, isolation, isolations,
-         "read-committed sees only committed transactions; read-uncommitted sees everything"),
+         "read-committed reads up to the last stable offset and skips aborted records; "
+         "read-uncommitted reads everything, open and aborted records included"),
     KNOB("consumer.dedup", SETTING_ENUM, dedup, dedup_modes,
-         "skip records whose payment was processed: in memory (lost on crash) or in the ledger"),
+         "skip a record whose payment was already processed: according to an in-memory "
+         "set (lost in a crash) or to the processed ids the ledger transaction writes"),
     KNOB("consumer.dedup-ttl", SETTING_DURATION, dedup_ttl, NULL,
-         "forget processed ids after this long; 0s keeps them forever"),
+         "forget a processed id this long after it was recorded; `0s` keeps it forever"),
     KNOB("gateway.key", SETTING_ENUM, gateway_key, key_modes,
-         "idempotency key sent with each charge: none, one per payment, or a new one per attempt"),
+         "the idempotency key sent with each charge: none, one per payment (reused on "
+         "every retry and redelivery), or a fresh one per attempt"),
     KNOB("consumer.gateway-retries", SETTING_BOOL, gateway_retries, NULL,
-         "retry a charge whose response did not come back in time"),
+         "retry a charge that timed out or that the gateway answered with an error"),
     KNOB("consumer.order", SETTING_ENUM, order, orders,
-         "charge the gateway then record in the ledger, or record first and charge after"),
+         "charge then write the ledger row, or write the row then charge"),
     KNOB("ledger.unique", SETTING_BOOL, ledger_unique, NULL,
-         "a unique constraint on the ledger's payment id: a second row is refused"),
+         "a unique constraint on the ledger's payment id: a second row is refused and "
+         "the worker takes it as already recorded (an upsert that changes nothing "
+         "counts the same)"),
     KNOB("consumer.retry-amount", SETTING_ENUM, retry_amount, amounts,
-         "a retried charge sends the same amount, or recomputes it with a fee (a bug)"),
+         "a retried charge sends the same amount, or recomputes it with an extra fee (a "
+         "bug: with a per-payment key the gateway refuses the retry as a parameter "
+         "mismatch)"),
     KNOB("producer.outbox", SETTING_BOOL, outbox, NULL,
-         "the service writes each intent and an outbox row in one local transaction; a relay "
-         "publishes the rows at least once"),
+         "the service writes each intent with an outbox row in one local transaction, "
+         "and a relay publishes the rows to Kafka at least once"),
     KNOB("consumer.processing", SETTING_ENUM, processing, processings,
-         "sync: records are processed inside the poll loop; async: handed to a worker while "
-         "the loop polls on (with auto-commit, committed before they are done)"),
+         "`sync`: the poll loop processes each batch itself; `async`: the batch counts "
+         "as handed to a worker the moment it arrives, so with `consumer.commit=auto` a "
+         "due auto-commit runs at once and covers the batch before any of it is "
+         "processed. The records are still processed one at a time and the next poll "
+         "waits for them; without auto-commit the two values behave alike"),
     KNOB("consumer.group-metadata", SETTING_BOOL, group_metadata, NULL,
-         "commit=in-transaction: offsets sent to the transaction carry the consumer's group "
-         "generation, so the coordinator fences a member the group has moved past (KIP-447)"),
+         "with `in-transaction`: the offsets sent to the transaction carry the member's "
+         "group generation and offset fetches wait for pending transactional offsets (a "
+         "KIP-447 client, on by default); `off`: an older client, fenced only by its "
+         "producer epoch"),
     KNOB("consumer.after-abort", SETTING_ENUM, after_abort, after_aborts,
-         "commit=in-transaction: after its transaction is aborted, the worker seeks back to the "
-         "committed offsets and redoes the batch (rewind), or keeps its position and goes on "
-         "with the next one, never redoing the aborted batch (keep-position, KAFKA-17582)"),
+         "with `in-transaction`: after its transaction is aborted (the coordinator's "
+         "timeout, a fenced epoch) while it is still in the group, the worker seeks "
+         "back to the committed offsets and redoes the batch (`rewind`, what Kafka "
+         "prescribes), or keeps its position and goes on with the next batch "
+         "(`keep-position`, the KAFKA-17582 bug): the aborted batch's outputs are never "
+         "committed, and what it charged is recorded nowhere"),
     { NULL, 0, 0, NULL, 0, 0, NULL, 0, NULL },
 };

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/value.h"
+#include "base/wrap.h"
 #include "lang/grid.h"
 #include "lang/sweep.h"
 #include "out/aggregate.h"
@@ -93,7 +94,7 @@ static const char *rate(const struct scenario_results *res, uint32_t s, enum met
 
 /* Prints parts joined by "; " after `lead`, on as many lines as TABLE_WIDTH needs, each
  * further line starting at column `indent`. */
-static void wrapped(FILE *out, const char *lead, int indent, char parts[][200], int n)
+static void wrap_parts(FILE *out, const char *lead, int indent, char parts[][200], int n)
 {
     size_t col = (size_t)fprintf(out, "%s", lead);
     for (int i = 0; i < n; i++) {
@@ -146,31 +147,8 @@ static void verdicts(FILE *out, const struct scenario_results *res)
             snprintf(parts[n++], sizeof parts[0], "%llu extra output records",
                      (unsigned long long)extra);
         snprintf(lead, sizeof lead, "  %-*s ", name_width(res), name_of(res, s));
-        wrapped(out, lead, name_width(res) + 3, parts, n);
+        wrap_parts(out, lead, name_width(res) + 3, parts, n);
     }
-}
-
-/* Prints lead, then text word-wrapped so that no line passes `width` (unless one word
- * does), each further line starting at column `indent`. */
-static void wrap_text(FILE *out, const char *lead, int indent, const char *text, size_t width)
-{
-    size_t col = (size_t)fprintf(out, "%s", lead);
-    bool first = true; /* no word on this line yet */
-    for (;;) {
-        text += strspn(text, " ");
-        size_t n = strcspn(text, " ");
-        if (n == 0)
-            break;
-        if (!first && col + 1 + n > width) {
-            fprintf(out, "\n%*s", indent, "");
-            col = (size_t)indent;
-            first = true;
-        }
-        col += (size_t)fprintf(out, "%s%.*s", first ? "" : " ", (int)n, text);
-        first = false;
-        text += n;
-    }
-    fputc('\n', out);
 }
 
 /* "name: N payments x R runs", then its `about`, word-wrapped. */
@@ -386,9 +364,9 @@ static void why_lines(FILE *out, const struct scenario_results *res, uint32_t s,
         char lead[NAME_MAX_LEN + 48];
         snprintf(lead, sizeof lead, "  %-*s %s %u: ", name_width(res), "", anomaly_names[k],
                  r->anomalies[k].payments[0]);
-        wrap_text(out, lead, name_width(res) + 5, text, TABLE_WIDTH);
+        wrap_text(out, lead, (size_t)name_width(res) + 5, text, TABLE_WIDTH);
         if (rest)
-            wrap_text(out, "", name_width(res) + 5, rest + 2, TABLE_WIDTH);
+            wrap_text(out, "", (size_t)name_width(res) + 5, rest + 2, TABLE_WIDTH);
     }
 }
 
