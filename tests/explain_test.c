@@ -76,7 +76,7 @@ static void check_golden(const char *scenario, const char *strategy, const char 
     if (story && mermaid && s >= 0 && p != UINT32_MAX) {
         char path[256];
         explain_payment(story, &sc, (uint32_t)s, &t, p, NULL);
-        explain_diagram(mermaid, &t, p, true);
+        explain_diagram(mermaid, &t, p, DIAGRAM_MERMAID);
         snprintf(path, sizeof path, "%s.txt", golden);
         compare_file(story, path);
         snprintf(path, sizeof path, "%s.mmd", golden);

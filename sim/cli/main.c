@@ -42,6 +42,7 @@ struct options {
     uint64_t seed, runs, jobs, shard_k, shard_n, payment, depth;
     bool has_seed, has_runs, has_jobs, has_payment, has_depth, all, stats, quiet, wide;
     bool help; /* CMD --help */
+    char *made_by; /* the command line, for the page's footer (without --jobs...) */
     int charts; /* -1: the command's default, 0: --no-charts, 1: --charts */
 };
 
@@ -174,10 +175,39 @@ static int option(int argc, char **argv, int *i, struct options *o)
     return rc;
 }
 
+/* "eosim sweep --out reports a.scn ...": what made the output, without the options that
+ * cannot change it (--jobs, --quiet, --stats), so it is the same whatever they were. */
+static char *command_line(int argc, char **argv)
+{
+    size_t size = 8;
+    for (int i = 1; i < argc; i++)
+        size += strlen(argv[i]) + 3;
+    char *line = sim_alloc(size, 1);
+    strcpy(line, "eosim");
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--quiet") == 0 || strcmp(a, "--stats") == 0 ||
+            strncmp(a, "--jobs=", 7) == 0)
+            continue;
+        if (strcmp(a, "--jobs") == 0) {
+            i++;
+            continue;
+        }
+        bool plain = a[0] && strspn(a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                        "0123456789-_./=+,:%") == strlen(a);
+        strcat(line, plain ? " " : " '");
+        strcat(line, a);
+        if (!plain)
+            strcat(line, "'");
+    }
+    return line;
+}
+
 static int parse_args(int argc, char **argv, struct options *o)
 {
     memset(o, 0, sizeof *o);
     o->charts = -1;
+    o->made_by = command_line(argc, argv);
     o->files = calloc((size_t)argc, sizeof *o->files);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -325,7 +355,7 @@ static bool write_page(const struct options *o, const struct batch *b, struct ch
         batch_results(b, i, &srs[i]);
         items[i] = (struct html_item){ &srs[i], &sets[i], failures[i] };
     }
-    bool ok = html_write_index(o->out_dir, items, b->nitems, note);
+    bool ok = html_write_index(o->out_dir, items, b->nitems, note, o->made_by);
     if (!ok)
         fprintf(stderr, "eosim: cannot write %s/index.html: %s\n", o->out_dir, strerror(errno));
     else if (!o->quiet)
@@ -661,5 +691,6 @@ int main(int argc, char **argv)
         rc = command_run(&o, strcmp(cmd, "sweep") == 0);
     }
     free(o.files);
+    free(o.made_by);
     return stdout_checked(rc);
 }

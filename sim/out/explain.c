@@ -645,11 +645,89 @@ static void mermaid_row(FILE *out, const struct lanes *l, const struct step *st)
     fprintf(out, " (t=%s)\n", when);
 }
 
-void explain_diagram(FILE *out, const struct trace *t, uint32_t payment, bool mermaid)
+/* ---- the diagram as SVG, for the report page ---- */
+
+enum { SVG_LEFT = 70, SVG_LANE = 150, SVG_ROW = 24, SVG_TOP = 40 };
+
+static void svg_text(FILE *out, const char *s)
+{
+    for (; *s; s++)
+        switch (*s) {
+        case '&': fputs("&amp;", out); break;
+        case '<': fputs("&lt;", out); break;
+        case '>': fputs("&gt;", out); break;
+        case '"': fputs("&quot;", out); break;
+        default: fputc(*s, out);
+        }
+}
+
+static void svg_row(FILE *out, const struct lanes *l, const struct step *st, int y)
+{
+    char when[32];
+    int a = lane_of(l, st->from), b = lane_of(l, st->to);
+    fprintf(out, "<text x=\"4\" y=\"%d\" class=\"t\">%s</text>", y + 4,
+            value_format_duration(st->t, when, sizeof when));
+    if (a >= 0 && a != b) {
+        int xa = SVG_LEFT + a * SVG_LANE, xb = SVG_LEFT + b * SVG_LANE;
+        if (st->lost) /* it stops short of its receiver, crossed out */
+            xb = xa + (xb - xa) * 2 / 3;
+        fprintf(out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" class=\"%s\"/>", xa, y,
+                xb, y, st->lost ? "lost" : "msg");
+        int d = xb > xa ? 7 : -7; /* the arrowhead */
+        if (!st->lost)
+            fprintf(out, "<path d=\"M%d %dl%d -4v8z\" class=\"head\"/>", xb, y, -d);
+        if (st->lost)
+            fprintf(out, "<text x=\"%d\" y=\"%d\" class=\"x\">&#215;</text>", xb - 4, y + 5);
+        fprintf(out, "<text x=\"%d\" y=\"%d\" class=\"l\">", (xa + xb) / 2, y - 4);
+    } else {
+        int x = SVG_LEFT + b * SVG_LANE;
+        fprintf(out, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"18\" class=\"n\"/>"
+                "<text x=\"%d\" y=\"%d\" class=\"l\">", x - SVG_LANE / 2 + 6, y - 12,
+                SVG_LANE - 12, x, y + 1);
+    }
+    svg_text(out, st->label);
+    fputs("</text>\n", out);
+}
+
+static void diagram_svg(FILE *out, const struct trace *t, uint32_t payment, const struct lanes *l)
+{
+    uint32_t rows = 0;
+    struct step st;
+    char a[16];
+    for (size_t i = 0; i < t->len; i++)
+        rows += in_diagram(&t->recs[i], payment) && diagram_step(&t->recs[i], &st) &&
+                lane_of(l, st.to) >= 0;
+    int width = SVG_LEFT + (int)l->n * SVG_LANE, height = SVG_TOP + (int)rows * SVG_ROW + 10;
+    fprintf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"seq\" width=\"%d\" "
+            "height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\">\n", width, height, width,
+            height);
+    for (uint32_t i = 0; i < l->n; i++) {
+        int x = SVG_LEFT + (int)i * SVG_LANE;
+        fprintf(out, "<text x=\"%d\" y=\"16\" class=\"h\">%s</text><line x1=\"%d\" "
+                "y1=\"24\" x2=\"%d\" y2=\"%d\" class=\"lane\"/>\n", x,
+                lane_name(l->node[i], a), x, x, height - 4);
+    }
+    int y = SVG_TOP;
+    for (size_t i = 0; i < t->len; i++)
+        if (in_diagram(&t->recs[i], payment) && diagram_step(&t->recs[i], &st) &&
+            lane_of(l, st.to) >= 0) {
+            svg_row(out, l, &st, y);
+            y += SVG_ROW;
+        }
+    fputs("</svg>\n", out);
+}
+
+void explain_diagram(FILE *out, const struct trace *t, uint32_t payment,
+                     enum diagram_style style)
 {
     struct lanes l;
     char a[16];
     collect_lanes(t, payment, &l);
+    if (style == DIAGRAM_SVG) {
+        diagram_svg(out, t, payment, &l);
+        return;
+    }
+    bool mermaid = style == DIAGRAM_MERMAID;
     if (mermaid) {
         fprintf(out, "sequenceDiagram\n");
         for (uint32_t i = 0; i < l.n; i++)
@@ -755,7 +833,7 @@ static void tell(FILE *out, const struct scenario *sc, const struct explain_requ
         tell_necessary(out, sc, rq, v == EXPLAIN_LOST ? ANOMALY_LOST : ANOMALY_DUPLICATED,
                        payment);
     fputc('\n', out);
-    explain_diagram(out, t, payment, false);
+    explain_diagram(out, t, payment, DIAGRAM_ASCII);
     fputc('\n', out);
 }
 
@@ -817,7 +895,7 @@ int explain_command(FILE *out, const struct scenario *sc, const struct explain_r
     trace_end(&t);
     uint32_t told = rq->trace_only ? UINT32_MAX : tell_selected(out, sc, rq, &t);
     if (outs[2].f && told != UINT32_MAX)
-        explain_diagram(outs[2].f, &t, told, true);
+        explain_diagram(outs[2].f, &t, told, DIAGRAM_MERMAID);
     else if (outs[2].f)
         fputs("sequenceDiagram\n    Note over producer: no payment was lost or charged twice\n",
               outs[2].f);

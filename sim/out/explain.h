@@ -27,9 +27,12 @@ enum explain_verdict explain_payment(FILE *out, const struct scenario *sc, uint3
                                      const struct trace *t, uint32_t payment,
                                      struct explain_root *root);
 /* One payment's messages and effects as a sequence diagram: ASCII for a terminal (at
- * most 100 columns with five lanes) or a Mermaid sequenceDiagram. Lost messages are
+ * most 100 columns with five lanes), a Mermaid sequenceDiagram, or an SVG element for
+ * a page (styled by its classes: h, lane, msg, head, lost, x, n, l, t). Lost messages are
  * drawn as lost. */
-void explain_diagram(FILE *out, const struct trace *t, uint32_t payment, bool mermaid);
+enum diagram_style { DIAGRAM_ASCII, DIAGRAM_MERMAID, DIAGRAM_SVG };
+void explain_diagram(FILE *out, const struct trace *t, uint32_t payment,
+                     enum diagram_style style);
 /* The first payment with an anomaly (duplicated or lost), or UINT32_MAX. */
 uint32_t explain_first_anomaly(const struct trace *t, uint32_t payments);
 

@@ -1,7 +1,8 @@
-/* html.h: DIR/index.html, one self-contained page (inline CSS, no script, nothing
- * fetched from elsewhere) that shows, per scenario, its `about`, its sweep, the strategy
- * table, the verdict of its expectations and its charts, linking only files that exist
- * when the page is written. */
+/* html.h: DIR/index.html, one self-contained file for a design review (inline CSS and
+ * SVG, no script, nothing fetched from elsewhere): a matrix of every scenario against
+ * every strategy (lost, charged twice, disagreeing, with money), then per scenario,
+ * the teaching one first, its verdicts and tables, the payments behind them, the story
+ * of each strategy's first anomaly with its sequence diagram, and its charts. */
 #ifndef EOSIM_HTML_H
 #define EOSIM_HTML_H
 
@@ -19,8 +20,8 @@ struct html_item {
 };
 
 /* Writes DIR/index.html; false (errno set) on failure. `note` (or NULL) is shown at the
- * top, e.g. that gnuplot was missing. */
+ * top, e.g. that gnuplot was missing; `command`, what made the page, in the footer. */
 bool html_write_index(const char *dir, const struct html_item *items, uint32_t n,
-                      const char *note);
+                      const char *note, const char *command);
 
 #endif

@@ -54,8 +54,8 @@ static void point(FILE *sink, struct scenario *s)
     trace_end(&t);
     uint32_t p = explain_first_anomaly(&t, s->payments);
     explain_payment(sink, s, s->run_list[0], &t, p == UINT32_MAX ? 0 : p, NULL);
-    explain_diagram(sink, &t, p == UINT32_MAX ? 0 : p, false);
-    explain_diagram(sink, &t, p == UINT32_MAX ? 0 : p, true);
+    for (int style = DIAGRAM_ASCII; style <= DIAGRAM_SVG; style++)
+        explain_diagram(sink, &t, p == UINT32_MAX ? 0 : p, (enum diagram_style)style);
     trace_fini(&t);
 }
 
