@@ -27,6 +27,7 @@
 #include "lang/sweep.h"
 #include "env/trace.h"
 #include "lang/grid.h"
+#include "lang/strategy.h"
 
 /* What gnuplot draws to before the rename: hidden, and named after this process, so two
  * runs into one directory never take each other's images. */
@@ -112,6 +113,18 @@ static const char *strategy_name(const struct sweep_results *sr, uint32_t s)
     return sr->sc->strategies[sr->strategies[s]].name;
 }
 
+/* The line style of a strategy: 1 to 4 for the presets, in every chart the same; 5 to
+ * 8 for a scenario's own, in the order it runs them. */
+static uint32_t strategy_style(const struct sweep_results *sr, uint32_t s)
+{
+    if (sr->strategies[s] < STRATEGY_PRESETS)
+        return sr->strategies[s] + 1u;
+    uint32_t own = 0;
+    for (uint32_t k = 0; k < s; k++)
+        own += sr->strategies[k] >= STRATEGY_PRESETS;
+    return 5 + own % 4;
+}
+
 /* A gnuplot double-quoted string. */
 static void gp_string(FILE *out, const char *s)
 {
@@ -152,7 +165,11 @@ static void script_head(FILE *out, const struct chart_ctx *c)
 {
     fprintf(out, "# %s.gp: written by eosim from %s. Edit freely; style.gp holds\n"
             "# the look shared by every chart. Render here with: gnuplot %s.gp\n"
-            "strategies = \"", c->file, c->data, c->file);
+            "# style[i]: the line style of strategy i, the same for a preset in every chart\n"
+            "array style[%u] = [", c->file, c->data, c->file, c->sr->nstrategies);
+    for (uint32_t s = 0; s < c->sr->nstrategies; s++)
+        fprintf(out, "%s%u", s ? ", " : "", strategy_style(c->sr, s));
+    fputs("]\nstrategies = \"", out);
     for (uint32_t s = 0; s < c->sr->nstrategies; s++)
         fprintf(out, "%s%s", s ? " " : "", strategy_name(c->sr, s));
     /* loaded before the loop too: @macros in the loop are expanded when it is read */
@@ -185,7 +202,7 @@ static const char *seeds_phrase(const struct sweep_results *sr, char *buf, size_
     if (sr->nseeds == 1)
         snprintf(buf, size, "one seed, so no interval");
     else
-        snprintf(buf, size, "mean per run over %u seeds, 95%% interval", sr->nseeds);
+        snprintf(buf, size, "mean over %u seeds, 95%% interval", sr->nseeds);
     return buf;
 }
 
@@ -211,8 +228,8 @@ static void write_sweep_data(FILE *out, const void *ctx)
     const struct sweep_results *sr = c->sr;
     const struct sweep_axis *x = &sr->sc->sweeps[c->xaxis];
     fprintf(out, "# eosim: %s, one block per strategy (gnuplot index 0, 1, ...), one row per "
-            "value of the last sweep line.\n# columns: x label duplicated(mean lo hi) "
-            "lost(mean lo hi) messages(mean lo hi) p99_ms(mean lo hi) throughput_per_s(mean "
+            "value of the last sweep line.\n# columns: x label duplicated_pct(mean lo hi) "
+            "lost_pct(mean lo hi) messages(mean lo hi) p99_ms(mean lo hi) throughput_per_s(mean "
             "lo hi)\n", sr->sc->name);
     for (uint32_t s = 0; s < sr->nstrategies; s++) {
         fprintf(out, "%s# strategy %s\n", s ? "\n\n" : "", strategy_name(sr, s));
@@ -223,8 +240,9 @@ static void write_sweep_data(FILE *out, const void *ctx)
             fmt(out, sweep_value_x(x, k));
             fputc(' ', out);
             gp_string(out, sweep_value_label(x, k, label, sizeof label));
-            stat3(out, &res, s, "duplicated", 1);
-            stat3(out, &res, s, "lost", 1);
+            double rate = 100.0 / sr->sc->payments; /* a count per run, as a percentage */
+            stat3(out, &res, s, "duplicated", rate);
+            stat3(out, &res, s, "lost", rate);
             stat3(out, &res, s, "messages", 1);
             stat3(out, &res, s, "latency_p99_ns", 1e-6);
             stat3(out, &res, s, "throughput_per_s", 1);
@@ -251,21 +269,38 @@ static void xlabel(FILE *out, const struct sweep_axis *x)
 static void line_plot(FILE *out, const struct chart_ctx *c, int col, bool key)
 {
     bool choice = sweep_axis_is_choice(&c->sr->sc->sweeps[c->xaxis]);
-    fprintf(out, "    plot for [i=1:words(strategies)] '%s' index (i-1) using 1:%d:%d \\\n"
-            "             with filledcurves ls i fs @band_fill notitle, \\\n"
-            "         for [i=1:words(strategies)] '%s' index (i-1) using 1:%d%s \\\n"
-            "             with linespoints ls i %s\n", c->data, col + 1, col + 2, c->data, col,
-            choice ? ":xtic(2)" : "", key ? "title word(strategies, i)" : "notitle");
+    fprintf(out, "    plot for [i=1:words(strategies)] '%s' index (i-1) using ($1+shift(i)):%d:%d \\\n"
+            "             with filledcurves ls style[i] fs @band_fill notitle, \\\n"
+            "         for [i=1:words(strategies)] '%s' index (i-1) using ($1+shift(i)):%d%s \\\n"
+            "             with linespoints ls style[i] %s\n", c->data, col + 1, col + 2, c->data,
+            col, choice ? ":xtic(2)" : "", key ? "title word(strategies, i)" : "notitle");
+}
+
+/* Strategies with equal values would hide each other: each is drawn a little to the
+ * side, 1.5% of the axis's step apart, centred on the true value. */
+static void shift_function(FILE *out, const struct chart_ctx *c)
+{
+    const struct sweep_axis *x = &c->sr->sc->sweeps[c->xaxis];
+    double lo = sweep_value_x(x, 0), hi = sweep_value_x(x, x->nvalues - 1);
+    double step = x->nvalues > 1 ? (hi - lo) / (x->nvalues - 1) : 1;
+    fprintf(out, "    shift(i) = (i - (words(strategies) + 1) / 2.0) *");
+    fmt(out, step * 0.015);
+    fputs("\n    set xrange [", out); /* the values, a little room, no more */
+    fmt(out, lo - step * 0.1);
+    fputs(" :", out);
+    fmt(out, hi + step * 0.1);
+    fputs("]\n", out);
 }
 
 static void write_sweep_script(FILE *out, const void *ctx)
 {
     const struct chart_ctx *c = ctx;
     script_head(out, c);
+    shift_function(out, c);
     title(out, c, "set title");
     xlabel(out, &c->sr->sc->sweeps[c->xaxis]);
-    fprintf(out, "    set ylabel \"%s per run\"\n    set yrange [0:*]\n    set key top left\n",
-            c->what);
+    fprintf(out, "    set ylabel \"%s, %% of payments\"\n    set yrange [0:*]\n"
+            "    set key outside right top vertical\n", c->what);
     outputs_begin(out, c->file);
     line_plot(out, c, c->column, true);
     outputs_end(out);
@@ -282,6 +317,7 @@ static void write_sweep_cost_script(FILE *out, const void *ctx)
         { "throughput", "payments per simulated second", 15 },
     };
     script_head(out, c);
+    shift_function(out, c);
     xlabel(out, &c->sr->sc->sweeps[c->xaxis]);
     fputs("    set yrange [0:*]\n    set key off\n", out);
     outputs_begin(out, c->file);
@@ -295,7 +331,7 @@ static void write_sweep_cost_script(FILE *out, const void *ctx)
     fputs("    set origin 0, 0\n    set size 1, 1\n    unset border\n    unset tics\n"
           "    unset grid\n    unset title\n    unset xlabel\n    unset ylabel\n"
           "    set yrange [0:1]\n    set key @panel_key\n"
-          "    plot for [i=1:words(strategies)] NaN with linespoints ls i "
+          "    plot for [i=1:words(strategies)] NaN with linespoints ls style[i] "
           "title word(strategies, i)\n    unset multiplot\n", out);
     outputs_end(out);
 }
@@ -408,6 +444,7 @@ struct cdf_ctx {
     const struct chart_ctx *c;
     uint32_t pooled;          /* seeds traced per strategy */
     bool *log_x;              /* set when latencies span more than two decades */
+    double *never;            /* per strategy: the share of payments never charged */
 };
 
 static void write_cdf_data(FILE *out, const void *ctx)
@@ -419,9 +456,11 @@ static void write_cdf_data(FILE *out, const void *ctx)
     if (sr->swept)
         sweep_apply(sc, d->c->point);
     sim_time *lat = sim_alloc((size_t)sc->payments * d->pooled, sizeof *lat);
+    size_t all = (size_t)sc->payments * d->pooled;
     fprintf(out, "# eosim: %s, latency from intent to first charge, one block per strategy "
             "(gnuplot index 0, 1, ...), pooled over seeds %llu..%llu.\n# columns: "
-            "latency_ms fraction_of_charged_payments_at_or_below\n", sc->name,
+            "latency_ms fraction_of_all_payments_charged_at_or_below (a payment never "
+            "charged never counts: the curve stops at the share charged)\n", sc->name,
             (unsigned long long)sc->seed, (unsigned long long)(sc->seed + d->pooled - 1));
     for (uint32_t s = 0; s < sr->nstrategies; s++) {
         size_t n = 0;
@@ -430,13 +469,14 @@ static void write_cdf_data(FILE *out, const void *ctx)
         qsort(lat, n, sizeof *lat, cmp_time);
         if (n > 0 && lat[0] > 0 && lat[n - 1] / lat[0] > 100)
             *d->log_x = true;
-        fprintf(out, "%s# strategy %s: %zu charged payments\n", s ? "\n\n" : "",
-                strategy_name(sr, s), n);
+        fprintf(out, "%s# strategy %s: %zu charged payments of %zu\n", s ? "\n\n" : "",
+                strategy_name(sr, s), n, all);
+        d->never[s] = all ? (double)(all - n) / (double)all : 0;
         size_t rows = n < CDF_ROWS_MAX ? n : CDF_ROWS_MAX;
         for (size_t j = 1; j <= rows; j++) { /* the j/rows quantile, nearest rank */
             size_t k = (j * n + rows - 1) / rows - 1;
             fmt(out, (double)lat[k] / 1e6);
-            fmt(out, (double)(k + 1) / (double)n);
+            fmt(out, (double)(k + 1) / (double)all);
             fputc('\n', out);
         }
         if (n == 0)
@@ -452,13 +492,21 @@ static void write_cdf_script(FILE *out, const void *ctx)
     const struct chart_ctx *c = d->c;
     script_head(out, c);
     title(out, c, "set title");
-    fprintf(out, "    set xlabel \"latency from intent to first charge (ms%s)\"\n"
-            "    set ylabel \"fraction of charged payments\"\n    set yrange [0:1]\n"
-            "    %s\n    set key bottom right\n", *d->log_x ? ", log scale" : "",
+    fprintf(out, "    array label[%u] = [", c->sr->nstrategies);
+    for (uint32_t s = 0; s < c->sr->nstrategies; s++) {
+        char title[NAME_MAX_LEN + 48];
+        snprintf(title, sizeof title, "%s (%.3g%% never charged)", strategy_name(c->sr, s),
+                 100 * d->never[s]);
+        fputs(s ? ", " : "", out);
+        gp_string(out, title);
+    }
+    fprintf(out, "]\n    set xlabel \"latency from intent to first charge (ms%s)\"\n"
+            "    set ylabel \"fraction of all payments charged\"\n    set yrange [0:1.05]\n"
+            "    %s\n    set key outside right top vertical\n", *d->log_x ? ", log scale" : "",
             *d->log_x ? "set logscale x" : "set xrange [0:*]");
     outputs_begin(out, c->file);
     fprintf(out, "    plot for [i=1:words(strategies)] '%s' index (i-1) using 1:2 with steps "
-            "ls i title word(strategies, i)\n", c->data);
+            "ls style[i] title label[i]\n", c->data);
     outputs_end(out);
 }
 
@@ -511,6 +559,30 @@ static bool script(const char *dir, struct chart_set *set, struct chart_ctx *c,
     return true;
 }
 
+/* Whether every strategy counts 0 of metric m at every point of the slice: a chart of
+ * flat zeros says nothing, and gnuplot warns about its empty range. */
+static bool slice_is_zero(const struct sweep_results *sr, uint32_t slice, enum metric m)
+{
+    uint32_t values = sr->sc->sweeps[sr->sc->nsweeps - 1].nvalues;
+    for (uint32_t k = 0; k < values; k++) {
+        struct scenario_results res;
+        results_point(sr, slice * values + k, &res);
+        for (uint32_t s = 0; s < sr->nstrategies; s++)
+            if (report_metric(&res, s, m))
+                return false;
+    }
+    return true;
+}
+
+/* "lost payments": none in any strategy, said once on the page instead of a chart. */
+static void note_none(struct chart_set *set, const char *what)
+{
+    if (strstr(set->none, what))
+        return;
+    size_t used = strlen(set->none);
+    snprintf(set->none + used, sizeof set->none - used, "%s%s", used ? ", " : "", what);
+}
+
 static bool sweep_slice(const char *dir, const struct sweep_results *sr, uint32_t slice,
                         struct chart_set *set, char *failed, size_t size)
 {
@@ -538,6 +610,10 @@ static bool sweep_slice(const char *dir, const struct sweep_results *sr, uint32_
         { "cost", "cost (messages, p99 latency, throughput)", 0, write_sweep_cost_script },
     };
     for (int k = 0; k < 3; k++) {
+        if (k < 2 && slice_is_zero(sr, slice, k == 0 ? METRIC_DUPLICATED : METRIC_LOST)) {
+            note_none(set, kinds[k].what);
+            continue;
+        }
         c.column = kinds[k].column;
         c.what = kinds[k].what;
         snprintf(file, sizeof file, "%s.%s%s", sc->name, kinds[k].chart, suffix);
@@ -569,7 +645,8 @@ static bool cdf_chart(const char *dir, const struct sweep_results *sr, uint32_t 
     char data[NAME_MAX_LEN + 40], file[NAME_MAX_LEN + 40], seeds[80], caption[1024];
     struct chart_ctx c = { .sr = sr, .data = data, .file = file, .point = point };
     bool log_x = false;
-    struct cdf_ctx d = { .c = &c, .pooled = cdf_seeds(sr), .log_x = &log_x };
+    double never[STRATEGIES_MAX] = { 0 };
+    struct cdf_ctx d = { .c = &c, .pooled = cdf_seeds(sr), .log_x = &log_x, .never = never };
     if (d.pooled == 0)
         return true;
     snprintf(data, sizeof data, "%s.latency.dat", sc->name);
@@ -582,7 +659,7 @@ static bool cdf_chart(const char *dir, const struct sweep_results *sr, uint32_t 
     else
         snprintf(seeds, sizeof seeds, "seeds %llu..%llu", (unsigned long long)sc->seed,
                  (unsigned long long)(sc->seed + d.pooled - 1));
-    snprintf(c.subtitle, sizeof c.subtitle, "every charged payment of %s%s%.400s", seeds,
+    snprintf(c.subtitle, sizeof c.subtitle, "every payment of %s%s%.400s", seeds,
              at[0] ? "; at " : "", at);
     snprintf(caption, sizeof caption, "latency CDF per strategy, %.200s", c.subtitle);
     snprintf(failed, size, "%s/charts/%s.gp", dir, file);

@@ -35,6 +35,7 @@ struct chart_set {
     uint32_t n;
     struct chart charts[CHARTS_MAX];
     uint32_t slices_left_out;      /* sweep slices beyond CHART_SLICES_MAX, not charted */
+    char none[160];                /* what no strategy had, so was not charted, or "" */
 };
 
 /* Writes the data and scripts of one scenario's charts (and style.gp when missing);

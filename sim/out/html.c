@@ -418,6 +418,11 @@ static void figures(FILE *out, const struct page *pg, const struct html_item *it
         text(out, ch->caption);
         fprintf(out, " &middot; script: charts/%s.gp</figcaption></figure>\n", ch->file);
     }
+    if (it->charts->none[0]) {
+        fputs("<p class=\"meta\">Not charted, none in any strategy: ", out);
+        text(out, it->charts->none);
+        fputs(".</p>\n", out);
+    }
     if (it->charts->slices_left_out)
         fprintf(out, "<p class=\"meta\">%u more combinations of the other sweep lines are in "
                 "the CSVs but not charted.</p>\n", it->charts->slices_left_out);
