@@ -280,6 +280,19 @@ first=$(grep -n '<section id=' "$p" | head -1)
     && grep -q 'payment 4 under at-least-once: charged 2 times' "$p" \
     && grep -q "<footer>Written by eosim .*eosim sweep --out $tmp/review scenarios/ack-lost.scn" "$p" \
     && pass "page/matrix-teaching-story" || fail "page/matrix-teaching-story" "$first"
+# Charts: a preset keeps its style whatever else runs; a chart of zeros is not drawn.
+cat >"$tmp/styles.scn" <<'SCN'
+scenario styles
+payments 50 every 10ms
+sweep link gateway->consumer loss 0%,10%
+strategy mine from idempotent gateway.key=per-attempt
+strategies transactional mine at-least-once
+SCN
+./eosim sweep --quiet --out "$tmp/styles" "$tmp/styles.scn" >/dev/null 2>&1
+grep -q '^array style\[3\] = \[4, 5, 2\]$' "$tmp/styles/charts/styles.duplicated.gp" \
+    && [ ! -e "$tmp/styles/charts/styles.lost.gp" ] \
+    && grep -q 'Not charted, none in any strategy: lost payments' "$tmp/styles/index.html" \
+    && pass "charts/fixed-styles-no-zero-chart" || fail "charts/fixed-styles-no-zero-chart"
 browser=$(command -v chromium || command -v chromium-browser || true)
 if [ -n "$browser" ] && [ -s "$p" ]; then
     timeout 120 "$browser" --headless=new --no-sandbox --disable-gpu --enable-logging=stderr \
