@@ -250,7 +250,7 @@ if command -v gnuplot >/dev/null; then
     ./eosim sweep --quiet --out "$tmp/charts" "${charted[@]}" >/dev/null 2>"$tmp/err"
     [ -s "$tmp/err" ] && fail "charts/gnuplot-quiet" "$(head -3 "$tmp/err")"
     scripts=$(ls "$tmp"/charts/charts/*.gp | grep -v '/style.gp$')
-    [ "$(echo "$scripts" | wc -l)" -ge 10 ] || fail "charts/count" "$(echo "$scripts" | wc -l) scripts"
+    [ "$(echo "$scripts" | wc -l)" -ge 9 ] || fail "charts/count" "$(echo "$scripts" | wc -l) scripts"
     for gp in $scripts; do
         base=${gp%.gp} name=$(basename "$base")
         size=$([ -s "$base.png" ] && png_size "$base.png")
@@ -356,6 +356,10 @@ rc=$(rc_of ./eosim explain scenarios/gateway-response-lost.scn)
 rc=$(rc_of ./eosim run scenarios/gateway-response-lost.scn --trace "$e/run.jsonl")
 [ "$rc" = 2 ] && [ ! -e "$e/run.jsonl" ] && pass "trace/run-needs-one-strategy" \
     || fail "trace/run-needs-one-strategy" "exit $rc"
+./eosim run scenarios/gateway-response-lost.scn --strategy at-least-once --runs 3 --seed 7 \
+    --trace "$e/seeds.jsonl" 2>"$e/seeds.err" >/dev/null
+grep -q '^eosim: traced at-least-once under seed 7, the first of the run' "$e/seeds.err" \
+    && [ -s "$e/seeds.jsonl" ] && pass "trace/says-which-seed" || fail "trace/says-which-seed"
 ./eosim run scenarios/gateway-response-lost.scn --strategy at-least-once --runs 1 \
     --trace "$e/run.jsonl" >/dev/null 2>&1
 cmp -s "$e/run.jsonl" "$e/t.jsonl" && pass "trace/run-equals-explain" \

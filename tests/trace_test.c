@@ -181,6 +181,14 @@ static const char *json_value(const char *s)
     return s;
 }
 
+static size_t count_of(const char *json, const char *what)
+{
+    size_t n = 0;
+    for (const char *p = json; (p = strstr(p, what)); p++)
+        n++;
+    return n;
+}
+
 static void test_trace_chrome_json_parses(void)
 {
     struct trace t;
@@ -197,10 +205,29 @@ static void test_trace_chrome_json_parses(void)
         json[size] = 0;
         const char *end = json_value(skip_ws(json));
         CHECK(end != NULL && *skip_ws(end) == 0);
-        size_t instants = 0;
-        for (const char *p = json; (p = strstr(p, "\"ph\":\"i\"")); p++)
-            instants++;
-        CHECK_EQ(instants, t.len); /* every record once */
+        CHECK_EQ(count_of(json, "\"ph\":\"i\""), t.len); /* every record once */
+        size_t sends = 0, deliveries = 0;
+        uint64_t nodes = 0;
+        for (size_t i = 0; i < t.len; i++) {
+            const struct trace_record *rec = &t.recs[i];
+            sends += rec->what == TRACE_SEND || rec->what == TRACE_DUPLICATE ||
+                     rec->what == TRACE_COPY;
+            deliveries += rec->what == TRACE_EVENT && rec->type == EV_MSG;
+            nodes |= UINT64_C(1) << rec->node;
+        }
+        /* a slice and a flow arrow from each send to its delivery */
+        CHECK_EQ(count_of(json, "\"ph\":\"b\""), sends);
+        CHECK_EQ(count_of(json, "\"ph\":\"s\""), sends);
+        CHECK_EQ(count_of(json, "\"ph\":\"e\""), deliveries);
+        CHECK_EQ(count_of(json, "\"ph\":\"f\""), deliveries);
+        CHECK(deliveries > 0 && deliveries <= sends);
+        /* a track per node that takes part, and only those */
+        size_t taking_part = 0;
+        for (int n = 0; n < 64; n++)
+            taking_part += nodes >> n & 1;
+        CHECK_EQ(count_of(json, "\"thread_name\""), taking_part);
+        CHECK(strstr(json, "\"name\":\"relay\"") == NULL); /* no outbox here */
+        CHECK(strstr(json, "none") == NULL);
     }
     free(json);
     fclose(f);

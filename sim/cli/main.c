@@ -540,6 +540,11 @@ static int command_explain(const struct options *o, bool trace_only)
     };
     if (explain_command(stdout, &sc, &rq) != 0)
         return 2; /* it said which file */
+    uint64_t runs = o->has_runs ? o->runs : sc.runs;
+    if (trace_only) /* a run of several seeds traces one: say which */
+        fprintf(stderr, "eosim: traced %s under seed %llu%s\n", sc.strategies[s].name,
+                (unsigned long long)rq.seed, runs > 1 ? ", the first of the run's seeds "
+                "(--seed N traces another)" : "");
     return 0;
 }
 
@@ -683,9 +688,9 @@ int main(int argc, char **argv)
     } else if (strcmp(cmd, "explain") == 0) {
         rc = command_explain(&o, false);
     } else if (o.trace || o.perfetto) {
-        rc = strcmp(cmd, "run") || (o.has_runs && o.runs != 1)
+        rc = strcmp(cmd, "run")
                  ? usage_error("%s", "--trace and --perfetto go with explain, or with run for "
-                               "one strategy and one seed (--strategy S --runs 1)")
+                               "one strategy (--strategy S)")
                  : command_explain(&o, true);
     } else {
         rc = command_run(&o, strcmp(cmd, "sweep") == 0);

@@ -3,6 +3,7 @@
 #include "env/trace.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "base/check.h"
 #include "base/limits.h"
@@ -50,27 +51,72 @@ static void write_json(FILE *out, const struct trace_record *r)
     fprintf(out, ",\"req\":%u,\"x\":%llu}\n", r->req, (unsigned long long)r->x);
 }
 
-/* Chrome's trace-event format: an instant event on the track (tid) of its node, time
- * in microseconds. The first line opens the array; trace_end closes it. */
+/* Chrome's trace-event format, which Perfetto reads: a track (tid) per node that takes
+ * part, named when it first does; an instant per record; and for every message a slice
+ * from its send to its delivery (an async pair: the run may stop with it in flight)
+ * with a flow arrow from the sender's track to the receiver's. Times in microseconds.
+ * The first element opens the array; trace_end closes it. */
+static void chrome_element(struct trace *t)
+{
+    fputs(t->perfetto_started ? ",\n" : "[\n", t->perfetto);
+    t->perfetto_started = true;
+}
+
+static void chrome_track(struct trace *t, uint8_t node)
+{
+    char a[16];
+    if (node >= 64 || t->perfetto_named >> node & 1)
+        return;
+    t->perfetto_named |= UINT64_C(1) << node;
+    chrome_element(t);
+    fprintf(t->perfetto, "{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":1,\"tid\":%u,"
+            "\"args\":{\"name\":\"%s\"}}", node, node_name(node, a));
+}
+
+/* One event: its phase, name, track and time, then any more fields, and the braces. */
+static void chrome_event(struct trace *t, const char *ph, const char *name, uint8_t tid,
+                         sim_time at, const char *more)
+{
+    chrome_element(t);
+    fprintf(t->perfetto, "{\"name\":\"%s\",\"ph\":\"%s\",\"pid\":1,\"tid\":%u,"
+            "\"ts\":%llu.%03llu%s}", name, ph, tid, (unsigned long long)at / 1000,
+            (unsigned long long)at % 1000, more);
+}
+
+/* The ends of a message's slice and flow: at the sender when it is put on the wire,
+ * at the receiver when it is delivered (to a live node or a dead one). */
+static void chrome_message(struct trace *t, const struct trace_record *r, bool sent)
+{
+    const char *kind = trace_kind_name(EV_MSG, r->kind);
+    uint8_t tid = sent ? r->from : r->node;
+    char more[96], name[48];
+    chrome_track(t, tid);
+    snprintf(more, sizeof more, ",\"cat\":\"message\",\"id\":%llu", (unsigned long long)r->id);
+    chrome_event(t, sent ? "b" : "e", kind, tid, r->t, more);
+    snprintf(name, sizeof name, "%s %s", sent ? "send" : "receive", kind);
+    chrome_event(t, "X", name, tid, r->t, ",\"dur\":0.001");
+    snprintf(more, sizeof more, ",\"cat\":\"message\",\"id\":%llu%s",
+             (unsigned long long)r->id, sent ? "" : ",\"bp\":\"e\"");
+    chrome_event(t, sent ? "s" : "f", kind, tid, r->t, more);
+}
+
 static void write_chrome(struct trace *t, const struct trace_record *r)
 {
-    FILE *out = t->perfetto;
-    char a[16];
-    if (!t->perfetto_started) {
-        fputs("[\n", out);
-        for (uint8_t n = 0; n < NODE_FIXED + CONSUMERS_MAX; n++)
-            fprintf(out, "%s{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":1,\"tid\":%u,"
-                    "\"args\":{\"name\":\"%s\"}}", n ? ",\n" : "", n, node_name(n, a));
-        t->perfetto_started = true;
-    }
-    fprintf(out, ",\n{\"name\":\"%s %s\",\"ph\":\"i\",\"s\":\"t\",\"pid\":1,\"tid\":%u,"
-            "\"ts\":%llu.%03llu,\"args\":{\"id\":%llu,\"cause\":%llu",
-            trace_what_names[r->what], trace_kind_name(r->type, r->kind), r->node,
-            (unsigned long long)r->t / 1000, (unsigned long long)r->t % 1000,
-            (unsigned long long)r->id, (unsigned long long)r->cause);
-    if (r->payment != UINT32_MAX)
-        fprintf(out, ",\"payment\":%u", r->payment);
-    fputs("}}", out);
+    bool sent = r->what == TRACE_SEND || r->what == TRACE_DUPLICATE || r->what == TRACE_COPY;
+    if (sent || (r->what == TRACE_EVENT && r->type == EV_MSG))
+        chrome_message(t, r, sent);
+    chrome_track(t, r->node);
+    const char *kind = trace_kind_name(r->type, r->kind);
+    char name[64], more[96];
+    snprintf(name, sizeof name, "%s%s%s", trace_what_names[r->what],
+             strcmp(kind, "none") ? " " : "", strcmp(kind, "none") ? kind : "");
+    int n = snprintf(more, sizeof more, ",\"s\":\"t\",\"args\":{\"id\":%llu,\"cause\":%llu",
+                     (unsigned long long)r->id, (unsigned long long)r->cause);
+    if (r->payment != UINT32_MAX && n > 0)
+        n += snprintf(more + n, sizeof more - (size_t)n, ",\"payment\":%u", r->payment);
+    if (n > 0)
+        snprintf(more + n, sizeof more - (size_t)n, "}");
+    chrome_event(t, "i", name, r->node, r->t, more);
 }
 
 void trace_end(struct trace *t)

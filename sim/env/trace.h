@@ -56,6 +56,7 @@ struct trace {
     FILE *jsonl;                /* where records stream, or NULL */
     FILE *perfetto;             /* Chrome trace-event JSON, one track per node, or NULL */
     bool perfetto_started;
+    uint64_t perfetto_named;    /* the nodes whose track is named */
     bool keep;                  /* keep them in memory too */
     struct trace_record *recs;
     size_t len, cap;

@@ -233,8 +233,8 @@ static const struct doc option_docs[] = {
     { "--first", "explain: the first payment lost or charged twice (the default)" },
     { "--all", "explain: every such payment" },
     { "--mermaid F", "explain: also write the diagram as a Mermaid sequenceDiagram to F" },
-    { "--trace F", "write every event as JSON Lines to F (explain, or run with one strategy "
-      "and one seed)" },
+    { "--trace F", "write every event as JSON Lines to F (explain, or run with one "
+      "strategy: the first seed)" },
     { "--perfetto F", "the same as Chrome trace-event JSON, for Perfetto" },
     { "--stats", "print events, wall time and events per second on stderr" },
     { "--quiet", "print no tables, notes or progress: only failed expectations and errors" },
