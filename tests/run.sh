@@ -138,6 +138,17 @@ ok=$([ -s "$tmp/inst/usr/share/man/man1/eosim.1" ] && head -1 "$tmp/ilist.out" |
 make -s uninstall DESTDIR="$tmp/inst" PREFIX=/usr >/dev/null 2>&1
 [ "$ok" = yes ] && [ -z "$(find "$tmp/inst" -type f)" ] && pass "cli/install-uninstall" \
     || fail "cli/install-uninstall" "$(head -2 "$tmp/ilist.out")"
+# quiz: the scenario in words, the predictions scored, the story of the miss.
+./eosim quiz scenarios/gateway-response-lost.scn \
+    --answers at-most-once=0/0,at-least-once=0/1,idempotent=0/0,transactional=0/0 >"$tmp/quiz.out" 2>&1
+printf '0/0\nx\n0/1\n0/0\n0/1\n' | ./eosim quiz scenarios/gateway-response-lost.scn >"$tmp/quiz2.out" 2>&1
+grep -q '^  - the first response on gateway->consumer for payment 4 is lost$' "$tmp/quiz.out" \
+    && grep -q '^  transactional .* it is 0 and 1: missed$' "$tmp/quiz.out" \
+    && grep -q '^payment 4 under transactional: charged 2 times$' "$tmp/quiz.out" \
+    && grep -q '^score: 7 of 8$' "$tmp/quiz.out" && grep -q '^score: 8 of 8$' "$tmp/quiz2.out" \
+    && grep -q 'two whole numbers, like 0/1' "$tmp/quiz2.out" \
+    && [ "$(rc_of ./eosim quiz scenarios/gateway-response-lost.scn --answers idempotent=0/0)" = 2 ] \
+    && pass "cli/quiz" || fail "cli/quiz" "$(tail -3 "$tmp/quiz.out")"
 check "cli/version" ./eosim --version
 [ "$(rc_of ./eosim frobnicate)" = 2 ] && pass "cli/unknown-command-exit-2" || fail "cli/unknown-command-exit-2"
 [ "$(rc_of ./eosim run --bogus scenarios/*.scn)" = 2 ] && pass "cli/unknown-option-exit-2" || fail "cli/unknown-option-exit-2"

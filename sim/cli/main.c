@@ -22,6 +22,7 @@
 #include "out/html.h"
 #include "cli/jobs.h"
 #include "cli/progress.h"
+#include "cli/quiz.h"
 #include "out/report.h"
 #include "out/table.h"
 #include "lang/scenario.h"
@@ -39,6 +40,7 @@ struct options {
     int nfiles;
     const char *out_dir, *strategy;
     const char *mermaid, *trace, *perfetto;  /* explain (and run's traces) */
+    const char *answers;                     /* quiz: S=LOST/TWICE,... */
     uint64_t seed, runs, jobs, shard_k, shard_n, payment, depth;
     bool has_seed, has_runs, has_jobs, has_payment, has_depth, all, stats, quiet, wide;
     bool help; /* CMD --help */
@@ -80,11 +82,11 @@ static void no_strategy(const struct scenario *sc, const char *name)
 }
 
 static const char *const commands[] = { "run", "sweep", "merge", "explain", "check",
-                                        "validate", "list", "help" };
+                                        "validate", "list", "help", "quiz" };
 static const char *const options[] = {
     "--seed", "--runs", "--jobs", "--shard", "--payment", "--depth", "--out", "--strategy",
     "--mermaid", "--trace", "--perfetto", "--stats", "--quiet", "--wide", "--charts",
-    "--no-charts", "--all", "--first", "--help", "--version",
+    "--no-charts", "--all", "--first", "--help", "--version", "--answers",
 };
 
 /* "unknown command 'rn' (did you mean run?)": a usage error, exit status 2. */
@@ -147,12 +149,12 @@ static int option(int argc, char **argv, int *i, struct options *o)
         rc = number(next, &o->depth, a), o->has_depth = true;
     else if (strcmp(a, "--out") == 0 || strcmp(a, "--strategy") == 0 ||
              strcmp(a, "--mermaid") == 0 || strcmp(a, "--trace") == 0 ||
-             strcmp(a, "--perfetto") == 0) {
+             strcmp(a, "--perfetto") == 0 || strcmp(a, "--answers") == 0) {
         if (!next)
             return usage_error("%s needs a value", a);
         const char **field = a[2] == 'o' ? &o->out_dir : a[2] == 's' ? &o->strategy
                              : a[2] == 'm' ? &o->mermaid : a[2] == 't' ? &o->trace
-                                                                       : &o->perfetto;
+                             : a[2] == 'a' ? &o->answers : &o->perfetto;
         *field = next;
     } else {
         takes_value = false;
@@ -618,6 +620,24 @@ static bool reads_stdin(const struct options *o)
     return false;
 }
 
+/* quiz FILE [--answers S=L/D,...]: predict, then run. */
+static int command_quiz(const struct options *o)
+{
+    static struct scenario sc;
+    struct parse_error err;
+    if (o->nfiles != 1)
+        return usage_error("%s takes one scenario file", o->command);
+    if (!scenario_load(o->files[0], &sc, &err)) {
+        parse_error_print(&err, stderr);
+        return 2;
+    }
+    if (o->has_seed)
+        sc.seed = o->seed;
+    if (o->has_runs)
+        sc.runs = (uint32_t)o->runs;
+    return quiz_run(stdout, stdin, &sc, o->answers);
+}
+
 /* help [TOPIC | --man]: the reference, or the man page. */
 static int command_help(const struct options *o)
 {
@@ -687,6 +707,8 @@ int main(int argc, char **argv)
         rc = command_check(&o);
     } else if (strcmp(cmd, "explain") == 0) {
         rc = command_explain(&o, false);
+    } else if (strcmp(cmd, "quiz") == 0) {
+        rc = command_quiz(&o);
     } else if (o.trace || o.perfetto) {
         rc = strcmp(cmd, "run")
                  ? usage_error("%s", "--trace and --perfetto go with explain, or with run for "

@@ -20,6 +20,7 @@
 #include "base/cleanup.h"
 #include "run/sim.h"
 #include "base/value.h"
+#include "base/wrap.h"
 
 struct story {
     FILE *out;
@@ -53,15 +54,16 @@ static void found_root(struct story *s, int fault, const struct trace_record *lo
     s->root.message = loss ? loss->n : 0;
 }
 
+/* One step of the story, wrapped at 80 columns under its text. */
 static void say(const struct story *s, sim_time t, const char *fmt, ...)
 {
-    char when[32];
+    char when[32], lead[48], text[1024];
     va_list ap;
-    fprintf(s->out, "  t=%-10s ", value_format_duration(t, when, sizeof when));
+    snprintf(lead, sizeof lead, "  t=%-10s ", value_format_duration(t, when, sizeof when));
     va_start(ap, fmt);
-    vfprintf(s->out, fmt, ap);
+    vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
-    fputc('\n', s->out);
+    wrap_text(s->out, lead, strlen(lead), text, 80);
 }
 
 static void index_events(struct story *s)
@@ -489,11 +491,13 @@ uint32_t explain_first_anomaly(const struct trace *t, uint32_t payments)
 
 /* ---- sequence diagrams ---- */
 
-enum { LANE_LEDGER = 0xfe, LANES_MAX = 8, LANE_WIDTH = 14, LANE_LEFT = 10, COLUMNS = 100 };
+enum { LANE_LEDGER = 0xfe, LANES_MAX = 8, LANE_WIDTH = 14, LANE_LEFT = 10, COLUMNS = 80,
+       LABEL_ROOM = 30 };
 
 struct lanes {
     uint8_t node[LANES_MAX];
     uint32_t n;
+    uint32_t width; /* ASCII columns between lanes: what leaves a label room in 80 */
 };
 
 static int lane_of(const struct lanes *l, uint8_t node)
@@ -540,6 +544,8 @@ static void collect_lanes(const struct trace *t, uint32_t payment, struct lanes 
             lane_add(l, NODE_CONSUMER(k));
     lane_add(l, NODE_GATEWAY);
     lane_add(l, LANE_LEDGER);
+    uint32_t fit = (COLUMNS - LANE_LEFT - LABEL_ROOM) / (l->n - 1); /* n >= 4 */
+    l->width = fit < LANE_WIDTH ? fit : LANE_WIDTH;
 }
 
 static const char *lane_name(uint8_t node, char *buf)
@@ -591,17 +597,17 @@ static void ascii_row(FILE *out, const struct lanes *l, const struct step *st)
     if (lane_of(l, st->to) < 0)
         return;
     char row[LANE_LEFT + LANES_MAX * LANE_WIDTH + 1], when[32];
-    size_t width = LANE_LEFT + (l->n - 1) * LANE_WIDTH + 1;
+    size_t w = l->width, width = LANE_LEFT + (l->n - 1) * w + 1;
     memset(row, ' ', width);
     row[width] = 0;
     snprintf(row, LANE_LEFT, "%s", value_format_duration(st->t, when, sizeof when));
     row[strlen(row)] = ' ';
     for (uint32_t i = 0; i < l->n; i++)
-        row[LANE_LEFT + i * LANE_WIDTH] = '|';
+        row[LANE_LEFT + i * w] = '|';
     int a = lane_of(l, st->from), b = lane_of(l, st->to);
     if (a >= 0 && b >= 0 && a != b) {
         int lo = a < b ? a : b, hi = a < b ? b : a;
-        size_t x0 = LANE_LEFT + (size_t)lo * LANE_WIDTH + 1, x1 = LANE_LEFT + (size_t)hi * LANE_WIDTH;
+        size_t x0 = LANE_LEFT + (size_t)lo * w + 1, x1 = LANE_LEFT + (size_t)hi * w;
         for (size_t x = x0; x < x1; x++)
             row[x] = '-';
         if (st->lost)
@@ -609,9 +615,9 @@ static void ascii_row(FILE *out, const struct lanes *l, const struct step *st)
         else
             row[a < b ? x1 - 1 : x0] = a < b ? '>' : '<';
     } else if (b >= 0) {
-        row[LANE_LEFT + (size_t)b * LANE_WIDTH] = '*';
+        row[LANE_LEFT + (size_t)b * w] = '*';
     }
-    int room = COLUMNS - (int)width - 2; /* the label fits in 100 columns, cut if need be */
+    int room = COLUMNS - (int)width - 2; /* the label fits in 80 columns, cut if need be */
     fprintf(out, "%s  %.*s\n", row, room > 0 ? room : 0, st->label);
 }
 
@@ -733,9 +739,13 @@ void explain_diagram(FILE *out, const struct trace *t, uint32_t payment,
         for (uint32_t i = 0; i < l.n; i++)
             fprintf(out, "    participant L%u as %s\n", i, lane_name(l.node[i], a));
     } else {
-        fprintf(out, "%-*s", LANE_LEFT, "t");
-        for (uint32_t i = 0; i < l.n; i++)
-            fprintf(out, "%-*s", i + 1 < l.n ? LANE_WIDTH : 1, lane_name(l.node[i], a));
+        /* each name over its lane, or one space after a name that ran past it */
+        size_t col = (size_t)fprintf(out, "%-*s", LANE_LEFT, "t");
+        for (uint32_t i = 0; i < l.n; i++) {
+            size_t at = LANE_LEFT + i * l.width;
+            col += (size_t)fprintf(out, "%*s%s", at > col ? (int)(at - col) : i ? 1 : 0, "",
+                                   lane_name(l.node[i], a));
+        }
         fputc('\n', out);
     }
     for (size_t i = 0; i < t->len; i++) {
@@ -822,7 +832,7 @@ static void tell_necessary(FILE *out, const struct scenario *sc, const struct ex
     struct attribution a;
     char text[600];
     attribute_run(sc, rq->strategy, &r, &a);
-    fprintf(out, "  %s\n", attribute_text(sc, &a, kind, 0, text, sizeof text));
+    wrap_text(out, "  ", 4, attribute_text(sc, &a, kind, 0, text, sizeof text), COLUMNS);
 }
 
 static void tell(FILE *out, const struct scenario *sc, const struct explain_request *rq,
@@ -849,13 +859,15 @@ static uint32_t tell_selected(FILE *out, const struct scenario *sc, const struct
     uint32_t first = explain_first_anomaly(t, sc->payments);
     if (first == UINT32_MAX) {
         uint32_t absorbed = first_absorbed(t);
-        fprintf(out, "no payment was lost or charged twice under %s (seed %llu)",
-                sc->strategies[rq->strategy].name, (unsigned long long)rq->seed);
-        if (absorbed == UINT32_MAX) {
-            fprintf(out, ", and nothing tried to charge one twice.\n");
+        char text[300];
+        snprintf(text, sizeof text, "no payment was lost or charged twice under %s (seed "
+                 "%llu)%s", sc->strategies[rq->strategy].name, (unsigned long long)rq->seed,
+                 absorbed == UINT32_MAX ? ", and nothing tried to charge one twice."
+                                        : ". A duplicate came, and this is what absorbed it:");
+        wrap_text(out, "", 0, text, COLUMNS);
+        if (absorbed == UINT32_MAX)
             return UINT32_MAX;
-        }
-        fprintf(out, ". A duplicate came, and this is what absorbed it:\n\n");
+        fputc('\n', out);
         tell(out, sc, rq, t, absorbed);
         return absorbed;
     }

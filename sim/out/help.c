@@ -239,6 +239,8 @@ static const struct doc option_docs[] = {
     { "--stats", "print events, wall time and events per second on stderr" },
     { "--quiet", "print no tables, notes or progress: only failed expectations and errors" },
     { "--wide", "print every column of the tables (wider than 100 columns)" },
+    { "--answers S=L/D,...", "quiz: the predictions, lost/charged twice per strategy, instead "
+      "of asking" },
 };
 
 struct command_doc {
@@ -270,6 +272,10 @@ static const struct command_doc command_docs[] = {
       "--depth --strategy --seed --out --jobs --quiet" },
     { "validate", "validate FILE...", "Parse the scenarios and report the first error of "
       "each.", "" },
+    { "quiz", "quiz FILE [--answers S=LOST/TWICE,...]", "For teaching and interviews: the "
+      "scenario in words, a prediction of lost and charged-twice payments per strategy (asked "
+      "for, or given by --answers), then the run, a score, and the story behind every miss.",
+      "--answers --seed --runs" },
     { "list", "list", "The catalogue: the name and `about` of every scenario in scenarios/ "
       "(or the installed catalogue).", "" },
     { "help", "help [TOPIC]", "The language's reference: statements, values, parameters, "
