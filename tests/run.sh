@@ -417,7 +417,8 @@ minimal() { grep -A1 "^$1 $2 with 1 fault;" "$c/tiny.out" | tail -1 | sed 's/^ *
 { cat "$c/tiny.scn"; minimal transactional 'charges a payment twice';
   echo "expect transactional duplicated = 1 lost = 0 log-copies = 3"; } >"$c/pasted.scn"
 ./eosim run --quiet "$c/pasted.scn" >/dev/null 2>&1 &&
-    ./eosim explain "$c/pasted.scn" --strategy transactional | grep -q "delivered twice (scripted .duplicate." \
+    ./eosim explain "$c/pasted.scn" --strategy transactional | tr -s ' \n' ' ' |
+    grep -q "delivered twice (scripted .duplicate." \
     && pass "check/pasted-counterexample-reproduces" || fail "check/pasted-counterexample-reproduces"
 ./eosim check "$c/tiny.scn" --strategy transactional --out "$c" >/dev/null 2>&1
 grep -q '^tiny,transactional,1,"drop gateway->consumer on response payment 1",1,0,1,1,0' "$c/tiny.check.csv" \
