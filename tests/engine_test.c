@@ -115,7 +115,7 @@ static void test_engine_reuses_slots(void)
     engine_fini(&e);
 }
 
-static void test_engine_cancel_is_lazy_and_exact(void)
+static void test_engine_cancel_is_eager_and_exact(void)
 {
     struct engine e;
     engine_init(&e);
@@ -126,6 +126,7 @@ static void test_engine_cancel_is_lazy_and_exact(void)
     engine_cancel(&e, ha); /* twice is harmless */
     engine_cancel(&e, 0);  /* the null handle names nothing */
     CHECK_EQ(e.strong, 1);
+    CHECK_EQ(e.len, 1); /* it left the heap */
     CHECK(engine_pop(&e, &out));
     CHECK_EQ(out.id, 2);
     CHECK_EQ(e.executed, 1);
@@ -136,6 +137,28 @@ static void test_engine_cancel_is_lazy_and_exact(void)
     engine_cancel(&e, hb);
     CHECK(engine_pop(&e, &out));
     CHECK_EQ(out.id, 2);
+    engine_fini(&e);
+}
+
+/* A request timer re-armed at every answer, as a consumer's is: the heap holds the live
+ * events only, however long the timeout and however many were cancelled, and the other
+ * events keep their order. */
+static void test_engine_cancelled_timers_take_no_room(void)
+{
+    struct engine e;
+    engine_init(&e);
+    struct event tick = ev_id(7), timer = ev_id(9), out;
+    event_handle h = 0;
+    for (int round = 0; round < 100000; round++) {
+        engine_cancel(&e, h);
+        h = engine_schedule(&e, e.now + 30 * SIM_SEC, &timer);
+        engine_schedule(&e, e.now + 1, &tick);
+        CHECK(e.len <= 2);
+        CHECK(engine_pop(&e, &out));
+        CHECK_EQ(out.id, 7);
+    }
+    CHECK_EQ(e.cap, 1024);
+    CHECK(engine_pop(&e, &out) && out.id == 9 && !engine_pop(&e, &out));
     engine_fini(&e);
 }
 
@@ -197,7 +220,8 @@ const struct test engine_tests[] = {
     { "engine_matches_reference", test_engine_matches_reference },
     { "engine_weak_events_counted", test_engine_weak_events_counted },
     { "engine_reuses_slots", test_engine_reuses_slots },
-    { "engine_cancel_is_lazy_and_exact", test_engine_cancel_is_lazy_and_exact },
+    { "engine_cancel_is_eager_and_exact", test_engine_cancel_is_eager_and_exact },
+    { "engine_cancelled_timers_take_no_room", test_engine_cancelled_timers_take_no_room },
     { "rng_streams_independent", test_rng_streams_independent },
     { "rng_known_values", test_rng_known_values },
     { "rng_chance_rate", test_rng_chance_rate },

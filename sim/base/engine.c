@@ -1,4 +1,5 @@
-/* engine.c: binary min-heap of (time, sequence|slot) keys over a slab of event bodies. */
+/* engine.c: binary min-heap of (time, sequence|slot) keys over a slab of event bodies,
+ * with each slot's place in the heap kept, so a cancelled event leaves it at once. */
 #include "base/engine.h"
 
 #include <string.h>
@@ -26,6 +27,7 @@ void engine_fini(struct engine *e)
     free(e->generation);
     free(e->cause);
     free(e->free_slots);
+    free(e->pos);
     memset(e, 0, sizeof *e);
 }
 
@@ -41,9 +43,66 @@ static void grow(struct engine *e)
     e->cause = sim_realloc(e->cause, cap, sizeof *e->cause);
     memset(e->generation + e->cap, 0, (cap - e->cap) * sizeof *e->generation);
     e->free_slots = sim_realloc(e->free_slots, cap, sizeof *e->free_slots);
+    e->pos = sim_realloc(e->pos, cap, sizeof *e->pos);
     for (uint32_t s = cap; s > e->cap; s--)
         e->free_slots[e->nfree++] = s - 1;
     e->cap = cap;
+}
+
+static uint32_t slot_of(struct event_key k)
+{
+    return (uint32_t)(k.order & SLOT_MASK);
+}
+
+static void place(struct engine *e, uint32_t i, struct event_key k)
+{
+    e->heap[i] = k;
+    e->pos[slot_of(k)] = i;
+}
+
+/* Puts k at hole i or above it, moving larger parents down. */
+static void sift_up(struct engine *e, uint32_t i, struct event_key k)
+{
+    while (i > 0) {
+        uint32_t parent = (i - 1) / 2;
+        if (!key_less(k, e->heap[parent]))
+            break;
+        place(e, i, e->heap[parent]);
+        i = parent;
+    }
+    place(e, i, k);
+}
+
+/* Puts k at hole i or below it, moving smaller children up. */
+static void sift_down(struct engine *e, uint32_t i, struct event_key k)
+{
+    for (uint32_t n = e->len;;) {
+        uint32_t child = 2 * i + 1;
+        if (child >= n)
+            break;
+        if (child + 1 < n && key_less(e->heap[child + 1], e->heap[child]))
+            child++;
+        if (!key_less(e->heap[child], k))
+            break;
+        place(e, i, e->heap[child]);
+        i = child;
+    }
+    place(e, i, k);
+}
+
+/* Takes the key at heap index i out and frees its slot (its handles go stale). */
+static void remove_at(struct engine *e, uint32_t i)
+{
+    uint32_t slot = slot_of(e->heap[i]);
+    e->generation[slot]++;
+    e->free_slots[e->nfree++] = slot;
+    struct event_key last = e->heap[--e->len];
+    if (i == e->len)
+        return;
+    if (i > 0 && key_less(last, e->heap[(i - 1) / 2]))
+        sift_up(e, i, last);
+    else
+        sift_down(e, i, last);
 }
 
 event_handle engine_schedule(struct engine *e, sim_time at, const struct event *ev)
@@ -57,15 +116,7 @@ event_handle engine_schedule(struct engine *e, sim_time at, const struct event *
     if (!(ev->flags & EV_WEAK))
         e->strong++;
     struct event_key key = { at, (e->sequence++ << SLOT_BITS) | slot };
-    uint32_t i = e->len++;
-    while (i > 0) {
-        uint32_t parent = (i - 1) / 2;
-        if (!key_less(key, e->heap[parent]))
-            break;
-        e->heap[i] = e->heap[parent];
-        i = parent;
-    }
-    e->heap[i] = key;
+    sift_up(e, e->len++, key);
     return ((uint64_t)e->generation[slot] + 1) << SLOT_BITS | slot; /* never 0 */
 }
 
@@ -73,57 +124,27 @@ void engine_cancel(struct engine *e, event_handle h)
 {
     uint32_t slot = (uint32_t)(h & SLOT_MASK);
     if (slot >= e->cap || (uint64_t)e->generation[slot] + 1 != h >> SLOT_BITS)
-        return; /* it ran (or was dropped) and the slot moved on */
-    struct event *ev = &e->slab[slot];
-    if (ev->flags & EV_CANCELLED)
-        return;
-    ev->flags |= EV_CANCELLED;
-    if (!(ev->flags & EV_WEAK))
+        return; /* it ran (or was cancelled) and the slot moved on */
+    if (!(e->slab[slot].flags & EV_WEAK))
         e->strong--;
-}
-
-/* Removes the top of the heap into *out; returns its time. */
-static sim_time remove_top(struct engine *e, struct event *out)
-{
-    struct event_key top = e->heap[0];
-    uint32_t slot = (uint32_t)(top.order & SLOT_MASK);
-    *out = e->slab[slot];
-    e->current = (top.order >> SLOT_BITS) + 1;
-    e->current_cause = e->cause[slot];
-    e->generation[slot]++;
-    e->free_slots[e->nfree++] = slot;
-    struct event_key last = e->heap[--e->len];
-    uint32_t i = 0, n = e->len;
-    for (;;) {
-        uint32_t child = 2 * i + 1;
-        if (child >= n)
-            break;
-        if (child + 1 < n && key_less(e->heap[child + 1], e->heap[child]))
-            child++;
-        if (!key_less(e->heap[child], last))
-            break;
-        e->heap[i] = e->heap[child];
-        i = child;
-    }
-    if (n > 0)
-        e->heap[i] = last;
-    return top.time;
+    remove_at(e, e->pos[slot]);
 }
 
 bool engine_pop(struct engine *e, struct event *out)
 {
-    for (;;) {
-        if (e->len == 0)
-            return false;
-        sim_time t = remove_top(e, out);
-        if (out->flags & EV_CANCELLED)
-            continue; /* its strong count went with the cancel */
-        if (!(out->flags & EV_WEAK))
-            e->strong--;
-        e->now = t;
-        e->executed++;
-        return true;
-    }
+    if (e->len == 0)
+        return false;
+    struct event_key top = e->heap[0];
+    uint32_t slot = slot_of(top);
+    *out = e->slab[slot];
+    e->current = (top.order >> SLOT_BITS) + 1;
+    e->current_cause = e->cause[slot];
+    remove_at(e, 0);
+    if (!(out->flags & EV_WEAK))
+        e->strong--;
+    e->now = top.time;
+    e->executed++;
+    return true;
 }
 
 sim_time engine_peek_time(const struct engine *e)

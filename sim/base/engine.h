@@ -30,7 +30,6 @@ enum event_type {
 
 /* A weak event never keeps a run alive on its own (see run/sim.c on quiescence). */
 #define EV_WEAK 0x1u
-#define EV_CANCELLED 0x2u /* set by engine_cancel: dropped when it reaches the top */
 
 /* Names a scheduled event for engine_cancel: its slot and the slot's reuse count. The
  * handle 0 names nothing, so a zeroed handle can always be cancelled harmlessly. */
@@ -71,6 +70,7 @@ struct engine {
     uint32_t *generation; /* per slot: bumped each time the slot is freed */
     uint64_t *cause;      /* per slot: the cause of the event in it */
     uint32_t *free_slots;
+    uint32_t *pos;        /* per slot: its key's index in the heap */
     uint32_t len, cap, nfree;
     uint32_t strong;     /* pending events without EV_WEAK */
 };
@@ -78,8 +78,8 @@ struct engine {
 void engine_init(struct engine *e);
 void engine_fini(struct engine *e);
 event_handle engine_schedule(struct engine *e, sim_time at, const struct event *ev);
-/* Cancels a pending event (lazily: it stays in the heap, no longer counts as pending
- * work, and is dropped when popped). A handle whose event already ran is ignored. */
+/* Cancels a pending event: it leaves the heap at once (O(log n)), so the heap holds only
+ * live events whatever the timeouts. A handle whose event already ran is ignored. */
 void engine_cancel(struct engine *e, event_handle h);
 /* Pops the earliest event into *out and advances the clock; false when empty. */
 bool engine_pop(struct engine *e, struct event *out);
