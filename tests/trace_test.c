@@ -234,7 +234,46 @@ static void test_trace_chrome_json_parses(void)
     trace_fini(&t);
 }
 
+static int by_time(const void *a, const void *b)
+{
+    sim_time x = *(const sim_time *)a, y = *(const sim_time *)b;
+    return (x > y) - (x < y);
+}
+
+/* The result's p50, p99 and max (found by selection, not sorting) are the nearest-rank
+ * percentiles of the first-charge latencies the trace shows, sorted here. */
+static void test_latency_percentiles_exact(void)
+{
+    static struct scenario sc;
+    const char *lat_scn = "scenario lat\npayments 3000 every 1ms\nlink consumer->gateway loss 3%\n"
+                       "set gateway.latency 1ms..900ms\nset consumer.gateway-timeout 1s\n";
+    for (uint32_t strategy = 0; strategy < 4; strategy++) {
+        CHECK(test_scenario(lat_scn, "at-least-once", &sc) >= 0);
+        struct trace t = { .keep = true };
+        struct run_result r;
+        sim_run_with(&sc, strategy, sc.seed, &(struct sim_options){ .trace = &t, .spare_link = -1 },
+                     &r);
+        sim_time *lat = calloc(sc.payments, sizeof *lat);
+        bool *seen = calloc(sc.payments, sizeof *seen);
+        size_t n = 0;
+        for (size_t i = 0; i < t.len; i++)
+            if (t.recs[i].what == TRACE_CHARGE && !seen[t.recs[i].payment]) {
+                seen[t.recs[i].payment] = true;
+                lat[n++] = t.recs[i].t - (sim_time)t.recs[i].payment * sc.every;
+            }
+        qsort(lat, n, sizeof *lat, by_time);
+        CHECK(n > 2000);
+        CHECK_EQ(r.latency_p50, lat[(n * 50 + 99) / 100 - 1]);
+        CHECK_EQ(r.latency_p99, lat[(n * 99 + 99) / 100 - 1]);
+        CHECK_EQ(r.latency_max, lat[n - 1]);
+        free(lat);
+        free(seen);
+        trace_fini(&t);
+    }
+}
+
 const struct test trace_tests[] = {
+    { "latency_percentiles_exact", test_latency_percentiles_exact },
     { "trace_chrome_json_parses", test_trace_chrome_json_parses },
     { "trace_holds_every_event_once", test_trace_holds_every_event_once },
     { "trace_jsonl_parses", test_trace_jsonl_parses },

@@ -137,19 +137,55 @@ static void torn_transactions(const struct world *w, struct run_result *r)
     free(recs);
 }
 
-static int cmp_time(const void *a, const void *b)
+/* The latency of a charged payment: intent to first charge. */
+static bool latency_of(const struct tally *t, sim_time every, uint32_t i, sim_time *v)
 {
-    sim_time x = *(const sim_time *)a, y = *(const sim_time *)b;
-    return (x > y) - (x < y);
+    if (t->charges[i] == 0)
+        return false;
+    *v = t->first_charge[i] - (sim_time)i * every;
+    return true;
 }
 
-/* Nearest-rank percentile of a sorted array. */
-static sim_time percentile(const sim_time *sorted, uint64_t n, unsigned pct)
+/* The k[0]-th and k[1]-th smallest latencies (from 0) of the charged payments, exact, by
+ * a radix selection over their bits, 8 at a time from the highest that max holds: each
+ * pass counts, among the latencies that share the digits chosen so far, how many have
+ * each next digit. No copy of the latencies, no sort. */
+static void select_latencies(const struct tally *t, sim_time every, sim_time max,
+                             const uint64_t k[2], sim_time out[2])
 {
-    if (n == 0)
-        return 0;
+    int top = 0;
+    while (top < 56 && max >> (top + 8))
+        top += 8;
+    uint64_t rank[2] = { k[0], k[1] };
+    sim_time prefix[2] = { 0, 0 }, mask = top == 56 ? 0 : ~((UINT64_C(1) << (top + 8)) - 1);
+    for (int shift = top; shift >= 0; shift -= 8) {
+        uint64_t count[2][256];
+        memset(count, 0, sizeof count);
+        for (uint32_t i = 0; i < t->payments; i++) {
+            sim_time v;
+            if (!latency_of(t, every, i, &v))
+                continue;
+            for (int j = 0; j < 2; j++)
+                if ((v & mask) == prefix[j])
+                    count[j][(v >> shift) & 255]++;
+        }
+        for (int j = 0; j < 2; j++) {
+            uint32_t d = 0;
+            while (rank[j] >= count[j][d])
+                rank[j] -= count[j][d++];
+            prefix[j] |= (sim_time)d << shift;
+        }
+        mask |= (sim_time)255 << shift;
+    }
+    out[0] = prefix[0];
+    out[1] = prefix[1];
+}
+
+/* Nearest-rank percentile's index (from 0) among n values. */
+static uint64_t percentile_rank(uint64_t n, unsigned pct)
+{
     uint64_t rank = (n * pct + 99) / 100;
-    return sorted[rank ? rank - 1 : 0];
+    return rank ? rank - 1 : 0;
 }
 
 void account_result(const struct world *w, bool stopped_early, struct run_result *r)
@@ -159,9 +195,9 @@ void account_result(const struct world *w, bool stopped_early, struct run_result
     memset(r, 0, sizeof *r);
     r->seed = w->env.seed;
     r->payments = t->payments;
-    sim_time *lat = sim_alloc(t->payments, sizeof *lat);
     uint8_t *alive = stopped_early ? alive_payments(w) : NULL;
     uint64_t nlat = 0;
+    sim_time max = 0;
     for (uint32_t i = 0; i < t->payments; i++) {
         uint64_t amount = tally_amount(sc->amount_min, sc->amount_max, w->env.seed, i);
         uint32_t c = t->charges[i];
@@ -192,14 +228,20 @@ void account_result(const struct world *w, bool stopped_early, struct run_result
             r->lost_definite += t->gave_up[i] == GAVE_UP_DEFINITE;
             r->lost_indefinite += t->gave_up[i] == GAVE_UP_INDEFINITE;
         } else {
-            lat[nlat++] = t->first_charge[i] - (sim_time)i * sc->every;
+            sim_time v = 0;
+            latency_of(t, sc->every, i, &v);
+            max = v > max ? v : max;
+            nlat++;
         }
     }
-    qsort(lat, nlat, sizeof *lat, cmp_time);
-    r->latency_p50 = percentile(lat, nlat, 50);
-    r->latency_p99 = percentile(lat, nlat, 99);
-    r->latency_max = nlat ? lat[nlat - 1] : 0;
-    free(lat);
+    if (nlat) {
+        const uint64_t k[2] = { percentile_rank(nlat, 50), percentile_rank(nlat, 99) };
+        sim_time p[2];
+        select_latencies(t, sc->every, max, k, p);
+        r->latency_p50 = p[0];
+        r->latency_p99 = p[1];
+        r->latency_max = max;
+    }
     free(alive);
     log_anomalies(w, stopped_early, r);
     if (w->env.st->transactions)
