@@ -1,4 +1,4 @@
-/* engine.c: binary min-heap of (time, sequence|slot) keys over a slab of event bodies,
+/* engine.c: 4-ary min-heap of (time, sequence|slot) keys over a slab of event bodies,
  * with each slot's place in the heap kept, so a cancelled event leaves it at once. */
 #include "base/engine.h"
 
@@ -64,7 +64,7 @@ static void place(struct engine *e, uint32_t i, struct event_key k)
 static void sift_up(struct engine *e, uint32_t i, struct event_key k)
 {
     while (i > 0) {
-        uint32_t parent = (i - 1) / 2;
+        uint32_t parent = (i - 1) / 4;
         if (!key_less(k, e->heap[parent]))
             break;
         place(e, i, e->heap[parent]);
@@ -76,12 +76,13 @@ static void sift_up(struct engine *e, uint32_t i, struct event_key k)
 /* Puts k at hole i or below it, moving smaller children up. */
 static void sift_down(struct engine *e, uint32_t i, struct event_key k)
 {
-    for (uint32_t n = e->len;;) {
-        uint32_t child = 2 * i + 1;
-        if (child >= n)
+    for (uint32_t n = e->len;;) { /* four children a node: half the levels of two */
+        uint32_t first = 4 * i + 1, child = first;
+        if (first >= n)
             break;
-        if (child + 1 < n && key_less(e->heap[child + 1], e->heap[child]))
-            child++;
+        for (uint32_t c = first + 1; c < first + 4 && c < n; c++)
+            if (key_less(e->heap[c], e->heap[child]))
+                child = c;
         if (!key_less(e->heap[child], k))
             break;
         place(e, i, e->heap[child]);
@@ -99,7 +100,7 @@ static void remove_at(struct engine *e, uint32_t i)
     struct event_key last = e->heap[--e->len];
     if (i == e->len)
         return;
-    if (i > 0 && key_less(last, e->heap[(i - 1) / 2]))
+    if (i > 0 && key_less(last, e->heap[(i - 1) / 4]))
         sift_up(e, i, last);
     else
         sift_down(e, i, last);
