@@ -487,6 +487,17 @@ static void test_parser_accepts_strategies_line(void)
     CHECK_EQ(sc.run_list[1], 1);
 }
 
+/* Rates take a probability, held in ppm: 2.5% is 25000, a fraction 0.001 is 1000. */
+static void test_parser_accepts_expect_rates(void)
+{
+    CHECK(parse(HEAD "expect at-least-once duplicated-rate < 2.5% lost-rate <= 0.001\n"));
+    CHECK_EQ(sc.nexpects, 2);
+    CHECK_EQ(sc.expects[0].metric, METRIC_DUPLICATED_RATE);
+    CHECK_EQ(sc.expects[0].value, 25000);
+    CHECK_EQ(sc.expects[1].metric, METRIC_LOST_RATE);
+    CHECK_EQ(sc.expects[1].value, 1000);
+}
+
 static void test_parser_accepts_expect_triples(void)
 {
     CHECK(parse(HEAD
@@ -754,7 +765,7 @@ static void test_parser_rejects_unknown_names(void)
                   "unknown metric 'refunds' (metrics: lost duplicated pending charges ledger-rows "
                   "log-copies deliveries output-copies output-duplicates duplicates-in-log "
                   "aborted-reads skipped-offsets hanging lost-writes torn-transactions gave-up indefinite "
-                  "definite charged charged-twice never-charged disagreeing)");
+                  "definite charged charged-twice never-charged disagreeing duplicated-rate lost-rate)");
     CHECK_REJECTS(HEAD "expect idempotent lost == 0\n", 3, 24,
                   "expected a comparison (= != < <= > >=), got '=='");
     CHECK_REJECTS(HEAD "expect idempotent lost=0\n", 3, 19,
@@ -1080,6 +1091,7 @@ const struct test parser_tests[] = {
     TEST(parser_accepts_default_run_list_with_user_strategies),
     TEST(parser_accepts_strategies_line),
     TEST(parser_accepts_expect_triples),
+    TEST(parser_accepts_expect_rates),
     TEST(parser_accepts_expect_anomaly_metrics),
     TEST(parser_accepts_expect_on_user_strategy),
     TEST(parser_accepts_comments_and_blank_lines),

@@ -149,6 +149,12 @@ grep -q '^  - the first response on gateway->consumer for payment 4 is lost$' "$
     && grep -q 'two whole numbers, like 0/1' "$tmp/quiz2.out" \
     && [ "$(rc_of ./eosim quiz scenarios/gateway-response-lost.scn --answers idempotent=0/0)" = 2 ] \
     && pass "cli/quiz" || fail "cli/quiz" "$(tail -3 "$tmp/quiz.out")"
+# Rates in expectations: over every seed's payments, written and reported as percentages.
+printf 'scenario r\npayments 1000 every 1ms\nlink gateway->consumer loss 3%%\nruns 3\nstrategies at-least-once idempotent\nexpect at-least-once duplicated-rate >= 2%% duplicated-rate < 4%%\nexpect idempotent duplicated-rate = 0 lost-rate = 0%%\nexpect at-least-once duplicated-rate < 1.5%%\n' >"$tmp/rate.scn"
+./eosim run "$tmp/rate.scn" >/dev/null 2>"$tmp/rate.err"; rc=$?
+[ $rc = 1 ] && [ "$(wc -l <"$tmp/rate.err")" = 1 ] \
+    && grep -q 'rate.scn:8: expectation failed: at-least-once duplicated-rate < 1.5%, got 3.2666%$' "$tmp/rate.err" \
+    && pass "cli/expect-rates" || fail "cli/expect-rates" "exit $rc" "$(cat "$tmp/rate.err")"
 check "cli/version" ./eosim --version
 [ "$(rc_of ./eosim frobnicate)" = 2 ] && pass "cli/unknown-command-exit-2" || fail "cli/unknown-command-exit-2"
 [ "$(rc_of ./eosim run --bogus scenarios/*.scn)" = 2 ] && pass "cli/unknown-option-exit-2" || fail "cli/unknown-option-exit-2"

@@ -364,17 +364,19 @@ static uint32_t space_expectations(FILE *err, struct explorer *x)
             if (all ? run == SIZE_MAX : run != SIZE_MAX)
                 continue;
             failed++;
-            fprintf(err, "%s:%u: expectation failed: expect-%s %s %s %s %llu", sc->file,
+            char want[32];
+            fprintf(err, "%s:%u: expectation failed: expect-%s %s %s %s %s", sc->file,
                     ex->line, all ? "all" : "some", sc->strategies[ex->strategy].name,
                     metric_names[ex->metric], compare_op_names[ex->op],
-                    (unsigned long long)ex->value);
+                    report_metric_value((enum metric)ex->metric, ex->value, want, sizeof want));
             if (!all) {
                 fprintf(err, ": no placement of up to %u fault%s does it\n", x->rq->depth,
                         x->rq->depth == 1 ? "" : "s");
                 continue;
             }
-            fprintf(err, ", got %llu with:\n",
-                    (unsigned long long)x->outcomes[run].metric[ex->metric]);
+            fprintf(err, ", got %s with:\n",
+                    report_metric_value((enum metric)ex->metric,
+                                        x->outcomes[run].metric[ex->metric], want, sizeof want));
             placement_lines(err, x, run, "    ");
         }
     }

@@ -21,6 +21,7 @@ const char *const metric_names[METRIC_COUNT] = {
     "output-copies", "output-duplicates", "duplicates-in-log", "aborted-reads",
     "skipped-offsets", "hanging", "lost-writes", "torn-transactions", "gave-up", "indefinite",
     "definite", "charged", "charged-twice", "never-charged", "disagreeing",
+    "duplicated-rate", "lost-rate",
 };
 const char *const compare_op_names[6] = { "=", "!=", "<", "<=", ">", ">=" };
 
@@ -689,6 +690,16 @@ static bool st_strategies(struct parser *p)
     return true;
 }
 
+/* A rate to compare with: a probability like 2%, in ppm. */
+static bool rate(struct parser *p, uint64_t *ppm)
+{
+    uint32_t v;
+    if (!probability(p, "rate", &v))
+        return false;
+    *ppm = v;
+    return true;
+}
+
 /* `expect`, `expect-all` and `expect-some`: a strategy, then METRIC OP NUMBER... */
 static bool expectation_list(struct parser *p, enum expect_scope scope)
 {
@@ -728,7 +739,9 @@ static bool expectation_list(struct parser *p, enum expect_scope scope)
                         (int)o->len, o->s);
         *e = (struct expectation){ .strategy = s, .scope = (uint8_t)scope, .metric = (uint8_t)metric, .op = (uint8_t)op,
                                    .line = p->line, .col = t->col };
-        if (!count(p, "the number to compare with", 0, UINT64_MAX, &e->value))
+        if (metric_is_rate(metric) ? !rate(p, &e->value)
+                                   : !count(p, "the number to compare with", 0, UINT64_MAX,
+                                            &e->value))
             return false;
         (*n)++;
     }

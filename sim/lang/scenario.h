@@ -50,10 +50,16 @@ enum metric {
     METRIC_GAVE_UP, METRIC_INDEFINITE, METRIC_DEFINITE, /* the producer's failed sends */
     METRIC_CHARGED, METRIC_CHARGED_TWICE, METRIC_NEVER_CHARGED, /* money */
     METRIC_DISAGREEING,
+    METRIC_DUPLICATED_RATE, METRIC_LOST_RATE, /* per payment, in ppm; written as 2% */
     METRIC_COUNT
 };
 enum compare_op { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE };
 extern const char *const metric_names[METRIC_COUNT];
+/* A rate's value is a probability (`2%`), held in parts per million. */
+static inline bool metric_is_rate(int m)
+{
+    return m == METRIC_DUPLICATED_RATE || m == METRIC_LOST_RATE;
+}
 extern const char *const compare_op_names[6];
 
 /* Where an expectation must hold: over a run's seeds (`expect`), or over the fault

@@ -169,6 +169,10 @@ static const char *const metric_docs[METRIC_COUNT] = {
     [METRIC_NEVER_CHARGED] = "money: the amounts of the lost payments",
     [METRIC_DISAGREEING] = "payments whose ledger rows (or output records) and charges differ "
                            "in number",
+    [METRIC_DUPLICATED_RATE] = "duplicated charges per payment, over every seed's payments, "
+                               "compared with a percentage (duplicated-rate < 2%), so one "
+                               "expectation holds whatever the number of seeds",
+    [METRIC_LOST_RATE] = "lost payments per payment, the same way (lost-rate <= 0.5%)",
 };
 
 /* The per-run CSV's columns, in result_columns order after scenario,strategy,seed. */

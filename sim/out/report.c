@@ -39,12 +39,47 @@ uint64_t report_run_metric(const struct run_result *r, enum metric m)
         [METRIC_INDEFINITE] = r->lost_indefinite, [METRIC_DEFINITE] = r->lost_definite,
         [METRIC_CHARGED] = r->amount_charged, [METRIC_CHARGED_TWICE] = r->amount_duplicated,
         [METRIC_NEVER_CHARGED] = r->amount_lost, [METRIC_DISAGREEING] = r->disagreements,
+        [METRIC_DUPLICATED_RATE] = r->payments ? r->duplicated * 1000000 / r->payments : 0,
+        [METRIC_LOST_RATE] = r->payments ? r->lost * 1000000 / r->payments : 0,
     };
     return values[m];
 }
 
+/* A rate over several seeds is the count over every seed's payments, not a sum. */
+static uint64_t rate_over_seeds(const struct scenario_results *res, uint32_t s, enum metric m)
+{
+    uint64_t count = 0, payments = 0;
+    for (uint32_t i = 0; i < res->nseeds; i++) {
+        const struct run_result *r = run_of(res, s, i);
+        count += m == METRIC_DUPLICATED_RATE ? r->duplicated : r->lost;
+        payments += r->payments;
+    }
+    return payments ? count * 1000000 / payments : 0;
+}
+
+const char *report_metric_value(enum metric m, uint64_t v, char *buf, size_t size)
+{
+    if (!metric_is_rate(m))
+        snprintf(buf, size, "%llu", (unsigned long long)v);
+    else if (v % 10000 == 0)
+        snprintf(buf, size, "%llu%%", (unsigned long long)(v / 10000));
+    else {
+        int places = 4;
+        for (uint64_t f = v % 10000; f % 10 == 0; f /= 10)
+            places--;
+        uint64_t frac = v % 10000;
+        for (int k = places; k < 4; k++)
+            frac /= 10;
+        snprintf(buf, size, "%llu.%0*llu%%", (unsigned long long)(v / 10000), places,
+                 (unsigned long long)frac);
+    }
+    return buf;
+}
+
 uint64_t report_metric(const struct scenario_results *res, uint32_t s, enum metric m)
 {
+    if (metric_is_rate(m))
+        return rate_over_seeds(res, s, m);
     uint64_t sum = 0;
     for (uint32_t i = 0; i < res->nseeds; i++)
         sum += report_run_metric(run_of(res, s, i), m);
@@ -95,10 +130,13 @@ static uint32_t expectations(FILE *out, const struct scenario_results *res, cons
             if (report_holds(got, (enum compare_op)x->op, x->value))
                 continue;
             failed++;
-            fprintf(out, "%s:%u: expectation failed: %s %s %s %llu, got %llu%s%s\n", sc->file,
+            char want[32], was[32];
+            fprintf(out, "%s:%u: expectation failed: %s %s %s %s, got %s%s%s\n", sc->file,
                     x->line, sc->strategies[x->strategy].name, metric_names[x->metric],
-                    compare_op_names[x->op], (unsigned long long)x->value,
-                    (unsigned long long)got, at ? " at " : "", at ? at : "");
+                    compare_op_names[x->op],
+                    report_metric_value((enum metric)x->metric, x->value, want, sizeof want),
+                    report_metric_value((enum metric)x->metric, got, was, sizeof was),
+                    at ? " at " : "", at ? at : "");
         }
     }
     return failed;
