@@ -274,7 +274,23 @@ static void test_table_percent(void)
     }
 }
 
+/* A rate is compared exactly, never rounded to a ppm first. */
+static void test_rate_expectations_exact(void)
+{
+    CHECK(!report_expect_holds(METRIC_LOST_RATE, 1, 2000000, OP_EQ, 0)); /* 0.5 ppm */
+    CHECK(report_expect_holds(METRIC_LOST_RATE, 0, 2000000, OP_EQ, 0));
+    CHECK(!report_expect_holds(METRIC_LOST_RATE, 5001, 1000000, OP_LE, 5000));
+    CHECK(report_expect_holds(METRIC_LOST_RATE, 5000, 1000000, OP_LE, 5000));
+    CHECK(report_expect_holds(METRIC_DUPLICATED_RATE, 1, 3, OP_GT, 333333));
+    CHECK(report_expect_holds(METRIC_DUPLICATED_RATE, 1, 3, OP_LT, 333334));
+    /* past 64 bits on both sides: 10^13 x 10^6 against 10^6 x 10^13 */
+    CHECK(report_expect_holds(METRIC_DUPLICATED_RATE, 10000000000000u, 10000000000000u, OP_EQ,
+                              1000000));
+    CHECK(report_expect_holds(METRIC_LOST, 3, 0, OP_EQ, 3)); /* counts compare as they are */
+}
+
 const struct test report_tests[] = {
+    { "rate_expectations_exact", test_rate_expectations_exact },
     { "value_format_short", test_value_format_short },
     { "table_percent", test_table_percent },
     { "sweep_grid_order", test_sweep_grid_order },

@@ -244,6 +244,12 @@ cmp -s "$tmp/whole.out" "$tmp/merged.out" && diff -r "$tmp/whole" "$tmp/merged" 
     "$tmp"/rshards/*1-of-3.shard >"$tmp/rmerged.out" 2>&1
 cmp -s "$tmp/rwhole.out" "$tmp/rmerged.out" && diff -r "$tmp/rwhole" "$tmp/rmerged" >/dev/null \
     && pass "shard/run-merge-equals-unsharded" || fail "shard/run-merge-equals-unsharded"
+# The page of a merge is the page of the unsharded sweep, whatever the shards' order.
+for k in 1 2; do ./eosim sweep --quiet --shard $k/2 --out "$tmp/pshards" scenarios/ack-lost.scn >/dev/null 2>&1; done
+./eosim sweep --quiet --out "$tmp/pwhole" scenarios/ack-lost.scn >/dev/null 2>&1
+./eosim merge --quiet --out "$tmp/pmerged" $(ls "$tmp"/pshards/*.shard | sort -r) >/dev/null 2>&1
+cmp -s "$tmp/pwhole/index.html" "$tmp/pmerged/index.html" && pass "shard/merge-page-equals-unsharded" \
+    || fail "shard/merge-page-equals-unsharded" "$(diff "$tmp/pwhole/index.html" "$tmp/pmerged/index.html" | head -3)"
 ./eosim merge "$tmp"/rshards/*1-of-3.shard "$tmp"/rshards/*3-of-3.shard >/dev/null 2>"$tmp/err"
 rc=$?
 [ $rc = 2 ] && grep -q "shard 2 of 3 of scenarios/gateway-timeout-retry.scn is missing" "$tmp/err" \
@@ -295,7 +301,7 @@ first=$(grep -n '<section id=' "$p" | head -1)
 [ -n "$m" ] && echo "$first" | grep -q 'id="gateway-response-lost"' \
     && grep -q '<svg xmlns="http://www.w3.org/2000/svg" class="seq"' "$p" \
     && grep -q 'payment 4 under at-least-once: charged 2 times' "$p" \
-    && grep -q "<footer>Written by eosim .*eosim sweep --out $tmp/review scenarios/ack-lost.scn" "$p" \
+    && grep -q "<footer>Written by eosim .*eosim sweep scenarios/ack-lost.scn scenarios/gateway-response-lost.scn<" "$p" \
     && pass "page/matrix-teaching-story" || fail "page/matrix-teaching-story" "$first"
 # Charts: a preset keeps its style whatever else runs; a chart of zeros is not drawn.
 cat >"$tmp/styles.scn" <<'SCN'
@@ -373,6 +379,14 @@ rc=$(rc_of ./eosim explain scenarios/gateway-response-lost.scn)
 rc=$(rc_of ./eosim run scenarios/gateway-response-lost.scn --trace "$e/run.jsonl")
 [ "$rc" = 2 ] && [ ! -e "$e/run.jsonl" ] && pass "trace/run-needs-one-strategy" \
     || fail "trace/run-needs-one-strategy" "exit $rc"
+# Perfetto: every message slice that ends was begun by its send, also for messages that
+# wait out a pause at their receiver (handled later under a new id).
+./eosim explain scenarios/gc-pause-rebalance.scn --strategy at-least-once --perfetto "$e/gc.json" >/dev/null 2>&1
+unmatched=$(grep -o '"ph":"[be]","pid":1,"tid":[0-9]*,"ts":[0-9.]*,"cat":"message","id":[0-9]*' "$e/gc.json" |
+    awk -F'"' '{ id = $NF; sub(/:/, "", id); if ($4 == "b") open[id] = 1; else if (!(id in open)) bad++;
+                 else delete open[id] } END { print bad + 0 }')
+[ "$unmatched" = 0 ] && [ "$(grep -c '"ph":"b"' "$e/gc.json")" -gt 100 ] && pass "trace/perfetto-slices-match" \
+    || fail "trace/perfetto-slices-match" "$unmatched unmatched"
 ./eosim run scenarios/gateway-response-lost.scn --strategy at-least-once --runs 3 --seed 7 \
     --trace "$e/seeds.jsonl" 2>"$e/seeds.err" >/dev/null
 grep -q '^eosim: traced at-least-once under seed 7, the first of the run' "$e/seeds.err" \

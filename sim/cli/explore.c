@@ -27,6 +27,7 @@ static const char *const violation_verbs[VIOLATIONS] = {
 /* What one placement's run comes back with (a plain value: workers pipe it). */
 struct outcome {
     uint64_t metric[METRIC_COUNT];
+    uint64_t payments;
     uint64_t disagreements;
     sim_time fired[CHECK_DEPTH_MAX]; /* when each added fault fired, or SIM_NEVER */
 };
@@ -85,6 +86,7 @@ static void work(void *ctx, size_t run, void *out)
     for (int m = 0; m < METRIC_COUNT; m++)
         o->metric[m] = report_run_metric(&r, (enum metric)m);
     o->disagreements = r.disagreements;
+    o->payments = r.payments;
     for (uint32_t i = 0; i < CHECK_DEPTH_MAX; i++)
         o->fired[i] = i < x->size[run] ? fired[x->sc->nfaults + i] : 0;
 }
@@ -344,7 +346,9 @@ struct metric_test {
 static bool metric_pred(const struct outcome *o, const void *arg)
 {
     const struct metric_test *m = arg;
-    return report_holds(o->metric[m->e->metric], (enum compare_op)m->e->op, m->e->value) ==
+    enum metric k = (enum metric)m->e->metric;
+    uint64_t got = o->metric[metric_is_rate(k) ? report_rate_count(k) : k];
+    return report_expect_holds(k, got, o->payments, (enum compare_op)m->e->op, m->e->value) ==
            m->want;
 }
 

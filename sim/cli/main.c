@@ -44,7 +44,6 @@ struct options {
     uint64_t seed, runs, jobs, shard_k, shard_n, payment, depth;
     bool has_seed, has_runs, has_jobs, has_payment, has_depth, all, stats, quiet, wide;
     bool help; /* CMD --help */
-    char *made_by; /* the command line, for the page's footer (without --jobs...) */
     int charts; /* -1: the command's default, 0: --no-charts, 1: --charts */
 };
 
@@ -177,39 +176,10 @@ static int option(int argc, char **argv, int *i, struct options *o)
     return rc;
 }
 
-/* "eosim sweep --out reports a.scn ...": what made the output, without the options that
- * cannot change it (--jobs, --quiet, --stats), so it is the same whatever they were. */
-static char *command_line(int argc, char **argv)
-{
-    size_t size = 8;
-    for (int i = 1; i < argc; i++)
-        size += strlen(argv[i]) + 3;
-    char *line = sim_alloc(size, 1);
-    strcpy(line, "eosim");
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "--quiet") == 0 || strcmp(a, "--stats") == 0 ||
-            strncmp(a, "--jobs=", 7) == 0)
-            continue;
-        if (strcmp(a, "--jobs") == 0) {
-            i++;
-            continue;
-        }
-        bool plain = a[0] && strspn(a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                        "0123456789-_./=+,:%") == strlen(a);
-        strcat(line, plain ? " " : " '");
-        strcat(line, a);
-        if (!plain)
-            strcat(line, "'");
-    }
-    return line;
-}
-
 static int parse_args(int argc, char **argv, struct options *o)
 {
     memset(o, 0, sizeof *o);
     o->charts = -1;
-    o->made_by = command_line(argc, argv);
     o->files = calloc((size_t)argc, sizeof *o->files);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -336,6 +306,22 @@ static bool charts_wanted(const struct options *o, const struct batch *b)
     return false;
 }
 
+/* "eosim sweep a.scn b.scn": what made the page, from the batch itself, so a merge of
+ * shards in any order, a run with any --jobs and any --out name it alike. */
+static char *page_command(const struct batch *b)
+{
+    size_t size = 16;
+    for (uint32_t i = 0; i < b->nitems; i++)
+        size += strlen(b->items[i].sc.file) + 1;
+    char *line = sim_alloc(size, 1);
+    strcpy(line, b->nitems && !b->items[0].swept ? "eosim run" : "eosim sweep");
+    for (uint32_t i = 0; i < b->nitems; i++) {
+        strcat(line, " ");
+        strcat(line, b->items[i].sc.file);
+    }
+    return line;
+}
+
 static bool write_page(const struct options *o, const struct batch *b, struct chart_set *sets,
                        char **failures)
 {
@@ -357,7 +343,9 @@ static bool write_page(const struct options *o, const struct batch *b, struct ch
         batch_results(b, i, &srs[i]);
         items[i] = (struct html_item){ &srs[i], &sets[i], failures[i] };
     }
-    bool ok = html_write_index(o->out_dir, items, b->nitems, note, o->made_by);
+    char *command = page_command(b);
+    bool ok = html_write_index(o->out_dir, items, b->nitems, note, command);
+    free(command);
     if (!ok)
         fprintf(stderr, "eosim: cannot write %s/index.html: %s\n", o->out_dir, strerror(errno));
     else if (!o->quiet)
@@ -655,8 +643,8 @@ static int command_help(const struct options *o)
     return unknown_word("help topic", o->files[0], help_topics, n);
 }
 
-/* list: the catalogue, name and about of each scenario in the directories given, or in
- * scenarios/ here, or in the installed catalogue. */
+/* list [DIR]: the catalogue, name and about of each scenario in DIR, or in scenarios/
+ * here, or in the installed catalogue. */
 static int command_list(const struct options *o)
 {
     const char *dir = o->nfiles ? o->files[0] : NULL;
@@ -718,6 +706,5 @@ int main(int argc, char **argv)
         rc = command_run(&o, strcmp(cmd, "sweep") == 0);
     }
     free(o.files);
-    free(o.made_by);
     return stdout_checked(rc);
 }

@@ -50,12 +50,14 @@ static const char *message(const struct fault *f, char *buf, size_t size)
     return buf;
 }
 
-static void fault_words(FILE *out, const struct fault *f)
+static void fault_words(FILE *out, const struct scenario *sc, const struct fault *f)
 {
     char a[160], b[160], d[32], text[600], line[200];
     char node[16];
     node_name(f->node, node);
-    value_format_duration(f->duration, d, sizeof d);
+    /* a crash without `restart after` waits node.restart-delay */
+    bool default_restart = f->kind == FAULT_CRASH && f->duration == UINT64_MAX;
+    value_format_duration(default_restart ? sc->params.restart_delay : f->duration, d, sizeof d);
     switch (f->kind) {
     case FAULT_CRASH:
         snprintf(text, sizeof text, "%s crashes %s, %s", node, when(f, a, sizeof a),
@@ -110,9 +112,9 @@ static void strategy_words(FILE *out, const struct scenario *sc, uint32_t s)
     size_t used = (size_t)snprintf(text, sizeof text, "%s, but with", strategy_presets[best].name);
     for (const struct setting *k = strategy_knobs; k->name && used < sizeof text; k++) {
         char x[64], y[64];
-        if (strcmp(setting_format(k, &sc->strategies[s], x, sizeof x),
-                   setting_format(k, &strategy_presets[best], y, sizeof y)) != 0)
-            used += (size_t)snprintf(text + used, sizeof text - used, " %s=%s", k->name, x);
+        const char *v = setting_format(k, &sc->strategies[s], x, sizeof x);
+        if (strcmp(v, setting_format(k, &strategy_presets[best], y, sizeof y)) != 0)
+            used += (size_t)snprintf(text + used, sizeof text - used, " %s=%s", k->name, v);
     }
     wrap_text(out, lead, 4, best_diff ? text : strategy_presets[best].name, WIDTH);
 }
@@ -151,7 +153,7 @@ static void describe(FILE *out, const struct scenario *sc)
     }
     fputs(sc->nfaults ? "What goes wrong:\n" : "Nothing is scripted to go wrong.\n", out);
     for (uint32_t f = 0; f < sc->nfaults; f++)
-        fault_words(out, &sc->faults[f]);
+        fault_words(out, sc, &sc->faults[f]);
     fputs("The strategies:\n", out);
     for (uint32_t i = 0; i < sc->nrun; i++)
         strategy_words(out, sc, sc->run_list[i]);

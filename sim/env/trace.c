@@ -83,6 +83,52 @@ static void chrome_event(struct trace *t, const char *ph, const char *name, uint
             (unsigned long long)at % 1000, more);
 }
 
+/* The messages in flight (their delivery event ids): an open-addressing set, so that a
+ * delivery ends a slice only if a send began it (a message that reached a paused node is
+ * handled later under a new id, which no send began). */
+static void in_flight_add(struct trace *t, uint64_t id)
+{
+    if (2 * (t->flight_len + 1) > t->flight_cap) {
+        uint64_t *old = t->flight;
+        size_t cap = t->flight_cap;
+        t->flight_cap = cap ? 2 * cap : 1024;
+        t->flight = calloc(t->flight_cap, sizeof *t->flight);
+        if (!t->flight)
+            SIM_PANIC("out of memory for a trace");
+        t->flight_len = 0;
+        for (size_t i = 0; i < cap; i++)
+            if (old[i])
+                in_flight_add(t, old[i]);
+        free(old);
+    }
+    size_t i = id & (t->flight_cap - 1);
+    while (t->flight[i])
+        i = (i + 1) & (t->flight_cap - 1);
+    t->flight[i] = id;
+    t->flight_len++;
+}
+
+/* Removes id if present; the rest of its probe run is put back, so no chain breaks. */
+static bool in_flight_take(struct trace *t, uint64_t id)
+{
+    if (!t->flight_cap)
+        return false;
+    size_t mask = t->flight_cap - 1, i = id & mask;
+    while (t->flight[i] && t->flight[i] != id)
+        i = (i + 1) & mask;
+    if (!t->flight[i])
+        return false;
+    t->flight[i] = 0;
+    t->flight_len--;
+    for (size_t j = (i + 1) & mask; t->flight[j]; j = (j + 1) & mask) {
+        uint64_t v = t->flight[j];
+        t->flight[j] = 0;
+        t->flight_len--;
+        in_flight_add(t, v);
+    }
+    return true;
+}
+
 /* The ends of a message's slice and flow: at the sender when it is put on the wire,
  * at the receiver when it is delivered (to a live node or a dead one). */
 static void chrome_message(struct trace *t, const struct trace_record *r, bool sent)
@@ -103,7 +149,9 @@ static void chrome_message(struct trace *t, const struct trace_record *r, bool s
 static void write_chrome(struct trace *t, const struct trace_record *r)
 {
     bool sent = r->what == TRACE_SEND || r->what == TRACE_DUPLICATE || r->what == TRACE_COPY;
-    if (sent || (r->what == TRACE_EVENT && r->type == EV_MSG))
+    if (sent)
+        in_flight_add(t, r->id);
+    if (sent || (r->what == TRACE_EVENT && r->type == EV_MSG && in_flight_take(t, r->id)))
         chrome_message(t, r, sent);
     chrome_track(t, r->node);
     const char *kind = trace_kind_name(r->type, r->kind);
@@ -144,6 +192,9 @@ void trace_add(struct trace *t, const struct trace_record *r)
 
 void trace_fini(struct trace *t)
 {
+    free(t->flight);
+    t->flight = NULL;
+    t->flight_len = t->flight_cap = 0;
     free(t->recs);
     t->recs = NULL;
     t->len = t->cap = 0;

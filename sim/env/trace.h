@@ -57,6 +57,8 @@ struct trace {
     FILE *perfetto;             /* Chrome trace-event JSON, one track per node, or NULL */
     bool perfetto_started;
     uint64_t perfetto_named;    /* the nodes whose track is named */
+    uint64_t *flight;           /* messages sent, not yet delivered (see trace.c) */
+    size_t flight_len, flight_cap;
     bool keep;                  /* keep them in memory too */
     struct trace_record *recs;
     size_t len, cap;

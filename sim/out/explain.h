@@ -27,7 +27,7 @@ enum explain_verdict explain_payment(FILE *out, const struct scenario *sc, uint3
                                      const struct trace *t, uint32_t payment,
                                      struct explain_root *root);
 /* One payment's messages and effects as a sequence diagram: ASCII for a terminal (at
- * most 100 columns with five lanes), a Mermaid sequenceDiagram, or an SVG element for
+ * most 80 columns: lanes narrow to leave a label room), a Mermaid sequenceDiagram, or an SVG element for
  * a page (styled by its classes: h, lane, msg, head, lost, x, n, l, t). Lost messages are
  * drawn as lost. */
 enum diagram_style { DIAGRAM_ASCII, DIAGRAM_MERMAID, DIAGRAM_SVG };

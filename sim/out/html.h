@@ -20,7 +20,7 @@ struct html_item {
 };
 
 /* Writes DIR/index.html; false (errno set) on failure. `note` (or NULL) is shown at the
- * top, e.g. that gnuplot was missing; `command`, what made the page, in the footer. */
+ * top, e.g. that gnuplot was missing; `command`, what made the page (eosim sweep FILES), in the footer. */
 bool html_write_index(const char *dir, const struct html_item *items, uint32_t n,
                       const char *note, const char *command);
 

@@ -19,7 +19,12 @@ uint32_t report_expectations(FILE *out, const struct scenario_results *res);
 /* A metric of one run, and whether `got OP want` holds. */
 uint64_t report_run_metric(const struct run_result *r, enum metric m);
 bool report_holds(uint64_t got, enum compare_op op, uint64_t want);
-/* A metric's value as `expect` writes it: "3", or a rate's "2.5%". */
+/* Whether `got OP want` holds for metric m: for a rate, got is its count (duplicated or
+ * lost, report_rate_count) over `payments`, compared exactly with want in ppm. */
+bool report_expect_holds(enum metric m, uint64_t got, uint64_t payments, enum compare_op op,
+                         uint64_t want);
+enum metric report_rate_count(enum metric rate);
+/* A metric's value as `expect` writes it: "3", or a rate's "2.5%" (cut at 1 ppm). */
 const char *report_metric_value(enum metric m, uint64_t v, char *buf, size_t size);
 /* Sum of a metric over every seed of one strategy. */
 uint64_t report_metric(const struct scenario_results *res, uint32_t strategy_slot,
