@@ -316,6 +316,12 @@ grep -q '^array style\[3\] = \[4, 5, 2\]$' "$tmp/styles/charts/styles.duplicated
     && [ ! -e "$tmp/styles/charts/styles.lost.gp" ] \
     && grep -q 'Not charted, none in any strategy: lost payments' "$tmp/styles/index.html" \
     && pass "charts/fixed-styles-no-zero-chart" || fail "charts/fixed-styles-no-zero-chart"
+# values that span more than two decades take a log scale; others keep a linear one
+printf 'scenario logs\npayments 20000 every 1ms\nsweep link gateway->consumer loss 0.01%%,0.1%%,1%%,10%%\nstrategies at-least-once idempotent\n' >"$tmp/logs.scn"
+./eosim sweep --quiet --no-charts --charts --out "$tmp/logs" "$tmp/logs.scn" >/dev/null 2>&1
+grep -q 'set logscale y' "$tmp/logs/charts/logs.duplicated.gp" \
+    && ! grep -q 'set logscale y' "$tmp/styles/charts/styles.duplicated.gp" \
+    && pass "charts/log-scale-across-decades" || fail "charts/log-scale-across-decades"
 browser=$(command -v chromium || command -v chromium-browser || true)
 if [ -n "$browser" ] && [ -s "$p" ]; then
     timeout 120 "$browser" --headless=new --no-sandbox --disable-gpu --enable-logging=stderr \

@@ -292,15 +292,39 @@ static void shift_function(FILE *out, const struct chart_ctx *c)
     fputs("]\n", out);
 }
 
+/* Whether the slice's non-zero means of a metric span more than two decades: a linear
+ * axis would flatten all but the largest, so the chart takes a log scale. */
+static bool spans_decades(const struct chart_ctx *c, const char *metric)
+{
+    const struct sweep_results *sr = c->sr;
+    uint32_t values = sr->sc->sweeps[c->xaxis].nvalues;
+    double lo = 0, hi = 0;
+    for (uint32_t k = 0; k < values; k++) {
+        struct scenario_results res;
+        results_point(sr, c->slice * values + k, &res);
+        for (uint32_t s = 0; s < sr->nstrategies; s++) {
+            struct stats st;
+            aggregate_of(&res, s, aggregate_metric(metric), &st);
+            if (st.mean > 0 && (lo == 0 || st.mean < lo))
+                lo = st.mean;
+            hi = st.mean > hi ? st.mean : hi;
+        }
+    }
+    return lo > 0 && hi > 100 * lo;
+}
+
 static void write_sweep_script(FILE *out, const void *ctx)
 {
     const struct chart_ctx *c = ctx;
+    bool log_y = spans_decades(c, c->column == 3 ? "duplicated" : "lost");
     script_head(out, c);
     shift_function(out, c);
     title(out, c, "set title");
     xlabel(out, &c->sr->sc->sweeps[c->xaxis]);
-    fprintf(out, "    set ylabel \"%s, %% of payments\"\n    set yrange [0:*]\n"
-            "    set key outside right top vertical\n", c->what);
+    fprintf(out, "    set ylabel \"%s, %% of payments%s\"\n    %s\n"
+            "    set key outside right top vertical\n", c->what,
+            log_y ? ", log scale (0 is not drawn)" : "",
+            log_y ? "set logscale y" : "set yrange [0:*]");
     outputs_begin(out, c->file);
     line_plot(out, c, c->column, true);
     outputs_end(out);
