@@ -348,14 +348,15 @@ rc=$?
     && pass "charts/without-gnuplot-hint-only" || fail "charts/without-gnuplot-hint-only" "exit $rc" "$(cat "$tmp/err")"
 
 # 11. The progress line: never on stderr that is not a terminal; on a terminal, redrawn
-#     with \r (unless --quiet).
+#     with \r (unless --quiet). The batch must outlast the line's half-second delay even
+#     on a fast machine: 35,200 runs take about three seconds on two cores.
 ./eosim sweep --jobs 2 scenarios/sweep-session-timeout.scn >/dev/null 2>"$tmp/err"
 [ ! -s "$tmp/err" ] && pass "progress/not-a-terminal" || fail "progress/not-a-terminal" "$(cat -A "$tmp/err" | head -2)"
 if command -v script >/dev/null; then
-    long="./eosim sweep --jobs 2 --runs 120 scenarios/sweep-gateway-loss.scn"
+    long="./eosim sweep --jobs 2 --runs 800 scenarios/sweep-gateway-loss.scn"
     script -qec "$long >/dev/null" /dev/null >"$tmp/tty" 2>&1
     script -qec "$long --quiet >/dev/null" /dev/null >"$tmp/tty-quiet" 2>&1
-    grep -q $'\r''sweep-gateway-loss: [0-9]*/11 points, [0-9]*/5280 runs, [0-9.]* runs/s, .* left' "$tmp/tty" \
+    grep -q $'\r''sweep-gateway-loss: [0-9]*/11 points, [0-9]*/35200 runs, [0-9.]* runs/s, .* left' "$tmp/tty" \
         && [ ! -s "$tmp/tty-quiet" ] && pass "progress/terminal" || fail "progress/terminal" "$(cat -A "$tmp/tty" | head -c 300)"
 else
     echo "skip progress/terminal: no \`script\` to fake a terminal"
