@@ -69,7 +69,7 @@ static void check_golden(const char *scenario, const char *strategy, const char 
     struct run_result r;
     sim_run_with(&sc, (uint32_t)s, sc.seed, &(struct sim_options){ .trace = &t, .spare_link = -1 },
                  &r);
-    uint32_t p = explain_first_anomaly(&t, sc.payments);
+    uint32_t p = s >= 0 ? explain_first_anomaly(&t, &sc, (uint32_t)s) : UINT32_MAX;
     CHECK(p != UINT32_MAX);
     FILE *story = tmpfile(), *mermaid = tmpfile();
     CHECK(story && mermaid && s >= 0);

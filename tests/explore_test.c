@@ -68,8 +68,10 @@ static const char *const one_space[] = {
     "delay gateway->consumer on response payment 0 by 2001ms",
     "crash gateway on respond payment 0",
     "crash consumer-1 on after-effect payment 0", "pause consumer-1 on after-effect payment 0 for 51s",
-    "crash consumer-1 on write payment 0", "pause consumer-1 on write payment 0 for 51s",
-    "crash consumer-1 on commit payment 0", "pause consumer-1 on commit payment 0 for 51s",
+    "crash consumer-1 on write payment 0", "crash ledger on write payment 0",
+    "pause ledger on write payment 0 for 5002ms", "pause consumer-1 on write payment 0 for 51s",
+    "crash consumer-1 on commit payment 0", "crash ledger on commit payment 0",
+    "pause consumer-1 on commit payment 0 for 51s",
     "reset-offsets to shift -1 at 2s",
 };
 

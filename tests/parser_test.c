@@ -743,9 +743,9 @@ static void test_parser_rejects_bad_values_at_their_column(void)
 
 static void test_parser_rejects_unknown_names(void)
 {
-    CHECK_REJECTS(HEAD "crash ledger-db at 1s\n", 3, 7,
-                  "unknown node 'ledger-db' (nodes: producer broker gateway relay consumer "
-                  "consumer-K)");
+    CHECK_REJECTS(HEAD "crash database at 1s\n", 3, 7,
+                  "unknown node 'database' (nodes: producer broker gateway relay ledger "
+                  "consumer consumer-K)");
     /* The lists of points and kinds come from model.c's tables, which grow. */
     char want[400];
     CHECK_REJECTS(HEAD "crash consumer on after-charge\n", 3, 19,

@@ -33,7 +33,7 @@ _Static_assert(PAYMENTS_MAX < (1u << 31), "payment ids fit in an int32");
  * more than three durations past now (a link delay, a held message, a duplicate's):
  * every sum stays below 2^64 ns, so time arithmetic needs no overflow checks. */
 _Static_assert(DURATION_MAX < UINT64_MAX / 5u, "sums of durations fit in 64 bits");
-_Static_assert(CONSUMERS_MAX + 3u < 255u, "node ids fit in a byte");
+_Static_assert(CONSUMERS_MAX + 5u < 255u, "node ids fit in a byte");
 _Static_assert(SEQUENCE_WINDOW == 5u, "Kafka keeps exactly the last five batches");
 
 #endif

@@ -202,7 +202,7 @@ static void tell(FILE *out, const struct scenario *sc, uint32_t strategy, uint64
     sim_run_with(sc, strategy, seed, &(struct sim_options){ .trace = &t, .spare_link = -1,
                                                                .spare_message = UINT64_MAX },
                  &r);
-    uint32_t p = explain_first_anomaly(&t, sc->payments);
+    uint32_t p = explain_first_anomaly(&t, sc, strategy);
     if (p == UINT32_MAX)
         p = sc->nfaults && sc->faults[0].payment != ANY_PAYMENT ? sc->faults[0].payment : 0;
     explain_payment(out, sc, strategy, &t, p, NULL);

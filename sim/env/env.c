@@ -77,14 +77,24 @@ void env_note(struct env *e, enum trace_what what, uint8_t node, uint32_t paymen
     env_trace(e, what, 0, node, &about, payment, x);
 }
 
-bool env_point(struct env *e, uint8_t node, enum point_id pt, uint32_t payment,
-               const struct event *resume, uint8_t stage)
+void env_reach(struct env *e, uint8_t node, enum point_id pt, uint32_t payment)
 {
     if (e->rec)
         recording_add(e->rec, REACH_POINT, node, (uint8_t)pt,
                       point_has_payment(pt) ? payment : UINT32_MAX, e->eng.now);
     if (e->point_armed[pt])
         e->fire_point(e, pt, payment);
+}
+
+bool env_point(struct env *e, uint8_t node, enum point_id pt, uint32_t payment,
+               const struct event *resume, uint8_t stage)
+{
+    env_reach(e, node, pt, payment);
+    return env_go_on(e, node, resume, stage);
+}
+
+bool env_go_on(struct env *e, uint8_t node, const struct event *resume, uint8_t stage)
+{
     const struct node_status *n = &e->nodes[node];
     if (!n->up)
         return false;

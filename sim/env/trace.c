@@ -14,7 +14,7 @@ const char *const trace_what_names[TRACE_WHAT_COUNT] = {
     "charge", "saved", "skip", "row", "fault", "deliver", "copy", "give-up",
 };
 
-_Static_assert(TIMER_ADD_PARTITIONS - TIMER_PRODUCE + 1 == 15, "one name per timer kind");
+_Static_assert(TIMER_LEDGER_TIMEOUT - TIMER_PRODUCE + 1 == 16, "one name per timer kind");
 
 const char *trace_kind_name(uint8_t type, uint8_t kind)
 {
@@ -22,6 +22,7 @@ const char *trace_kind_name(uint8_t type, uint8_t kind)
         "produce-timeout", "resend", "end-txn-timeout", "transaction-timeout", "execute",
         "request-timeout", "backoff", "ledger-commit", "step", "outbox-row", "flush",
         "heartbeat", "sessions", "init-producer-id-timeout", "add-partitions-timeout",
+        "ledger-timeout",
     };
     static const char *const types[] = {
         NULL, NULL, NULL, "intent", "fault", "restart", NULL,

@@ -20,7 +20,7 @@ const char *const msg_kind_names[MSG_KIND_COUNT] = {
 const char *const point_names[POINT_COUNT] = {
     NULL, "send", "ack", "append", "ack-sent", "txn-commit", "marker", "poll",
     "before-effect", "after-effect", "before-commit", "after-commit", "charge",
-    "respond", "write", "commit", "publish",
+    "respond", "write", "commit", "publish", "ledger-timeout",
 };
 
 static enum link_id kind_link(enum msg_kind kind)
@@ -82,10 +82,12 @@ bool point_has_payment(enum point_id point)
            point != POINT_BEFORE_COMMIT && point != POINT_AFTER_COMMIT;
 }
 
+static const char *const fixed_nodes[NODE_FIXED] = { "producer", "broker", "gateway", "relay",
+                                                     "ledger" };
+
 int node_by_name(const char *s, unsigned len)
 {
-    static const char *const fixed[NODE_FIXED] = { "producer", "broker", "gateway", "relay" };
-    int n = find(fixed, NODE_FIXED, s, len);
+    int n = find(fixed_nodes, NODE_FIXED, s, len);
     if (n >= 0)
         return n;
     if (len == 8 && memcmp(s, "consumer", 8) == 0)
@@ -103,9 +105,8 @@ int node_by_name(const char *s, unsigned len)
 
 const char *node_name(int node, char *buf)
 {
-    static const char *const fixed[NODE_FIXED] = { "producer", "broker", "gateway", "relay" };
     if (node < NODE_FIXED)
-        return fixed[node];
+        return fixed_nodes[node];
     snprintf(buf, 16, "consumer-%u", (unsigned)(uint8_t)(node - NODE_CONSUMER_1 + 1));
     return buf;
 }
@@ -118,6 +119,7 @@ uint32_t event_payment(const struct event *ev)
     switch (ev->type == EV_INTENT ? MSG_PRODUCE : ev->kind) {
     case MSG_PRODUCE: case MSG_ACK: case MSG_CHARGE: case MSG_RESPONSE:
     case TIMER_PRODUCE: case TIMER_RESEND: case TIMER_EXECUTE: case TIMER_ROW:
+    case TIMER_LEDGER_TIMEOUT:
         return ev->type == EV_FAULT || ev->type == EV_RESTART ? UINT32_MAX : ev->payment;
     default:
         return UINT32_MAX;

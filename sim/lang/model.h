@@ -14,6 +14,8 @@ enum node_id {
     NODE_BROKER,
     NODE_GATEWAY,
     NODE_RELAY,      /* the outbox relay (change data capture), with producer.outbox=on */
+    NODE_LEDGER,     /* the workers' database: it receives no messages, but it can crash
+                      * (rolling back open transactions) and pause (holding commits) */
     NODE_CONSUMER_1,
     NODE_FIXED = NODE_CONSUMER_1
 };
@@ -75,6 +77,8 @@ enum point_id {
     POINT_WRITE,         /* ledger: the row is written inside an open transaction */
     POINT_COMMIT,        /* ledger: the transaction committed */
     POINT_PUBLISH,       /* relay: an outbox row's record is on the wire */
+    POINT_LEDGER_TIMEOUT,/* consumer: a ledger commit's answer is overdue; the retry or
+                          * the give-up comes next */
     POINT_COUNT
 };
 
@@ -121,6 +125,7 @@ enum timer_kind {
     TIMER_SESSIONS,      /* broker: look for members whose session or poll interval ran out */
     TIMER_INIT_PID,      /* producer: InitProducerId's answer is overdue */
     TIMER_ADD_PARTITIONS,/* consumer: AddPartitionsToTxn's answer is overdue */
+    TIMER_LEDGER_TIMEOUT,/* consumer: the ledger commit's answer is overdue */
 };
 
 /* Answers carried in a reply's y field (produce acks put the transaction number above

@@ -26,6 +26,7 @@ const struct params params_defaults = {
     .gateway_latency = { 50 * SIM_MS, 50 * SIM_MS },
     .gateway_key_retention = 24 * 3600 * SIM_SEC,
     .ledger_latency = 1 * SIM_MS,
+    .consumer_ledger_timeout = 5 * SIM_SEC,   /* a driver's statement or socket timeout */
     .relay_flush_interval = 60 * SIM_SEC,     /* offset.flush.interval.ms */
     .restart_delay = 1 * SIM_SEC,
     .max_time = 7 * 24 * 3600 * SIM_SEC,
@@ -105,6 +106,9 @@ const struct setting params_table[] = {
           "chance that a charge fails inside the gateway and charges nothing"),
     PARAM("ledger.latency", SETTING_DURATION, ledger_latency, NULL, 0, 0,
           "time from a ledger row's write to its commit"),
+    TIMER("consumer.ledger-timeout", consumer_ledger_timeout,
+          "how long a worker waits for a ledger commit's answer (a database driver's "
+          "timeout) before `consumer.ledger-retries` says what it does"),
     TIMER("relay.flush-interval", relay_flush_interval,
           "how often the outbox relay persists its position; after a crash it publishes "
           "again everything since"),

@@ -35,6 +35,7 @@ struct params {
     sim_time gateway_key_retention;
     uint32_t gateway_error_ppm;
     sim_time ledger_latency;
+    sim_time consumer_ledger_timeout;
     sim_time relay_flush_interval;
     sim_time restart_delay;                 /* crash without "restart after" */
     sim_time max_time;                      /* safety horizon when no `until` is given */

@@ -196,7 +196,8 @@ static bool node(struct parser *p, uint8_t *out)
     if (!t)
         return fail(p, p->eol_col, "expected a node (%s)", list);
     int n = node_by_name(t->s, t->len);
-    static const char *const nodes[] = { "producer", "broker", "gateway", "relay", "consumer" };
+    static const char *const nodes[] = { "producer", "broker", "gateway", "relay", "ledger",
+                                         "consumer" };
     char all[180];
     snprintf(all, sizeof all, "nodes: %s", list);
     if (n < 0)

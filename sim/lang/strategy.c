@@ -9,17 +9,19 @@
 const struct strategy strategy_presets[STRATEGY_PRESETS] = {
     { .name = "at-most-once", .producer_retries = OFF, .commit = COMMIT_BEFORE,
       .isolation = READ_UNCOMMITTED, .dedup = DEDUP_NONE, .gateway_key = KEY_NONE,
-      .gateway_retries = OFF, .group_metadata = ON },
+      .gateway_retries = OFF, .ledger_retries = OFF,
+      .group_metadata = ON },
     { .name = "at-least-once", .producer_retries = ON, .commit = COMMIT_AFTER,
       .isolation = READ_UNCOMMITTED, .dedup = DEDUP_NONE, .gateway_key = KEY_NONE,
-      .gateway_retries = ON, .group_metadata = ON },
+      .gateway_retries = ON, .ledger_retries = ON, .group_metadata = ON },
     { .name = "idempotent", .producer_retries = ON, .idempotence = ON,
       .commit = COMMIT_AFTER, .isolation = READ_UNCOMMITTED, .dedup = DEDUP_LEDGER,
-      .gateway_key = KEY_PER_PAYMENT, .gateway_retries = ON, .group_metadata = ON },
+      .gateway_key = KEY_PER_PAYMENT, .gateway_retries = ON, .ledger_retries = ON,
+      .group_metadata = ON },
     { .name = "transactional", .producer_retries = ON, .idempotence = ON,
       .transactions = ON, .commit = COMMIT_WITH_LEDGER, .isolation = READ_COMMITTED,
       .dedup = DEDUP_NONE, .gateway_key = KEY_NONE, .gateway_retries = ON,
-      .group_metadata = ON },
+      .ledger_retries = ON, .group_metadata = ON },
 };
 
 static const char *const commit_modes[] = { "before", "after", "auto", "with-ledger",
@@ -75,6 +77,12 @@ const struct setting strategy_knobs[] = {
          "every retry and redelivery), or a fresh one per attempt"),
     KNOB("consumer.gateway-retries", SETTING_BOOL, gateway_retries, NULL,
          "retry a charge that timed out or that the gateway answered with an error"),
+    KNOB("consumer.ledger-retries", SETTING_BOOL, ledger_retries, NULL,
+         "when a ledger commit's answer does not come within `consumer.ledger-timeout` "
+         "(the ledger crashed, or is paused), run the ledger transaction again (`on`: "
+         "the insert is retried, not the charge), or give the record's ledger work up "
+         "and go on with the next record (`off`): either way the worker cannot know "
+         "whether the first commit took effect"),
     KNOB("consumer.order", SETTING_ENUM, order, orders,
          "charge then write the ledger row, or write the row then charge"),
     KNOB("ledger.unique", SETTING_BOOL, ledger_unique, NULL,

@@ -32,6 +32,7 @@ struct strategy {
     uint8_t dedup;                /* enum dedup_mode */
     uint8_t gateway_key;          /* enum key_mode */
     uint8_t gateway_retries;      /* bool */
+    uint8_t ledger_retries;       /* bool: retry a ledger commit whose answer did not come */
     uint8_t order;                /* enum effect_order: charge then record, or the reverse */
     uint8_t ledger_unique;        /* bool: a unique constraint on the ledger's payment id */
     uint8_t retry_amount;         /* enum retry_amount */

@@ -393,32 +393,14 @@ static bool seen_before(const struct consumer *c, uint32_t payment)
 {
     sim_time at = c->env->st->dedup == DEDUP_MEMORY   ? c->seen[payment]
                   : c->env->st->dedup == DEDUP_LEDGER ? c->ledger->processed_at[payment] : 0;
-    if (at == 0)
-        return false;
-    return c->env->st->dedup_ttl == 0 || c->env->eng.now - (at - 1) < c->env->st->dedup_ttl;
+    return dedup_holds(c->env, at);
 }
 
-/* The ledger transaction that records an effect: the row, the processed id and, with
- * consumer.commit=with-ledger, the offset, all or nothing. With a unique constraint a
- * second row for the payment fails the transaction; the consumer takes the failure as
- * "already recorded" and stores its offset on its own. False when the row was refused. */
-static bool ledger_commit(struct consumer *c, bool row)
+/* The current record's transaction without a row: only the offset, if it lives there. */
+static void commit_offset_in_ledger(struct consumer *c)
 {
-    uint32_t payment = current_payment(c);
-    bool refused = row && c->env->st->ledger_unique && c->env->tally.ledger_rows[payment] > 0;
-    if (row && !refused) {
-        c->env->tally.ledger_rows[payment]++;
-        env_note(c->env, TRACE_ROW, c->node, payment, 0, 0);
-        if (c->env->st->dedup == DEDUP_LEDGER)
-            c->ledger->processed_at[payment] = c->env->eng.now + 1;
-        if (c->env->st->dedup == DEDUP_MEMORY)
-            c->seen[payment] = c->env->eng.now + 1;
-    }
-    if (c->env->st->commit == COMMIT_WITH_LEDGER) {
-        c->ledger->offset[c->batch_part] = c->cur + 1;
-        c->ledger->has_offset[c->batch_part] = true;
-    }
-    return !refused;
+    ledger_commit(c->ledger, c->env, c->node, current_payment(c), c->batch_part, c->cur + 1,
+                  false);
 }
 
 static bool at(struct consumer *c, enum point_id pt, uint32_t payment)
@@ -450,7 +432,7 @@ static bool next_record(struct consumer *c)
     if (c->env->st->dedup != DEDUP_NONE && seen_before(c, payment)) {
         c->env->tally.absorbed++;
         env_note(c->env, TRACE_SKIP, c->node, payment, c->env->st->dedup, 0);
-        ledger_commit(c, false);
+        commit_offset_in_ledger(c);
         c->cur++;
         return true;
     }
@@ -464,11 +446,102 @@ static void after_charge(struct consumer *c, bool charged)
 {
     if (c->env->st->order == RECORD_FIRST || !charged) {
         if (!charged && c->env->st->order == CHARGE_FIRST)
-            ledger_commit(c, false); /* no row; the offset still moves on */
+            commit_offset_in_ledger(c); /* no row; the offset still moves on */
         c->state = CONS_COMMITTED;
     } else {
         c->state = CONS_RECORDING;
     }
+}
+
+static void step(struct consumer *c);
+
+/* ---- the ledger transaction of a record ----
+ * Its commit lands ledger.latency after it is asked for (a TIMER_LEDGER event carrying
+ * the payment, the partition and next offset, the ledger's life and what has happened).
+ * A ledger that crashed since the row was written has rolled it back; a paused one
+ * commits, or answers, when it wakes. A commit whose answer cannot come leaves the
+ * worker waiting until consumer.ledger-timeout, while the transaction may still commit
+ * behind its back. */
+#define LEDGER_COMMITTED (UINT64_C(1) << 32) /* landing: it committed; the answer is left */
+#define LEDGER_RECORDED  (UINT64_C(1) << 33) /* ... and its row was not refused */
+
+static void ask_ledger_commit(struct consumer *c)
+{
+    c->state = CONS_LEDGER;
+    c->ledger_txn++;
+    c->ledger_sent = c->env->eng.now;
+    engine_cancel(&c->env->eng, c->ledger_timer);
+    c->ledger_timer = 0;
+    struct event ev = { .type = EV_TIMER, .node = c->node, .kind = TIMER_LEDGER,
+                        .incarnation = c->env->nodes[c->node].incarnation,
+                        .payment = current_payment(c), .id = c->ledger_txn,
+                        .x = FETCH_WORD(c->batch_part, c->cur + 1), .y = c->ledger_life };
+    engine_schedule(&c->env->eng, c->env->eng.now + c->env->pm->ledger_latency, &ev);
+}
+
+/* No answer will come: the worker finds out when its timeout runs out. */
+static void ledger_unanswered(struct consumer *c)
+{
+    if (c->ledger_timer)
+        return;
+    sim_time due = c->ledger_sent + c->env->pm->consumer_ledger_timeout, now = c->env->eng.now;
+    c->ledger_timer = env_timer(c->env, c->node, TIMER_LEDGER_TIMEOUT, due > now ? due - now : 0,
+                                current_payment(c), c->ledger_txn, 0, false);
+}
+
+static void on_ledger_commit(struct consumer *c, const struct event *ev)
+{
+    struct event land = *ev;
+    bool mine = c->state == CONS_LEDGER && ev->id == c->ledger_txn;
+    uint32_t life = (uint32_t)land.y;
+    const struct node_status *db = &c->env->nodes[NODE_LEDGER];
+    if (ledger_alive(c->env, life) && db->paused_until <= c->env->eng.now &&
+        !(land.y & LEDGER_COMMITTED)) {
+        if (ledger_commit(c->ledger, c->env, c->node, land.payment, FETCH_PART(land.x),
+                          FETCH_POSITION(land.x), true))
+            land.y |= LEDGER_RECORDED;
+        land.y |= LEDGER_COMMITTED;
+        env_reach(c->env, c->node, POINT_COMMIT, land.payment);
+    }
+    if (!ledger_alive(c->env, life)) { /* rolled back, or its answer died with the ledger */
+        if (mine)
+            ledger_unanswered(c);
+        return;
+    }
+    if (db->paused_until > c->env->eng.now) {
+        engine_schedule(&c->env->eng, db->paused_until, &land);
+        if (mine && db->paused_until > c->ledger_sent + c->env->pm->consumer_ledger_timeout)
+            ledger_unanswered(c);
+        return;
+    }
+    if (!mine)
+        return;
+    engine_cancel(&c->env->eng, c->ledger_timer);
+    c->ledger_timer = 0;
+    if ((land.y & LEDGER_RECORDED) && c->env->st->dedup == DEDUP_MEMORY)
+        c->seen[land.payment] = c->env->eng.now + 1;
+    /* record-first: a refused row means "already recorded", so no charge either */
+    c->state = (land.y & LEDGER_RECORDED) && c->env->st->order == RECORD_FIRST
+                   ? CONS_BEFORE_EFFECT : CONS_COMMITTED;
+    struct event resume = { .kind = TIMER_STEP };
+    if (env_go_on(c->env, c->node, &resume, 0))
+        step(c);
+}
+
+/* The answer is overdue: write the row again in a new transaction, or give the record's
+ * ledger work up (and, record-first, its charge). A retry with consumer.dedup=ledger
+ * checks the processed ids again first, and may find that its first commit took effect:
+ * it takes the record as recorded (record-first: charged, which it was not). */
+static void on_ledger_timeout(struct consumer *c, const struct event *ev)
+{
+    if (c->state != CONS_LEDGER || ev->id != c->ledger_txn)
+        return;
+    c->ledger_timer = 0;
+    bool retry = c->env->st->ledger_retries &&
+                 !(c->env->st->dedup == DEDUP_LEDGER && seen_before(c, current_payment(c)));
+    c->state = retry ? CONS_RECORDING : CONS_COMMITTED;
+    if (at(c, POINT_LEDGER_TIMEOUT, current_payment(c)))
+        step(c);
 }
 
 static void step(struct consumer *c)
@@ -496,6 +569,7 @@ static void step(struct consumer *c)
         case CONS_EFFECT: send_charge(c); return;
         case CONS_RECORDING:
             c->state = CONS_WRITTEN;
+            c->ledger_life = ledger_life(c->env);
             if (!at(c, POINT_WRITE, current_payment(c)))
                 return;
             break;
@@ -514,8 +588,7 @@ static void step(struct consumer *c)
                 c->state = c->env->st->order == RECORD_FIRST ? CONS_BEFORE_EFFECT : CONS_COMMITTED;
                 break;
             }
-            c->state = CONS_LEDGER;
-            env_timer(c->env, c->node, TIMER_LEDGER, c->env->pm->ledger_latency, 0, 0, 0, false);
+            ask_ledger_commit(c);
             return;
         case CONS_COMMITTED:
             c->cur++;
@@ -731,15 +804,8 @@ void consumer_on_event(struct consumer *c, const struct event *ev)
         else if (c->state == CONS_OFFSETS)
             fetch_offsets(c);
         break;
-    case TIMER_LEDGER:
-        if (c->state != CONS_LEDGER)
-            break;
-        /* record-first: a refused row means "already recorded", so no charge either */
-        c->state = ledger_commit(c, true) && c->env->st->order == RECORD_FIRST
-                       ? CONS_BEFORE_EFFECT : CONS_COMMITTED;
-        if (at(c, POINT_COMMIT, current_payment(c)))
-            step(c);
-        break;
+    case TIMER_LEDGER: on_ledger_commit(c, ev); break;
+    case TIMER_LEDGER_TIMEOUT: on_ledger_timeout(c, ev); break;
     case TIMER_STEP: step(c); break;
     default: SIM_PANIC("consumer got kind %u", ev->kind);
     }

@@ -68,6 +68,10 @@ struct consumer {
     uint64_t *outputs;                /* the batch's output records, by payment ... */
     uint32_t noutputs;                /* ... how many, and once sent, ... */
     uint32_t outputs_batch;           /* ... their body, or NO_BODY */
+    uint32_t ledger_txn;              /* the current record's ledger transaction ... */
+    uint32_t ledger_life;             /* ... the ledger's life when its row was written, */
+    sim_time ledger_sent;             /* when its commit was asked for, */
+    event_handle ledger_timer;        /* and the wait for an answer that will not come */
     sim_time last_auto_commit;
     sim_time *seen;                   /* consumer.dedup=memory: time+1 a payment was done */
 };
@@ -95,5 +99,19 @@ bool consumer_polling(const struct consumer *c, uint32_t *request);
 
 void ledger_init(struct ledger *l, struct env *e);
 void ledger_fini(struct ledger *l);
+/* Whether a dedup entry recorded at time+1 `at` (0: none) still holds under the TTL. */
+bool dedup_holds(const struct env *e, sim_time at);
+/* The ledger's life now, as a transaction remembers it: its incarnation while it is up,
+ * LEDGER_DOWN while it is not (a transaction begun then never commits). */
+#define LEDGER_DOWN UINT32_MAX
+uint32_t ledger_life(const struct env *e);
+/* Whether a transaction begun in that life can still commit, or be answered. */
+bool ledger_alive(const struct env *e, uint32_t life);
+/* Commits a transaction of worker `node`: the payment's row (if `row`), its processed id
+ * (consumer.dedup=ledger) and, with consumer.commit=with-ledger, `next` as the
+ * partition's offset, all or nothing. False when a constraint refused the row: the
+ * worker takes that as "already recorded", and the offset is stored on its own. */
+bool ledger_commit(struct ledger *l, struct env *e, uint8_t node, uint32_t payment,
+                   uint32_t part, uint64_t next, bool row);
 
 #endif

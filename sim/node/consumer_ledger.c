@@ -1,7 +1,9 @@
 /* consumer_ledger.c: the consumer's database. What it holds is durable: committed ledger rows
  * (counted in the tally), processed payment ids for consumer.dedup=ledger, and the
  * offsets stored with consumer.commit=with-ledger. Its transactions are driven by the
- * consumer (consumer.c), which is where their protocol points fire. */
+ * consumer (consumer.c), which is where their protocol points fire; this file says what
+ * a commit writes and what the database's constraints refuse. It is a node only for
+ * faults: a crash rolls back the transactions open in it, a pause holds their commits. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,4 +20,39 @@ void ledger_init(struct ledger *l, struct env *e)
 void ledger_fini(struct ledger *l)
 {
     free(l->processed_at);
+}
+
+bool dedup_holds(const struct env *e, sim_time at)
+{
+    return at != 0 && (e->st->dedup_ttl == 0 || e->eng.now - (at - 1) < e->st->dedup_ttl);
+}
+
+uint32_t ledger_life(const struct env *e)
+{
+    const struct node_status *db = &e->nodes[NODE_LEDGER];
+    return db->up ? db->incarnation : LEDGER_DOWN;
+}
+
+bool ledger_alive(const struct env *e, uint32_t life)
+{
+    return life == e->nodes[NODE_LEDGER].incarnation && e->nodes[NODE_LEDGER].up;
+}
+
+/* The processed ids have no key of their own: the worker checks them when it takes the
+ * record, so two workers can both pass the check (see gc-pause-rebalance.scn). */
+bool ledger_commit(struct ledger *l, struct env *e, uint8_t node, uint32_t payment,
+                   uint32_t part, uint64_t next, bool row)
+{
+    bool refused = row && e->st->ledger_unique && e->tally.ledger_rows[payment] > 0;
+    if (row && !refused) {
+        e->tally.ledger_rows[payment]++;
+        env_note(e, TRACE_ROW, node, payment, 0, 0);
+        if (e->st->dedup == DEDUP_LEDGER)
+            l->processed_at[payment] = e->eng.now + 1;
+    }
+    if (e->st->commit == COMMIT_WITH_LEDGER) {
+        l->offset[part] = next;
+        l->has_offset[part] = true;
+    }
+    return !refused;
 }

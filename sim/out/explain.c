@@ -413,6 +413,61 @@ static void tell_trail(struct story *s)
         tell_scripted_before(s, last);
 }
 
+/* The nth time (from 1) a worker's ledger commit for the payment went unanswered; 0: the
+ * last time. */
+static const struct trace_record *ledger_timeout(const struct story *s, int nth)
+{
+    const struct trace_record *last = NULL;
+    for (size_t i = 0; i < s->t->len; i++) {
+        const struct trace_record *r = &s->t->recs[i];
+        if (r->what == TRACE_EVENT && r->kind == TIMER_LEDGER_TIMEOUT && r->payment == s->payment) {
+            last = r;
+            if (--nth == 0)
+                break;
+        }
+    }
+    return nth <= 0 ? last : NULL;
+}
+
+static void tell_ledger_timeout(struct story *s, const struct trace_record *r)
+{
+    char a[16], d[32];
+    value_format_duration(s->sc->params.consumer_ledger_timeout, d, sizeof d);
+    say(s, r->t, "%s: no answer to its ledger commit in %s (consumer.ledger-timeout): it %s",
+        name(r->node, a), d, s->st->ledger_retries ? "writes the row again "
+        "(consumer.ledger-retries=on), unable to know whether its commit will take effect"
+        : "gives the ledger work up (consumer.ledger-retries=off)");
+}
+
+/* The ledger's side of a payment charged once: each row written for it, and why one came
+ * again or none came. */
+static void tell_rows(struct story *s, int rows)
+{
+    int nth = 0;
+    for (size_t i = 0; i < s->t->len; i++) {
+        const struct trace_record *r = &s->t->recs[i];
+        if (r->what != TRACE_ROW || r->payment != s->payment)
+            continue;
+        char a[16];
+        if (++nth > 1) {
+            fprintf(s->out, "  why it was recorded again:\n");
+            tell_fault_before(s, r->t);
+            const struct trace_record *late = ledger_timeout(s, nth - 1);
+            if (late)
+                tell_ledger_timeout(s, late);
+        }
+        say(s, r->t, "%s: the ledger commits a row for payment %u%s", name(r->node, a),
+            s->payment, nth > 1 ? " again" : "");
+    }
+    if (rows > 0)
+        return;
+    const struct trace_record *late = ledger_timeout(s, 0);
+    fprintf(s->out, "  the ledger holds no row for it:\n");
+    if (late)
+        tell_ledger_timeout(s, late);
+    tell_scripted_before(s, late ? late->t : SIM_NEVER);
+}
+
 static void tell_absorbed(const struct story *s)
 {
     for (size_t i = 0; i < s->t->len; i++) {
@@ -445,6 +500,7 @@ enum explain_verdict explain_payment(FILE *out, const struct scenario *sc, uint3
                        .payment = payment, .root = { -1, -1, 0 } };
     int charges = count(t, TRACE_CHARGE, payment);
     int absorbed = count(t, TRACE_SAVED, payment) + count(t, TRACE_SKIP, payment);
+    int rows = count(t, TRACE_ROW, payment);
     fprintf(out, "payment %u under %s: ", payment, s.st->name);
     enum explain_verdict v;
     index_events(&s);
@@ -461,6 +517,14 @@ enum explain_verdict explain_payment(FILE *out, const struct scenario *sc, uint3
         tell_duplicates(&s);
         tell_absorbed(&s);
         v = EXPLAIN_ABSORBED;
+    } else if (rows != 1 && s.st->commit != COMMIT_IN_TRANSACTION) {
+        if (rows)
+            fprintf(out, "charged once, but recorded %d times in the ledger\n", rows);
+        else
+            fprintf(out, "charged once, but never recorded in the ledger\n");
+        tell_duplicates(&s);
+        tell_rows(&s, rows);
+        v = EXPLAIN_DISAGREEING;
     } else {
         fprintf(out, "charged once, and nothing tried to charge it again\n");
         tell_duplicates(&s);
@@ -475,23 +539,34 @@ enum explain_verdict explain_payment(FILE *out, const struct scenario *sc, uint3
     return v;
 }
 
-uint32_t explain_first_anomaly(const struct trace *t, uint32_t payments)
+uint32_t explain_first_anomaly(const struct trace *t, const struct scenario *sc,
+                               uint32_t strategy)
 {
-    uint32_t *charges = sim_alloc(payments, sizeof *charges);
-    for (size_t i = 0; i < t->len; i++)
-        if (t->recs[i].what == TRACE_CHARGE)
-            charges[t->recs[i].payment]++;
+    uint32_t *charges = sim_alloc(sc->payments, sizeof *charges);
+    uint32_t *rows = sim_alloc(sc->payments, sizeof *rows);
+    for (size_t i = 0; i < t->len; i++) {
+        const struct trace_record *r = &t->recs[i];
+        if (r->payment < sc->payments) {
+            charges[r->payment] += r->what == TRACE_CHARGE;
+            rows[r->payment] += r->what == TRACE_ROW;
+        }
+    }
     uint32_t first = UINT32_MAX;
-    for (uint32_t p = 0; p < payments && first == UINT32_MAX; p++)
+    for (uint32_t p = 0; p < sc->payments && first == UINT32_MAX; p++)
         if (charges[p] != 1)
             first = p;
+    bool books = sc->strategies[strategy].commit != COMMIT_IN_TRANSACTION;
+    for (uint32_t p = 0; books && p < sc->payments && first == UINT32_MAX; p++)
+        if (rows[p] != 1)
+            first = p;
     free(charges);
+    free(rows);
     return first;
 }
 
 /* ---- sequence diagrams ---- */
 
-enum { LANE_LEDGER = 0xfe, LANES_MAX = 8, LANE_WIDTH = 14, LANE_LEFT = 10, COLUMNS = 80,
+enum { LANES_MAX = 8, LANE_WIDTH = 14, LANE_LEFT = 10, COLUMNS = 80,
        LABEL_ROOM = 30 };
 
 struct lanes {
@@ -543,15 +618,11 @@ static void collect_lanes(const struct trace *t, uint32_t payment, struct lanes 
         if (consumer[k])
             lane_add(l, NODE_CONSUMER(k));
     lane_add(l, NODE_GATEWAY);
-    lane_add(l, LANE_LEDGER);
+    lane_add(l, NODE_LEDGER);
     uint32_t fit = (COLUMNS - LANE_LEFT - LABEL_ROOM) / (l->n - 1); /* n >= 4 */
     l->width = fit < LANE_WIDTH ? fit : LANE_WIDTH;
 }
 
-static const char *lane_name(uint8_t node, char *buf)
-{
-    return node == LANE_LEDGER ? "ledger" : node_name(node, buf);
-}
 
 /* A step of the diagram: an arrow (from != to), or a note over one lane. */
 struct step {
@@ -579,7 +650,7 @@ static bool diagram_step(const struct trace_record *r, struct step *st)
     case TRACE_CHARGE: snprintf(st->label, sizeof st->label, "CHARGED"); break;
     case TRACE_SAVED: snprintf(st->label, sizeof st->label, "saved result, no charge"); break;
     case TRACE_SKIP: snprintf(st->label, sizeof st->label, "dedup: skip"); break;
-    case TRACE_ROW: snprintf(st->label, sizeof st->label, "ledger row"); st->to = LANE_LEDGER;
+    case TRACE_ROW: snprintf(st->label, sizeof st->label, "ledger row"); st->to = NODE_LEDGER;
         break;
     case TRACE_FAULT: {
         static const char *const faults[] = { "CRASH", "PAUSE", "CUT", "DROP", "OFFSET RESET",
@@ -711,7 +782,7 @@ static void diagram_svg(FILE *out, const struct trace *t, uint32_t payment, cons
         int x = SVG_LEFT + (int)i * SVG_LANE;
         fprintf(out, "<text x=\"%d\" y=\"16\" class=\"h\">%s</text><line x1=\"%d\" "
                 "y1=\"24\" x2=\"%d\" y2=\"%d\" class=\"lane\"/>\n", x,
-                lane_name(l->node[i], a), x, x, height - 4);
+                node_name(l->node[i], a), x, x, height - 4);
     }
     int y = SVG_TOP;
     for (size_t i = 0; i < t->len; i++)
@@ -737,14 +808,14 @@ void explain_diagram(FILE *out, const struct trace *t, uint32_t payment,
     if (mermaid) {
         fprintf(out, "sequenceDiagram\n");
         for (uint32_t i = 0; i < l.n; i++)
-            fprintf(out, "    participant L%u as %s\n", i, lane_name(l.node[i], a));
+            fprintf(out, "    participant L%u as %s\n", i, node_name(l.node[i], a));
     } else {
         /* each name over its lane, or one space after a name that ran past it */
         size_t col = (size_t)fprintf(out, "%-*s", LANE_LEFT, "t");
         for (uint32_t i = 0; i < l.n; i++) {
             size_t at = LANE_LEFT + i * l.width;
             col += (size_t)fprintf(out, "%*s%s", at > col ? (int)(at - col) : i ? 1 : 0, "",
-                                   lane_name(l.node[i], a));
+                                   node_name(l.node[i], a));
         }
         fputc('\n', out);
     }
@@ -856,7 +927,7 @@ static uint32_t tell_selected(FILE *out, const struct scenario *sc, const struct
         tell(out, sc, rq, t, rq->payment);
         return rq->payment;
     }
-    uint32_t first = explain_first_anomaly(t, sc->payments);
+    uint32_t first = explain_first_anomaly(t, sc, rq->strategy);
     if (first == UINT32_MAX) {
         uint32_t absorbed = first_absorbed(t);
         char text[300];

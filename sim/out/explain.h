@@ -12,7 +12,8 @@
 #include "lang/scenario.h"
 #include "env/trace.h"
 
-enum explain_verdict { EXPLAIN_CLEAN, EXPLAIN_ABSORBED, EXPLAIN_DUPLICATED, EXPLAIN_LOST };
+enum explain_verdict { EXPLAIN_CLEAN, EXPLAIN_ABSORBED, EXPLAIN_DUPLICATED, EXPLAIN_LOST,
+                       EXPLAIN_DISAGREEING };
 
 /* Where a story starts: a scripted fault of the scenario, or one loss draw of a link. */
 struct explain_root {
@@ -33,8 +34,10 @@ enum explain_verdict explain_payment(FILE *out, const struct scenario *sc, uint3
 enum diagram_style { DIAGRAM_ASCII, DIAGRAM_MERMAID, DIAGRAM_SVG };
 void explain_diagram(FILE *out, const struct trace *t, uint32_t payment,
                      enum diagram_style style);
-/* The first payment with an anomaly (duplicated or lost), or UINT32_MAX. */
-uint32_t explain_first_anomaly(const struct trace *t, uint32_t payments);
+/* The first payment with an anomaly (duplicated or lost), else the first whose ledger
+ * rows disagree with its charge (under a strategy that writes rows), or UINT32_MAX. */
+uint32_t explain_first_anomaly(const struct trace *t, const struct scenario *sc,
+                               uint32_t strategy);
 
 /* `eosim explain`: one run of one strategy and seed, traced; tells the payment asked
  * for, every anomaly (all), or the first one; writes the Mermaid diagram of the payment

@@ -111,8 +111,12 @@ static const struct doc point_docs[POINT_COUNT] = {
     [POINT_WRITE] = { "consumer (ledger)", "the ledger row is written inside an open ledger "
                       "transaction (in a Kafka transaction: the record's output is added)" },
     [POINT_COMMIT] = { "consumer (ledger)", "the ledger transaction committed, or was refused "
-                       "by ledger.unique" },
+                       "by ledger.unique; the worker has not heard yet (`crash ledger` "
+                       "here loses the answer, not the commit)" },
     [POINT_PUBLISH] = { "relay", "an outbox row's record is on the wire" },
+    [POINT_LEDGER_TIMEOUT] = { "consumer", "no answer to a ledger commit within "
+                               "consumer.ledger-timeout; the retry (or the give-up) comes "
+                               "next" },
 };
 
 /* Indexed by enum msg_kind. */

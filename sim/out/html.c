@@ -349,7 +349,7 @@ static void story(FILE *out, const struct sweep_results *sr, uint32_t s)
         sim_run_with(&at, sr->strategies[s], seed,
                      &(struct sim_options){ .trace = &t, .spare_link = -1,
                                             .spare_message = UINT64_MAX }, &r);
-        uint32_t p = explain_first_anomaly(&t, at.payments);
+        uint32_t p = explain_first_anomaly(&t, &at, sr->strategies[s]);
         if (p != UINT32_MAX) {
             struct story st = { &at, sr->strategies[s], p, &t };
             pre(out, NULL, write_story, &st);

@@ -115,6 +115,6 @@ void node_restart(struct world *w, uint8_t node)
         broker_restart(&w->broker);
     else if (node == NODE_GATEWAY)
         gateway_restart(&w->gateway);
-    else
+    else if (node >= NODE_CONSUMER_1)
         consumer_start(&w->consumers[node - NODE_CONSUMER_1]);
 }

@@ -42,6 +42,20 @@ static void add_point(struct fault_space *sp, const struct scenario *sc, const s
     struct fault f = { .kind = FAULT_CRASH, .node = r->where, .point = r->step,
                        .restart = 1, .payment = r->payment, .duration = UINT64_MAX };
     add(sp, &f, r->t);
+    if (r->step == POINT_WRITE || r->step == POINT_COMMIT) {
+        /* The ledger at a worker's transaction: crashed at the write, the transaction
+         * rolls back; at the commit, its answer is lost; paused at the write past the
+         * worker's timeout, the commit lands after the worker gave up waiting. */
+        struct fault db = f;
+        db.node = NODE_LEDGER;
+        add(sp, &db, r->t);
+        if (r->step == POINT_WRITE) {
+            db.kind = FAULT_PAUSE;
+            db.restart = 0;
+            db.duration = sc->params.consumer_ledger_timeout + sc->params.ledger_latency + SIM_MS;
+            add(sp, &db, r->t);
+        }
+    }
     if (r->where < NODE_CONSUMER_1)
         return;
     /* Evicted for sure: the last heartbeat received was at most one interval before the

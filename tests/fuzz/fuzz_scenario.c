@@ -52,7 +52,7 @@ static void point(FILE *sink, struct scenario *s)
                  &(struct sim_options){ .trace = &t, .spare_link = -1,
                                         .spare_message = UINT64_MAX }, &r);
     trace_end(&t);
-    uint32_t p = explain_first_anomaly(&t, s->payments);
+    uint32_t p = explain_first_anomaly(&t, s, s->run_list[0]);
     explain_payment(sink, s, s->run_list[0], &t, p == UINT32_MAX ? 0 : p, NULL);
     for (int style = DIAGRAM_ASCII; style <= DIAGRAM_SVG; style++)
         explain_diagram(sink, &t, p == UINT32_MAX ? 0 : p, (enum diagram_style)style);
