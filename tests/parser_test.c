@@ -630,7 +630,7 @@ static void test_parser_rejects_unknown_statement(void)
 {
     CHECK_REJECTS(HEAD "  frobnicate 3\n", 3, 3,
                   "unknown statement 'frobnicate' (statements: scenario about seed runs until "
-                  "payments partitions consumers link cut crash pause drop delay duplicate "
+                  "payments payment partitions consumers link cut crash pause drop delay duplicate "
                   "reset-offsets set strategy strategies expect expect-all expect-some sweep)");
     CHECK_STR(err.file, "t.scn");
     CHECK_STR(err.text, "  frobnicate 3");
@@ -639,7 +639,7 @@ static void test_parser_rejects_unknown_statement(void)
 static void test_parser_rejects_missing_required_statements(void)
 {
     CHECK_REJECTS("payments 10 every 1ms\n", 1, 1, "missing `scenario NAME`");
-    CHECK_REJECTS("scenario t\n", 1, 1, "missing `payments N every DURATION`");
+    CHECK_REJECTS("scenario t\n", 1, 1, "missing `payments N every DURATION` (or `payment ID MERCHANT AMOUNT at TIME` lines)");
     CHECK_REJECTS("", 1, 1, "missing `scenario NAME`");
     CHECK_STR(err.text, "");
 }
@@ -765,7 +765,8 @@ static void test_parser_rejects_unknown_names(void)
                   "unknown metric 'refunds' (metrics: lost duplicated pending charges ledger-rows "
                   "log-copies deliveries output-copies output-duplicates duplicates-in-log "
                   "aborted-reads skipped-offsets hanging lost-writes torn-transactions gave-up indefinite "
-                  "definite charged charged-twice never-charged disagreeing duplicated-rate lost-rate)");
+                  "definite charged charged-twice never-charged disagreeing duplicated-rate lost-rate "
+                  "balance)");
     CHECK_REJECTS(HEAD "expect idempotent lost == 0\n", 3, 24,
                   "expected a comparison (= != < <= > >=), got '=='");
     CHECK_REJECTS(HEAD "expect idempotent lost=0\n", 3, 19,

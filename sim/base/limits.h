@@ -17,6 +17,9 @@
 #define STRATEGIES_MAX      32u         /* presets plus user-defined */
 #define EXPECTS_MAX         128u        /* individual metric checks */
 #define NAME_MAX_LEN        63u         /* scenario and strategy names */
+#define MERCHANTS_MAX       16u         /* merchants payments are made to */
+#define LISTED_PAYMENTS_MAX 64u         /* `payment` lines: a worked example, not a load */
+#define PAYMENT_ID_MAX_LEN  23u         /* a listed payment's id, like txn-3 */
 #define PATH_ARG_MAX        512u        /* --out, --trace... and scenario paths: every
                                            file name built on them fits its buffer */
 #define ABOUT_MAX_LEN       255u

@@ -125,9 +125,12 @@ static void describe(FILE *out, const struct scenario *sc)
     fprintf(out, "%s\n", sc->name);
     if (sc->about[0])
         wrap_text(out, "  ", 2, sc->about, WIDTH);
-    snprintf(text, sizeof text, "%u payment%s, one every %s, %u partition%s, %u worker%s%s",
-             sc->payments, sc->payments == 1 ? "" : "s",
-             value_format_duration(sc->every, every, sizeof every), sc->partitions,
+    char pace[48] = " listed";
+    if (!sc->nlisted)
+        snprintf(pace, sizeof pace, ", one every %s",
+                 value_format_duration(sc->every, every, sizeof every));
+    snprintf(text, sizeof text, "%u payment%s%s, %u partition%s, %u worker%s%s",
+             sc->payments, sc->payments == 1 ? "" : "s", pace, sc->partitions,
              sc->partitions == 1 ? "" : "s", sc->consumers, sc->consumers == 1 ? "" : "s",
              sc->runs > 1 ? "" : ".");
     if (sc->runs > 1)

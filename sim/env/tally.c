@@ -66,17 +66,6 @@ void anomaly_note(struct anomaly_sample *s, uint32_t payment)
 
 /* The payment an anomaly touched, kept in its sample unless below the run's floor (a
  * counterfactual rerun asks about one payment, whatever smaller ones do). */
-uint64_t tally_amount(uint64_t amount_min, uint64_t amount_max, uint64_t seed, uint32_t payment)
-{
-    if (amount_min == amount_max)
-        return amount_min;
-    uint64_t z = seed * 0x9e3779b97f4a7c15u + payment + 1; /* splitmix64 finaliser */
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-    z ^= z >> 31;
-    return amount_min + z % (amount_max - amount_min + 1);
-}
-
 void tally_delivered(struct tally *t, uint32_t part, uint64_t offset)
 {
     if (offset >= t->delivered_cap[part]) {

@@ -73,6 +73,9 @@ struct run_result {
     uint64_t messages, events;
     sim_time end_time;
     uint64_t link_messages[LINK_COUNT]; /* not in the CSV: for tests and charts */
+    /* per merchant (the merchants CSV): what was meant, charged and recorded */
+    uint64_t merchant_intended[MERCHANTS_MAX], merchant_charged[MERCHANTS_MAX],
+        merchant_ledger[MERCHANTS_MAX];
     bool horizon;             /* stopped at the horizon, not at quiescence */
     bool event_limit;         /* stopped after run.max-events events (horizon is set too) */
     struct anomaly_sample anomalies[ANOMALY_KINDS]; /* not in the CSV: the anomalies CSV */
@@ -91,8 +94,5 @@ void anomaly_note(struct anomaly_sample *s, uint32_t payment);
 /* Input record (part, offset) was handed to consumer code. */
 void tally_delivered(struct tally *t, uint32_t part, uint64_t offset);
 bool tally_was_delivered(const struct tally *t, uint32_t part, uint64_t offset);
-/* A payment's amount: fixed, or drawn from the scenario's range by a hash of
- * (seed, payment), so it does not depend on the order anything else happens in. */
-uint64_t tally_amount(uint64_t amount_min, uint64_t amount_max, uint64_t seed, uint32_t payment);
 
 #endif

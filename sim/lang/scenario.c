@@ -21,7 +21,7 @@ const char *const metric_names[METRIC_COUNT] = {
     "output-copies", "output-duplicates", "duplicates-in-log", "aborted-reads",
     "skipped-offsets", "hanging", "lost-writes", "torn-transactions", "gave-up", "indefinite",
     "definite", "charged", "charged-twice", "never-charged", "disagreeing",
-    "duplicated-rate", "lost-rate",
+    "duplicated-rate", "lost-rate", "balance",
 };
 const char *const compare_op_names[6] = { "=", "!=", "<", "<=", ">", ">=" };
 
@@ -312,6 +312,8 @@ static bool st_payments(struct parser *p)
     if (!count(p, "the number of payments", 1, PAYMENTS_MAX, &n) || !keyword(p, "every") ||
         !duration(p, "the interval between payments", &sc->every))
         return false;
+    if (p->payments_line)
+        return fail(p, 1, "the payments are already given on line %u", p->payments_line);
     sc->payments = (uint32_t)n;
     p->payments_line = p->line;
     if (sc->every > 0 && n - 1 > DURATION_MAX / sc->every)
@@ -330,6 +332,72 @@ static bool st_payments(struct parser *p)
             return fail(p, t->col, "the amount must be at most 1000000000000, got %.*s",
                         (int)t->len, t->s);
     }
+    if (peek(p, "merchants")) { /* m-1 .. m-N, dealt round-robin */
+        p->i++;
+        uint64_t k;
+        if (!count(p, "the number of merchants", 1, MERCHANTS_MAX, &k))
+            return false;
+        sc->nmerchants = (uint32_t)k;
+        for (uint32_t m = 0; m < k; m++)
+            snprintf(sc->merchants[m], sizeof sc->merchants[m], "m-%u", m + 1);
+    }
+    return finish(p);
+}
+
+/* The merchant's index, adding it the first time it is named. */
+static bool merchant_ref(struct parser *p, const struct token *t, uint8_t *out)
+{
+    struct scenario *sc = p->sc;
+    if (!name_word(p, t, "a merchant name"))
+        return false;
+    for (uint32_t m = 0; m < sc->nmerchants; m++)
+        if (is(t, sc->merchants[m]))
+            return *out = (uint8_t)m, true;
+    if (sc->nmerchants == MERCHANTS_MAX)
+        return fail(p, t->col, "too many merchants (limit is %u)", MERCHANTS_MAX);
+    memcpy(sc->merchants[sc->nmerchants], t->s, t->len);
+    sc->merchants[sc->nmerchants][t->len] = 0;
+    *out = (uint8_t)sc->nmerchants++;
+    return true;
+}
+
+/* `payment ID MERCHANT AMOUNT at T`: one payment of a worked example. */
+static bool st_payment(struct parser *p)
+{
+    struct scenario *sc = p->sc;
+    if (p->payments_line && !sc->nlisted)
+        return fail(p, 1, "the payments are already given by `payments` on line %u: list "
+                    "them one by one or generate them, not both", p->payments_line);
+    if (sc->nlisted == LISTED_PAYMENTS_MAX)
+        return fail(p, 1, "too many `payment` lines (limit is %u): use `payments N every D`",
+                    LISTED_PAYMENTS_MAX);
+    struct listed_payment *lp = &sc->listed[sc->nlisted];
+    const struct token *id = next(p, "a payment id like txn-1");
+    if (!id || !name_word(p, id, "a payment id"))
+        return false;
+    if (id->len > PAYMENT_ID_MAX_LEN)
+        return fail(p, id->col, "a payment id must be at most %u characters long",
+                    PAYMENT_ID_MAX_LEN);
+    for (uint32_t i = 0; i < sc->nlisted; i++)
+        if (is(id, sc->listed[i].id))
+            return fail(p, id->col, "payment %s is already listed (payment %u); to deliver "
+                        "it twice, make a link duplicate it (`duplicate broker->consumer on "
+                        "records payment %s`) or lose its ack", sc->listed[i].id, i,
+                        sc->listed[i].id);
+    memcpy(lp->id, id->s, id->len);
+    const struct token *m = next(p, "a merchant name like m-A");
+    if (!m || !merchant_ref(p, m, &lp->merchant) ||
+        !count(p, "the amount", 0, 1000000000000u, &lp->amount) || !keyword(p, "at"))
+        return false;
+    unsigned col = p->i < p->n ? p->tok[p->i].col : p->eol_col;
+    if (!duration(p, "the time the service takes it", &lp->at))
+        return false;
+    if (sc->nlisted && lp->at < sc->listed[sc->nlisted - 1].at)
+        return fail(p, col, "payments are listed in the order of their times: this one comes "
+                    "before payment %s", sc->listed[sc->nlisted - 1].id);
+    if (!p->payments_line)
+        p->payments_line = p->line;
+    sc->payments = ++sc->nlisted;
     return finish(p);
 }
 
@@ -400,6 +468,19 @@ static bool payment_number(struct parser *p, struct fault *f)
     uint64_t k;
     if (p->sc->nfaults < FAULTS_MAX && !at_end(p))
         p->payment_col[p->sc->nfaults] = p->tok[p->i].col;
+    const struct scenario *sc = p->sc;
+    for (uint32_t i = 0; !at_end(p) && i < sc->nlisted; i++)
+        if (is(&p->tok[p->i], sc->listed[i].id)) /* a listed payment, by its id */
+            return p->i++, f->payment = i, true;
+    const struct token *t = at_end(p) ? NULL : &p->tok[p->i];
+    if (t && sc->nlisted && strspn(t->s, "0123456789") < t->len) {
+        char list[LISTED_PAYMENTS_MAX * (PAYMENT_ID_MAX_LEN + 1) + 16];
+        size_t used = 0;
+        append(list, sizeof list, &used, "payments listed so far:");
+        for (uint32_t i = 0; i < sc->nlisted; i++)
+            append(list, sizeof list, &used, " %s", sc->listed[i].id);
+        return fail(p, t->col, "unknown payment '%.*s' (%s)", (int)t->len, t->s, list);
+    }
     if (!count(p, "the payment number", 0, PAYMENTS_MAX - 1, &k))
         return false;
     f->payment = (uint32_t)k;
@@ -701,6 +782,31 @@ static bool rate(struct parser *p, uint64_t *ppm)
     return true;
 }
 
+/* `balance MERCHANT`: a merchant the payments already name, in an `expect`. */
+static bool balance_of(struct parser *p, enum expect_scope scope, uint8_t *out)
+{
+    const struct scenario *sc = p->sc;
+    if (scope != EXPECT_RUN)
+        return fail(p, p->tok[p->i - 1].col, "balance is a run's expectation (`expect`), "
+                    "not one over eosim check's fault space");
+    const struct token *t = next(p, "a merchant after balance, like 'balance m-A'");
+    if (!t)
+        return false;
+    for (uint32_t m = 0; m < sc->nmerchants; m++)
+        if (is(t, sc->merchants[m]))
+            return *out = (uint8_t)m, true;
+    if (!sc->nmerchants)
+        return fail(p, t->col, "no payment names a merchant yet: use `payment ID MERCHANT "
+                    "AMOUNT at T` lines or `payments N every D merchants K` before the "
+                    "expectation");
+    char list[MERCHANTS_MAX * (NAME_MAX_LEN + 1) + 16];
+    size_t used = 0;
+    append(list, sizeof list, &used, "merchants:");
+    for (uint32_t m = 0; m < sc->nmerchants; m++)
+        append(list, sizeof list, &used, " %s", sc->merchants[m]);
+    return fail(p, t->col, "unknown merchant '%.*s' (%s)", (int)t->len, t->s, list);
+}
+
 /* `expect`, `expect-all` and `expect-some`: a strategy, then METRIC OP NUMBER... */
 static bool expectation_list(struct parser *p, enum expect_scope scope)
 {
@@ -728,6 +834,9 @@ static bool expectation_list(struct parser *p, enum expect_scope scope)
         if (metric < 0)
             return unknown(p, m, "metric", metric_names, METRIC_COUNT,
                            name_list(list, sizeof list, "metrics:", metric_names, METRIC_COUNT));
+        uint8_t merchant = 0;
+        if (metric == METRIC_BALANCE && !balance_of(p, scope, &merchant))
+            return false;
         const struct token *o = next(p, "a comparison (= != < <= > >=)");
         if (!o)
             return false;
@@ -739,7 +848,7 @@ static bool expectation_list(struct parser *p, enum expect_scope scope)
             return fail(p, o->col, "expected a comparison (= != < <= > >=), got '%.*s'",
                         (int)o->len, o->s);
         *e = (struct expectation){ .strategy = s, .scope = (uint8_t)scope, .metric = (uint8_t)metric, .op = (uint8_t)op,
-                                   .line = p->line, .col = t->col };
+                                   .line = p->line, .col = t->col, .merchant = merchant };
         if (metric_is_rate(metric) ? !rate(p, &e->value)
                                    : !count(p, "the number to compare with", 0, UINT64_MAX,
                                             &e->value))
@@ -901,6 +1010,7 @@ static const struct statement {
 } statements[] = {
     { "scenario", st_scenario }, { "about", st_about }, { "seed", st_seed },
     { "runs", st_runs }, { "until", st_until }, { "payments", st_payments },
+    { "payment", st_payment },
     { "partitions", st_partitions }, { "consumers", st_consumers }, { "link", st_link },
     { "cut", st_cut }, { "crash", st_crash }, { "pause", st_pause }, { "drop", st_drop },
     { "delay", st_delay }, { "duplicate", st_duplicate },
@@ -1030,7 +1140,8 @@ static bool check_whole(struct parser *p)
     if (!p->scenario_line)
         return p->line = 1, fail(p, 1, "missing `scenario NAME`");
     if (!p->payments_line)
-        return p->line = 1, fail(p, 1, "missing `payments N every DURATION`");
+        return p->line = 1, fail(p, 1, "missing `payments N every DURATION` (or `payment ID "
+                                 "MERCHANT AMOUNT at TIME` lines)");
     if (!p->strategies_line) {
         sc->nrun = sc->nstrategies;
         for (uint32_t s = 0; s < sc->nstrategies; s++)
@@ -1197,4 +1308,17 @@ const char *scenario_fault_text(const struct fault *f, char *buf, size_t size)
             append(buf, size, &used, " by %s", value_exact_duration(f->duration, d, sizeof d));
     }
     return buf;
+}
+
+uint64_t scenario_amount(const struct scenario *sc, uint64_t seed, uint32_t i)
+{
+    if (sc->nlisted)
+        return sc->listed[i].amount;
+    if (sc->amount_min == sc->amount_max)
+        return sc->amount_min;
+    uint64_t z = seed * 0x9e3779b97f4a7c15u + i + 1; /* splitmix64 finaliser */
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+    z ^= z >> 31;
+    return sc->amount_min + z % (sc->amount_max - sc->amount_min + 1);
 }

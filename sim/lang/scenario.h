@@ -51,6 +51,7 @@ enum metric {
     METRIC_CHARGED, METRIC_CHARGED_TWICE, METRIC_NEVER_CHARGED, /* money */
     METRIC_DISAGREEING,
     METRIC_DUPLICATED_RATE, METRIC_LOST_RATE, /* per payment, in ppm; written as 2% */
+    METRIC_BALANCE,      /* `balance MERCHANT`: what was charged for the merchant */
     METRIC_COUNT
 };
 enum compare_op { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE };
@@ -72,8 +73,17 @@ struct expectation {
     uint8_t scope;       /* enum expect_scope */
     uint8_t metric;      /* enum metric */
     uint8_t op;          /* enum compare_op */
+    uint8_t merchant;    /* METRIC_BALANCE: whose */
     uint64_t value;
     uint32_t line, col;
+};
+
+/* A payment written out on its own `payment ID MERCHANT AMOUNT at T` line. */
+struct listed_payment {
+    char id[PAYMENT_ID_MAX_LEN + 1];
+    uint8_t merchant;
+    uint64_t amount;
+    sim_time at;
 };
 
 struct scenario {
@@ -86,6 +96,11 @@ struct scenario {
     uint32_t payments;
     sim_time every;
     uint64_t amount_min, amount_max;
+    /* `payment` lines, in the order of their times: then they are the workload */
+    struct listed_payment listed[LISTED_PAYMENTS_MAX];
+    uint32_t nlisted;
+    char merchants[MERCHANTS_MAX][NAME_MAX_LEN + 1]; /* none: payments name no merchant */
+    uint32_t nmerchants;
     uint32_t partitions, consumers;
     struct link_config links[LINK_COUNT];
     struct fault faults[FAULTS_MAX];
@@ -126,6 +141,19 @@ static inline uint32_t scenario_partition_of(const struct scenario *sc, uint32_t
     return payment % sc->partitions;
 }
 const char *scenario_fault_text(const struct fault *f, char *buf, size_t size);
+/* When the service takes payment i: its listed time, or i intervals from the start. */
+static inline sim_time scenario_payment_time(const struct scenario *sc, uint32_t i)
+{
+    return sc->nlisted ? sc->listed[i].at : (sim_time)i * sc->every;
+}
+/* The merchant payment i is made to: listed, or dealt round-robin (`merchants N`). */
+static inline uint32_t scenario_merchant(const struct scenario *sc, uint32_t i)
+{
+    return sc->nlisted ? sc->listed[i].merchant : sc->nmerchants ? i % sc->nmerchants : 0;
+}
+/* A payment's amount: listed, fixed, or drawn from the scenario's range by a hash of
+ * (seed, payment), so it does not depend on the order anything else happens in. */
+uint64_t scenario_amount(const struct scenario *sc, uint64_t seed, uint32_t i);
 /* Formats the error as `file:line:col: error: message`, the line and a caret. */
 void parse_error_print(const struct parse_error *err, void *stream);
 

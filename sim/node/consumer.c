@@ -304,7 +304,7 @@ static void send_charge(struct consumer *c)
     else if (c->env->st->gateway_key == KEY_PER_ATTEMPT)
         key = (uint64_t)1 << 63 | c->env->next_request; /* never seen before */
     const struct scenario *sc = c->env->sc;
-    uint64_t amount = tally_amount(sc->amount_min, sc->amount_max, c->env->seed, payment);
+    uint64_t amount = scenario_amount(sc, c->env->seed, payment);
     if (c->env->st->retry_amount == AMOUNT_PLUS_FEE)
         amount += c->gw_attempt - 1;
     c->state = CONS_GATEWAY;

@@ -457,7 +457,7 @@ static size_t trace_latencies(const struct scenario *sc, uint32_t strategy, uint
         if (rec->what != TRACE_CHARGE || rec->payment >= sc->payments || seen[rec->payment])
             continue;
         seen[rec->payment] = 1; /* the first charge: what latency_p50 and p99 measure */
-        lat[n++] = rec->t - (sim_time)rec->payment * sc->every;
+        lat[n++] = rec->t - scenario_payment_time(sc, rec->payment);
     }
     free(seen);
     trace_fini(&t);

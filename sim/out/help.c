@@ -32,9 +32,18 @@ static const struct doc statement_docs[] = {
       "table and in `expect` are summed over the seeds." },
     { "until DURATION", "The horizon, after 0s. Without it a run goes to quiescence, or to "
       "run.max-time." },
-    { "payments N every DURATION [amount A]", "Required. N payment intents (1 to 10000000), "
-      "payment i at i x DURATION. `amount` is a whole number (default 100, at most 10^12) or "
-      "a range A..B, each payment's amount then drawn from a hash of (seed, payment)." },
+    { "payments N every DURATION [amount A] [merchants K]", "Required, unless the payments are "
+      "listed. N payment intents (1 to 10000000), payment i at i x DURATION. `amount` is a "
+      "whole number (default 100, at most 10^12) or a range A..B, each payment's amount then "
+      "drawn from a hash of (seed, payment). `merchants K` (1 to 16) makes merchants m-1 .. "
+      "m-K, payment i going to m-(i mod K + 1)." },
+    { "payment ID MERCHANT AMOUNT at TIME", "One payment of a worked example, in place of "
+      "`payments` (up to 64 lines, in the order of their times): its id (up to 23 letters, "
+      "digits and '-'), the merchant it pays, its amount and when the service takes it. "
+      "Listed payments are numbered from 0 in the order listed, and a fault's `payment K` "
+      "takes the id or the number. To deliver one twice, lose its ack (`drop "
+      "broker->producer on ack payment ID`) or duplicate its record (`duplicate "
+      "broker->consumer on records payment ID`)." },
     { "partitions N", "Partitions of the topic (1 to 64; default 1); payment i goes to "
       "partition i mod N." },
     { "consumers N", "Members of the consumer group (1 to 16; default 1), all started at "
@@ -177,6 +186,9 @@ static const char *const metric_docs[METRIC_COUNT] = {
                                "compared with a percentage (duplicated-rate < 2%), so one "
                                "expectation holds whatever the number of seeds",
     [METRIC_LOST_RATE] = "lost payments per payment, the same way (lost-rate <= 0.5%)",
+    [METRIC_BALANCE] = "`balance MERCHANT`: money charged for the merchant's payments "
+                       "(`expect` only; the merchants come from `payment` lines or "
+                       "`payments ... merchants N`)",
 };
 
 /* The per-run CSV's columns, in result_columns order after scenario,strategy,seed. */
@@ -229,7 +241,8 @@ static const struct doc option_docs[] = {
     { "--strategy S", "run only strategy S (a preset or one the scenario defines)" },
     { "--depth K", "check: faults per placement, 1 (the default) to 3" },
     { "--out DIR", "write DIR/NAME.csv (one row per run), DIR/NAME.agg.csv (mean, sd and 95% "
-      "interval over seeds) and DIR/NAME.anomalies.csv (the payments behind each anomaly); "
+      "interval over seeds), DIR/NAME.anomalies.csv (the payments behind each anomaly) and, "
+      "when the payments name merchants, DIR/NAME.merchants.csv (each merchant's money); "
       "with charts, also DIR/charts/ and DIR/index.html; check writes DIR/NAME.check.csv" },
     { "--charts", "write charts and index.html with --out (the default for sweep)" },
     { "--no-charts", "do not (the default for run)" },

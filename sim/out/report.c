@@ -148,6 +148,18 @@ bool report_holds(uint64_t got, enum compare_op op, uint64_t want)
     }
 }
 
+/* What an expectation compares, over the seeds: a metric, or one merchant's balance. */
+static uint64_t expected_value(const struct scenario_results *res, uint32_t s,
+                               const struct expectation *x)
+{
+    if (x->metric != METRIC_BALANCE)
+        return report_metric(res, s, (enum metric)x->metric);
+    uint64_t sum = 0;
+    for (uint32_t i = 0; i < res->nseeds; i++)
+        sum += run_of(res, s, i)->merchant_charged[x->merchant];
+    return sum;
+}
+
 /* Checks every expectation on one point's results; `at` names the point, or NULL. */
 static uint32_t expectations(FILE *out, const struct scenario_results *res, const char *at)
 {
@@ -159,7 +171,7 @@ static uint32_t expectations(FILE *out, const struct scenario_results *res, cons
             if (res->strategies[s] != x->strategy)
                 continue;
             enum metric m = (enum metric)x->metric;
-            uint64_t got = report_metric(res, s, m), payments = 0;
+            uint64_t got = expected_value(res, s, x), payments = 0;
             for (uint32_t i = 0; i < res->nseeds; i++)
                 payments += run_of(res, s, i)->payments;
             uint64_t counted = metric_is_rate(m) ? report_metric(res, s, report_rate_count(m)) : got;
@@ -167,8 +179,9 @@ static uint32_t expectations(FILE *out, const struct scenario_results *res, cons
                 continue;
             failed++;
             char want[32], was[32];
-            fprintf(out, "%s:%u: expectation failed: %s %s %s %s, got %s%s%s\n", sc->file,
+            fprintf(out, "%s:%u: expectation failed: %s %s%s%s %s %s, got %s%s%s\n", sc->file,
                     x->line, sc->strategies[x->strategy].name, metric_names[x->metric],
+                    m == METRIC_BALANCE ? " " : "", m == METRIC_BALANCE ? sc->merchants[x->merchant] : "",
                     compare_op_names[x->op],
                     report_metric_value((enum metric)x->metric, x->value, want, sizeof want),
                     report_metric_value((enum metric)x->metric, got, was, sizeof was),
@@ -417,6 +430,33 @@ void report_anomalies_csv(FILE *out, const struct sweep_results *sr)
     each_run(out, sr, anomaly_rows);
 }
 
+/* One row per merchant of each run: its balances. */
+static void merchant_rows(FILE *out, const struct sweep_results *sr, const uint32_t *index,
+                          const struct scenario_results *res, uint32_t s, uint32_t i)
+{
+    const struct run_result *r = run_of(res, s, i);
+    for (uint32_t m = 0; m < sr->sc->nmerchants; m++) {
+        axes_values(out, sr, index);
+        fprintf(out, "%s,%s,%llu,%s,%llu,%llu,%llu\r\n", sr->sc->name,
+                sr->sc->strategies[sr->strategies[s]].name, (unsigned long long)r->seed,
+                sr->sc->merchants[m], (unsigned long long)r->merchant_intended[m],
+                (unsigned long long)r->merchant_charged[m],
+                (unsigned long long)r->merchant_ledger[m]);
+    }
+}
+
+void report_merchants_csv(FILE *out, const struct sweep_results *sr)
+{
+    axes_header(out, sr);
+    fputs("scenario,strategy,seed,merchant,amount_intended,amount_charged,amount_ledger\r\n", out);
+    each_run(out, sr, merchant_rows);
+}
+
+static void write_merchants_csv(FILE *out, const void *sr)
+{
+    report_merchants_csv(out, sr);
+}
+
 static void write_sweep_csv(FILE *out, const void *sr)
 {
     report_sweep_csv(out, sr);
@@ -442,5 +482,10 @@ bool report_write_csvs(const char *dir, const struct sweep_results *sr, char *fa
     if (!report_write_file(failed, write_aggregate_csv, sr))
         return false;
     snprintf(failed, size, "%s/%s.anomalies.csv", dir, sr->sc->name);
-    return report_write_file(failed, write_anomalies_csv, sr);
+    if (!report_write_file(failed, write_anomalies_csv, sr))
+        return false;
+    if (!sr->sc->nmerchants)
+        return true;
+    snprintf(failed, size, "%s/%s.merchants.csv", dir, sr->sc->name);
+    return report_write_file(failed, write_merchants_csv, sr);
 }

@@ -54,6 +54,9 @@ uint32_t report_stops(FILE *out, const struct sweep_results *sr, bool quiet);
  * payment; the last two list the line numbers of the scripted faults that anomaly
  * needed and did not need (attribute.h). */
 void report_anomalies_csv(FILE *out, const struct sweep_results *sr);
+/* NAME.merchants.csv, when the payments name merchants: per run and merchant, the amount
+ * intended, charged and in the ledger. */
+void report_merchants_csv(FILE *out, const struct sweep_results *sr);
 /* Writes DIR/<scenario>.csv, DIR/<scenario>.agg.csv and DIR/<scenario>.anomalies.csv;
  * false (errno set) on failure, with `failed` naming the file. */
 bool report_write_csvs(const char *dir, const struct sweep_results *sr, char *failed,

@@ -212,6 +212,30 @@ static void money_table(FILE *out, const struct scenario_results *res)
     }
 }
 
+/* Each merchant's money, summed over the seeds, when the payments name merchants. */
+static void balance_table(FILE *out, const struct scenario_results *res)
+{
+    const struct scenario *sc = res->sc;
+    int mw = (int)strlen("merchant");
+    for (uint32_t m = 0; m < sc->nmerchants; m++)
+        mw = (int)strlen(sc->merchants[m]) > mw ? (int)strlen(sc->merchants[m]) : mw;
+    fprintf(out, "  %-*s %-*s %14s %14s %14s\n", name_width(res), "balance", mw, "merchant",
+            "intended", "charged", "in-ledger");
+    for (uint32_t s = 0; s < res->nstrategies; s++)
+        for (uint32_t m = 0; m < sc->nmerchants; m++) {
+            uint64_t v[3] = { 0 };
+            for (uint32_t i = 0; i < res->nseeds; i++) {
+                const struct run_result *r = run_of(res, s, i);
+                v[0] += r->merchant_intended[m];
+                v[1] += r->merchant_charged[m];
+                v[2] += r->merchant_ledger[m];
+            }
+            fprintf(out, "  %-*s %-*s %14llu %14llu %14llu\n", name_width(res),
+                    m ? "" : name_of(res, s), mw, sc->merchants[m], (unsigned long long)v[0],
+                    (unsigned long long)v[1], (unsigned long long)v[2]);
+        }
+}
+
 /* The consume-transform-produce output topic, printed only when a strategy wrote to it. */
 static void output_table(FILE *out, const struct scenario_results *res)
 {
@@ -414,6 +438,8 @@ void table_scenario(FILE *out, const struct scenario_results *res, bool wide)
     counts_table(out, res, wide);
     if (wide)
         money_table(out, res);
+    if (res->sc->nmerchants)
+        balance_table(out, res);
     give_up_lines(out, res);
     output_table(out, res);
     anomaly_table(out, res, wide);
