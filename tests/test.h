@@ -60,6 +60,7 @@ extern const struct test model_tests[];
 extern const struct test closed_form_tests[];
 extern const struct test ledger_tests[];
 extern const struct test merchant_tests[];
+extern const struct test dist_tests[];
 extern const struct test trace_tests[];
 extern const struct test explain_tests[];
 extern const struct test report_tests[];

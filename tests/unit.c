@@ -50,7 +50,7 @@ int main(int argc, char **argv)
     const struct test *tables[] = { engine_tests, parser_tests, model_tests, closed_form_tests, trace_tests,
                                     explain_tests, report_tests, txn_consumer_tests,
                                     anomaly_tests, broker_tests, explore_tests, session_tests,
-                                    help_tests, ledger_tests, merchant_tests };
+                                    help_tests, ledger_tests, merchant_tests, dist_tests };
     int passed = 0, failed = 0;
     for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++)
         for (const struct test *x = tables[t]; x->name; x++) {
