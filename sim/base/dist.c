@@ -2,6 +2,7 @@
 #include "base/dist.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "base/limits.h"
 #include "base/value.h"
@@ -114,4 +115,83 @@ const char *dist_format(const struct dist *d, char *buf, size_t size)
     }
     }
     return buf;
+}
+
+unsigned dist_words(const char *word, unsigned len)
+{
+    if (len == 3 && memcmp(word, "exp", 3) == 0)
+        return 2;
+    return len == 6 && memcmp(word, "pareto", 6) == 0 ? 3 : 1;
+}
+
+/* "1.5" as thousandths, above 0 and at most 100. */
+static bool shape_of(const char *s, unsigned len, uint32_t *out)
+{
+    uint64_t v = 0;
+    unsigned i = 0, places = 0;
+    bool dot = false, digits = false;
+    for (; i < len; i++) {
+        if (s[i] == '.' && !dot) {
+            dot = true;
+        } else if (s[i] >= '0' && s[i] <= '9' && (!dot || places < 3) && v <= 100000) {
+            v = v * 10 + (uint64_t)(s[i] - '0');
+            places += dot;
+            digits = true;
+        } else {
+            return false;
+        }
+    }
+    for (; places < 3; places++)
+        v *= 10;
+    *out = (uint32_t)v;
+    return digits && v > 0 && v <= 100000;
+}
+
+bool dist_parse(const char *s, unsigned len, struct dist *d, char *err)
+{
+    const char *w[3];
+    unsigned wl[3], n = 0;
+    for (unsigned i = 0; i < len;) {
+        while (i < len && (s[i] == ' ' || s[i] == '\t'))
+            i++;
+        if (i == len)
+            break;
+        if (n == 3) {
+            snprintf(err, VALUE_ERR_LEN, "takes at most three words, got '%.*s'", (int)len, s);
+            return false;
+        }
+        w[n] = s + i;
+        while (i < len && s[i] != ' ' && s[i] != '\t')
+            i++;
+        wl[n] = (unsigned)(s + i - w[n]);
+        n++;
+    }
+    unsigned want = n ? dist_words(w[0], wl[0]) : 1;
+    if (n != want) {
+        snprintf(err, VALUE_ERR_LEN, "must be a duration, a range like 20ms..80ms, 'exp MEAN' "
+                 "or 'pareto MINIMUM SHAPE', got '%.*s'", (int)len, s);
+        return false;
+    }
+    *d = (struct dist){ 0 };
+    if (want == 1) {
+        if (!value_duration_range(w[0], wl[0], &d->lo, &d->hi, err))
+            return false;
+        d->kind = d->lo == d->hi ? DIST_FIXED : DIST_UNIFORM;
+        return true;
+    }
+    d->kind = want == 2 ? DIST_EXP : DIST_PARETO;
+    if (!value_duration(w[1], wl[1], &d->lo, err))
+        return false;
+    if (d->lo == 0) {
+        snprintf(err, VALUE_ERR_LEN, "%s above 0s, got %.*s",
+                 want == 2 ? "must have a mean" : "must have a minimum", (int)wl[1], w[1]);
+        return false;
+    }
+    d->hi = d->lo;
+    if (want == 3 && !shape_of(w[2], wl[2], &d->shape)) {
+        snprintf(err, VALUE_ERR_LEN, "must have a shape above 0 and at most 100, with up to "
+                 "three decimals, like 1.5, got '%.*s'", (int)wl[2], w[2]);
+        return false;
+    }
+    return true;
 }

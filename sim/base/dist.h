@@ -17,10 +17,10 @@
 enum dist_kind { DIST_FIXED, DIST_UNIFORM, DIST_EXP, DIST_PARETO };
 
 struct dist {
-    uint8_t kind;        /* enum dist_kind */
-    uint32_t shape;      /* Pareto: the shape (tail index) in thousandths, above 0 */
     sim_time lo, hi;     /* fixed: lo; uniform: lo..hi; exp: lo is the mean; Pareto: lo is
-                          * the minimum (the scale) */
+                          * the minimum (the scale). First, so a range reads as two times */
+    uint32_t shape;      /* Pareto: the shape (tail index) in thousandths, above 0 */
+    uint8_t kind;        /* enum dist_kind */
 };
 
 static inline struct dist dist_fixed(sim_time t)
@@ -28,6 +28,12 @@ static inline struct dist dist_fixed(sim_time t)
     return (struct dist){ .kind = DIST_FIXED, .lo = t, .hi = t };
 }
 
+/* Parses "50ms", "20ms..80ms", "exp 50ms" or "pareto 1ms 1.5" (words one space or tab
+ * apart); on failure writes a message into err (VALUE_ERR_LEN bytes). */
+bool dist_parse(const char *s, unsigned len, struct dist *d, char *err);
+/* How many words a distribution starting with this word takes: 2 after "exp", 3 after
+ * "pareto", else 1. */
+unsigned dist_words(const char *word, unsigned len);
 /* One draw: fixed and uniform exactly as rng_range (a fixed value draws nothing). */
 sim_time dist_draw(const struct dist *d, struct rng *r);
 /* The mean in ns (UINT64_MAX for a Pareto whose shape is 1 or less: no finite mean). */

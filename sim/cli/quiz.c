@@ -28,8 +28,10 @@ static const char *const preset_words[STRATEGY_PRESETS] = {
 
 static const char *when(const struct fault *f, char *buf, size_t size)
 {
-    char t[32];
-    if (!f->point)
+    char t[48];
+    if (fault_recurs(f))
+        snprintf(buf, size, "again and again, %s apart", dist_format(&f->every, t, sizeof t));
+    else if (!f->point)
         snprintf(buf, size, "at %s", value_format_duration(f->at, t, sizeof t));
     else if (f->payment == ANY_PAYMENT)
         snprintf(buf, size, "the first time a node reaches %s", point_names[f->point]);
@@ -52,12 +54,15 @@ static const char *message(const struct fault *f, char *buf, size_t size)
 
 static void fault_words(FILE *out, const struct scenario *sc, const struct fault *f)
 {
-    char a[160], b[160], d[32], text[600], line[200];
+    char a[160], b[160], d[48], text[600], line[200];
     char node[16];
     node_name(f->node, node);
     /* a crash without `restart after` waits node.restart-delay */
     bool default_restart = f->kind == FAULT_CRASH && f->duration == UINT64_MAX;
-    value_format_duration(default_restart ? sc->params.restart_delay : f->duration, d, sizeof d);
+    if (f->length.kind != DIST_FIXED)
+        dist_format(&f->length, d, sizeof d);
+    else
+        value_format_duration(default_restart ? sc->params.restart_delay : f->duration, d, sizeof d);
     switch (f->kind) {
     case FAULT_CRASH:
         snprintf(text, sizeof text, "%s crashes %s, %s", node, when(f, a, sizeof a),
@@ -121,14 +126,13 @@ static void strategy_words(FILE *out, const struct scenario *sc, uint32_t s)
 
 static void describe(FILE *out, const struct scenario *sc)
 {
-    char every[32], d1[32], d2[32], text[400];
+    char every[48], d1[48], text[400];
     fprintf(out, "%s\n", sc->name);
     if (sc->about[0])
         wrap_text(out, "  ", 2, sc->about, WIDTH);
     char pace[48] = " listed";
     if (!sc->nlisted)
-        snprintf(pace, sizeof pace, ", one every %s",
-                 value_format_duration(sc->every, every, sizeof every));
+        snprintf(pace, sizeof pace, ", one every %s", dist_format(&sc->gaps, every, sizeof every));
     snprintf(text, sizeof text, "%u payment%s%s, %u partition%s, %u worker%s%s",
              sc->payments, sc->payments == 1 ? "" : "s", pace, sc->partitions,
              sc->partitions == 1 ? "" : "s", sc->consumers, sc->consumers == 1 ? "" : "s",
@@ -141,15 +145,13 @@ static void describe(FILE *out, const struct scenario *sc)
     bool links = false;
     for (int l = 0; l < LINK_COUNT; l++) {
         const struct link_config *c = &sc->links[l];
-        if (!c->loss_ppm && !c->duplicate_ppm && c->delay_min == SIM_MS && c->delay_max == SIM_MS)
+        if (!c->loss_ppm && !c->duplicate_ppm && c->delay.kind == DIST_FIXED && c->delay.lo == SIM_MS)
             continue;
         if (!links)
             fputs("The network (other links: 1ms, nothing lost):\n", out);
         links = true;
-        snprintf(text, sizeof text, "%s: %s%s%s, loses %u.%04u%%, duplicates %u.%04u%%",
-                 link_names[l], value_format_duration(c->delay_min, d1, sizeof d1),
-                 c->delay_max != c->delay_min ? ".." : "",
-                 c->delay_max != c->delay_min ? value_format_duration(c->delay_max, d2, sizeof d2) : "",
+        snprintf(text, sizeof text, "%s: %s, loses %u.%04u%%, duplicates %u.%04u%%",
+                 link_names[l], dist_format(&c->delay, d1, sizeof d1),
                  c->loss_ppm / 10000, c->loss_ppm % 10000, c->duplicate_ppm / 10000,
                  c->duplicate_ppm % 10000);
         wrap_text(out, "  - ", 4, text, WIDTH);

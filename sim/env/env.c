@@ -25,12 +25,17 @@ void env_init(struct env *e, const struct scenario *sc, uint32_t strategy, uint6
         rng_seed(&e->link_rng[l], seed, stream);
     }
     tally_init(&e->tally, sc->payments);
+    if (scenario_drawn_arrivals(sc)) {
+        e->arrival_at = sim_alloc(sc->payments, sizeof *e->arrival_at);
+        scenario_arrivals(sc, seed, e->arrival_at);
+    }
 }
 
 void env_fini(struct env *e)
 {
     free(e->bodies.words);
     free(e->bodies.at);
+    free(e->arrival_at);
     tally_fini(&e->tally);
     engine_fini(&e->eng);
 }

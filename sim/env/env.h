@@ -55,6 +55,7 @@ struct env {
     int spare_link;          /* see struct sim_options */
     uint64_t spare_message;
     struct recording *rec;   /* eosim check: what the run reached, or NULL */
+    sim_time *arrival_at;    /* drawn gaps between payments: when each is taken, or NULL */
     uint32_t sample_from;    /* anomaly samples keep payments from this id up */
     uint32_t next_request;
     /* The run's answer to an armed protocol point: fires the faults waiting there. */
@@ -63,6 +64,11 @@ struct env {
 
 void env_init(struct env *e, const struct scenario *sc, uint32_t strategy, uint64_t seed);
 void env_fini(struct env *e);
+/* When the service takes payment i. */
+static inline sim_time env_payment_time(const struct env *e, uint32_t i)
+{
+    return e->arrival_at ? e->arrival_at[i] : scenario_payment_time(e->sc, i);
+}
 void env_schedule(struct env *e, sim_time delay, const struct event *ev);
 /* A node-local timer: dropped if the node crashed in between; cancel it with
  * engine_cancel when what it waits for has come. */

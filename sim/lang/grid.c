@@ -37,8 +37,8 @@ void sweep_apply(struct scenario *sc, uint32_t point)
         }
         struct link_config *c = &sc->links[a->link];
         if (a->option == SWEEP_DELAY) {
-            c->delay_min = v.lo;
-            c->delay_max = v.hi;
+            c->delay = (struct dist){ .lo = v.lo, .hi = v.hi,
+                                      .kind = v.lo == v.hi ? DIST_FIXED : DIST_UNIFORM };
         } else if (a->option == SWEEP_LOSS) {
             c->loss_ppm = (uint32_t)v.lo;
         } else {

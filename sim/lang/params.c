@@ -23,9 +23,9 @@ const struct params params_defaults = {
     .consumer_gateway_attempts = 10,
     .consumer_auto_commit_interval = 5 * SIM_SEC, /* auto.commit.interval.ms */
     .consumer_auto_offset_reset = RESET_EARLIEST,
-    .gateway_latency = { 50 * SIM_MS, 50 * SIM_MS },
+    .gateway_latency = { 50 * SIM_MS, 50 * SIM_MS, 0, DIST_FIXED },
     .gateway_key_retention = 24 * 3600 * SIM_SEC,
-    .ledger_latency = 1 * SIM_MS,
+    .ledger_latency = { 1 * SIM_MS, 1 * SIM_MS, 0, DIST_FIXED },
     .consumer_ledger_timeout = 5 * SIM_SEC,   /* a driver's statement or socket timeout */
     .relay_flush_interval = 60 * SIM_SEC,     /* offset.flush.interval.ms */
     .restart_delay = 1 * SIM_SEC,
@@ -98,14 +98,16 @@ const struct setting params_table[] = {
     PARAM("consumer.auto-offset-reset", SETTING_ENUM, consumer_auto_offset_reset, resets, 0, 0,
           "where a consumer starts on a partition with no committed offset: `earliest` "
           "or `latest`"),
-    PARAM("gateway.latency", SETTING_DURATION_RANGE, gateway_latency, NULL, 0, 0,
-          "time a charge takes to execute; a range draws uniformly"),
+    PARAM("gateway.latency", SETTING_DISTRIBUTION, gateway_latency, NULL, 0, 0,
+          "time a charge takes to execute, drawn from the gateway's stream: a range draws "
+          "uniformly, `exp MEAN` and `pareto MINIMUM SHAPE` as distributions"),
     PARAM("gateway.key-retention", SETTING_DURATION, gateway_key_retention, NULL, 0, 0,
           "how long a saved idempotency key is kept"),
     PARAM("gateway.error-rate", SETTING_PROBABILITY, gateway_error_ppm, NULL, 0, 0,
           "chance that a charge fails inside the gateway and charges nothing"),
-    PARAM("ledger.latency", SETTING_DURATION, ledger_latency, NULL, 0, 0,
-          "time from a ledger row's write to its commit"),
+    PARAM("ledger.latency", SETTING_DISTRIBUTION, ledger_latency, NULL, 0, 0,
+          "time from a ledger row's write to its commit (a distribution like "
+          "`gateway.latency`, drawn from the ledger's stream)"),
     TIMER("consumer.ledger-timeout", consumer_ledger_timeout,
           "how long a worker waits for a ledger commit's answer (a database driver's "
           "timeout) before `consumer.ledger-retries` says what it does"),

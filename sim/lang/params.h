@@ -5,6 +5,7 @@
 
 #include <stdint.h>
 
+#include "base/dist.h"
 #include "base/engine.h"
 #include "lang/settings.h"
 
@@ -31,10 +32,10 @@ struct params {
     uint32_t consumer_gateway_attempts;
     sim_time consumer_auto_commit_interval;
     uint8_t consumer_auto_offset_reset;     /* enum offset_reset */
-    sim_time gateway_latency[2];            /* uniform range */
+    struct dist gateway_latency;
     sim_time gateway_key_retention;
     uint32_t gateway_error_ppm;
-    sim_time ledger_latency;
+    struct dist ledger_latency;
     sim_time consumer_ledger_timeout;
     sim_time relay_flush_interval;
     sim_time restart_delay;                 /* crash without "restart after" */

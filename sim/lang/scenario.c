@@ -168,6 +168,23 @@ static bool count(struct parser *p, const char *what, uint64_t lo, uint64_t hi, 
     return true;
 }
 
+/* A duration that may be drawn: "5ms", "20ms..80ms", "exp 5ms", "pareto 1ms 1.5". */
+static bool distribution(struct parser *p, const char *what, struct dist *d)
+{
+    if (at_end(p))
+        return fail(p, p->eol_col, "expected %s, like 5ms, 20ms..80ms or exp 5ms", what);
+    const struct token *first = &p->tok[p->i];
+    unsigned words = dist_words(first->s, first->len);
+    if (p->i + words > p->n)
+        return fail(p, p->eol_col, "expected %s after %.*s", words == 2 ? "the mean" :
+                    "the minimum and the shape", (int)first->len, first->s);
+    const struct token *last = &p->tok[p->i + words - 1];
+    p->i += words;
+    if (!dist_parse(first->s, (unsigned)(last->s + last->len - first->s), d, p->msg))
+        return fail(p, first->col, "%s %s", what, p->msg);
+    return true;
+}
+
 static bool duration(struct parser *p, const char *what, sim_time *out)
 {
     const struct token *t = next(p, what);
@@ -310,8 +327,10 @@ static bool st_payments(struct parser *p)
     struct scenario *sc = p->sc;
     uint64_t n;
     if (!count(p, "the number of payments", 1, PAYMENTS_MAX, &n) || !keyword(p, "every") ||
-        !duration(p, "the interval between payments", &sc->every))
+        !distribution(p, "the interval between payments", &sc->gaps))
         return false;
+    sim_time mean = dist_mean(&sc->gaps);
+    sc->every = mean == UINT64_MAX ? sc->gaps.lo : mean; /* no finite mean: the minimum */
     if (p->payments_line)
         return fail(p, 1, "the payments are already given on line %u", p->payments_line);
     sc->payments = (uint32_t)n;
@@ -430,11 +449,8 @@ static bool st_link(struct parser *p)
     while (!at_end(p)) {
         const struct token *t = next(p, "an option");
         if (is(t, "delay")) {
-            const struct token *v = next(p, "a delay like 5ms or 20ms..80ms");
-            if (!v)
+            if (!distribution(p, "the delay", &c->delay))
                 return false;
-            if (!value_duration_range(v->s, v->len, &c->delay_min, &c->delay_max, p->msg))
-                return fail(p, v->col, "the delay %s", p->msg);
         } else if (is(t, "loss")) {
             if (!probability(p, "loss", &c->loss_ppm))
                 return false;
@@ -487,6 +503,19 @@ static bool payment_number(struct parser *p, struct fault *f)
     return true;
 }
 
+/* A pause's length or a crash's restart delay: fixed (in `duration` alone, so a fault
+ * reads back the same however it was made), or drawn at each firing. */
+static bool drawn_length(struct parser *p, const char *what, struct fault *f)
+{
+    struct dist d;
+    if (!distribution(p, what, &d))
+        return false;
+    f->duration = d.lo;
+    if (d.kind != DIST_FIXED)
+        f->length = d;
+    return true;
+}
+
 /* `on POINT [payment K]` after the node of crash and pause; or `at T`. */
 static bool trigger(struct parser *p, struct fault *f)
 {
@@ -529,7 +558,7 @@ static bool st_crash(struct parser *p)
         else if (!is(t, "after"))
             return fail(p, t->col, "expected 'after DURATION' or 'never', got '%.*s'",
                         (int)t->len, t->s);
-        else if (!duration(p, "the restart delay", &f->duration))
+        else if (!drawn_length(p, "the restart delay", f))
             return false;
     }
     p->sc->nfaults++;
@@ -540,11 +569,36 @@ static bool st_pause(struct parser *p)
 {
     struct fault *f = new_fault(p, FAULT_PAUSE);
     if (!f || !node(p, &f->node) || !trigger(p, f) || !keyword(p, "for") ||
-        !duration(p, "the length of the pause", &f->duration))
+        !drawn_length(p, "the length of the pause", f))
         return false;
     p->sc->nfaults++;
     return finish(p);
 }
+
+/* `pauses NODE every DIST for DIST`, `crashes NODE every DIST restart after DIST`: a
+ * fault that recurs, as GC pauses or a crash-looping process do. */
+static bool recurring(struct parser *p, enum fault_kind kind)
+{
+    struct fault *f = new_fault(p, kind);
+    if (!f || !node(p, &f->node) || !keyword(p, "every") ||
+        !distribution(p, "the time between two", &f->every))
+        return false;
+    if (f->every.lo == 0)
+        return fail(p, p->tok[p->i - 1].col, "the time between two must be above 0s (at its "
+                    "lowest): a fault that recurs at once would never let time pass");
+    f->restart = 1;
+    if (kind == FAULT_CRASH && (!keyword(p, "restart") || !keyword(p, "after")))
+        return false;
+    if (kind == FAULT_PAUSE && !keyword(p, "for"))
+        return false;
+    if (!drawn_length(p, kind == FAULT_PAUSE ? "the length of each pause" : "the restart delay", f))
+        return false;
+    p->sc->nfaults++;
+    return finish(p);
+}
+
+static bool st_pauses(struct parser *p) { return recurring(p, FAULT_PAUSE); }
+static bool st_crashes(struct parser *p) { return recurring(p, FAULT_CRASH); }
 
 /* Whether `drop ... payment K` can match a message of this kind (see link.c). */
 static bool carries_payment(enum msg_kind kind)
@@ -664,7 +718,16 @@ static bool st_set(struct parser *p)
     const struct token *v = next(p, "a value");
     if (!v)
         return false;
-    if (!setting_apply(s, &p->sc->params, v->s, v->len, p->msg))
+    unsigned len = v->len;
+    if (s->type == SETTING_DISTRIBUTION) { /* "exp 50ms" and "pareto 1ms 1.5" are words */
+        unsigned words = dist_words(v->s, v->len);
+        if (p->i + words - 1 > p->n)
+            return fail(p, p->eol_col, "expected %s after %.*s", words == 2 ? "the mean" :
+                        "the minimum and the shape", (int)v->len, v->s);
+        p->i += words - 1;
+        len = (unsigned)(p->tok[p->i - 1].s + p->tok[p->i - 1].len - v->s);
+    }
+    if (!setting_apply(s, &p->sc->params, v->s, len, p->msg))
         return fail(p, v->col, "%s", p->msg);
     return finish(p);
 }
@@ -927,7 +990,7 @@ static const char *sweep_list_example(const struct sweep_axis *a, char *buf, siz
         return buf;
     case SETTING_PROBABILITY: return "1%,2%,5%";
     case SETTING_COUNT: return "1,2,4";
-    case SETTING_DURATION_RANGE: return "10ms,20ms..80ms";
+    case SETTING_DISTRIBUTION: return "10ms,20ms..80ms";
     default: return "10s,30s,45s";
     }
 }
@@ -937,7 +1000,7 @@ static const char *sweep_example(const struct sweep_axis *a, char *buf, size_t s
 {
     static const char *const ranges[] = {
         [SETTING_PROBABILITY] = " or 0%..10% step 1%", [SETTING_COUNT] = " or 100..500 step 100",
-        [SETTING_DURATION_RANGE] = " or 0ms..50ms step 10ms",
+        [SETTING_DISTRIBUTION] = " or 0ms..50ms step 10ms",
         [SETTING_DURATION] = " or 10s..60s step 10s",
     };
     enum setting_type t = sweep_axis_setting(a)->type;
@@ -967,7 +1030,7 @@ static bool sweep_values(struct parser *p, struct sweep_axis *a)
     if (!at_end(p) && v->s[v->len - 1] == ',')
         return fail(p, p->tok[p->i].col, "write the values as one word, separated by commas "
                     "without spaces, like %s", sweep_list_example(a, example, sizeof example));
-    if (range && sweep_axis_setting(a)->type != SETTING_DURATION_RANGE)
+    if (range && sweep_axis_setting(a)->type != SETTING_DISTRIBUTION)
         return fail(p, v->col, "a range needs a step: write %.*s step STEP", (int)v->len, v->s);
     if (!sweep_parse_list(a, v->s, v->len, &e))
         return fail(p, v->col + e.offset, "%s", e.message);
@@ -1013,6 +1076,7 @@ static const struct statement {
     { "payment", st_payment },
     { "partitions", st_partitions }, { "consumers", st_consumers }, { "link", st_link },
     { "cut", st_cut }, { "crash", st_crash }, { "pause", st_pause }, { "drop", st_drop },
+    { "crashes", st_crashes }, { "pauses", st_pauses },
     { "delay", st_delay }, { "duplicate", st_duplicate },
     { "reset-offsets", st_reset_offsets }, { "set", st_set }, { "strategy", st_strategy },
     { "strategies", st_strategies }, { "expect", st_expect },
@@ -1089,7 +1153,7 @@ static void defaults(struct scenario *sc, const char *file)
     sc->partitions = 1;
     sc->consumers = 1;
     for (int l = 0; l < LINK_COUNT; l++)
-        sc->links[l] = (struct link_config){ .delay_min = SIM_MS, .delay_max = SIM_MS };
+        sc->links[l] = (struct link_config){ .delay = dist_fixed(SIM_MS) };
     sc->params = params_defaults;
     for (int s = 0; s < STRATEGY_PRESETS; s++)
         sc->strategies[s] = strategy_presets[s];
@@ -1266,27 +1330,41 @@ static void trigger_text(const struct fault *f, const char *step, char *buf, siz
         append(buf, size, used, " payment %u", f->payment);
 }
 
+/* A crash's or pause's length as the language reads it back. */
+static const char *length_text(const struct fault *f, char *buf, size_t size)
+{
+    if (f->length.kind != DIST_FIXED)
+        return dist_format(&f->length, buf, size);
+    return value_exact_duration(f->duration, buf, size);
+}
+
 const char *scenario_fault_text(const struct fault *f, char *buf, size_t size)
 {
-    char a[16], d[32];
+    char a[16], d[48];
     size_t used = 0;
     buf[0] = 0;
-    append(buf, size, &used, "%s", fault_kind_names[f->kind]);
+    append(buf, size, &used, "%s%s", fault_kind_names[f->kind],
+           !fault_recurs(f) ? "" : f->kind == FAULT_PAUSE ? "s" : "es"); /* pauses, crashes */
     const char *point = f->point ? point_names[f->point] : NULL;
     switch (f->kind) {
     case FAULT_CRASH:
         append(buf, size, &used, " %s", node_name(f->node, a));
-        trigger_text(f, point, buf, size, &used);
+        if (fault_recurs(f))
+            append(buf, size, &used, " every %s", dist_format(&f->every, d, sizeof d));
+        else
+            trigger_text(f, point, buf, size, &used);
         if (!f->restart)
             append(buf, size, &used, " restart never");
         else if (f->duration != UINT64_MAX)
-            append(buf, size, &used, " restart after %s",
-                   value_exact_duration(f->duration, d, sizeof d));
+            append(buf, size, &used, " restart after %s", length_text(f, d, sizeof d));
         break;
     case FAULT_PAUSE:
         append(buf, size, &used, " %s", node_name(f->node, a));
-        trigger_text(f, point, buf, size, &used);
-        append(buf, size, &used, " for %s", value_exact_duration(f->duration, d, sizeof d));
+        if (fault_recurs(f))
+            append(buf, size, &used, " every %s", dist_format(&f->every, d, sizeof d));
+        else
+            trigger_text(f, point, buf, size, &used);
+        append(buf, size, &used, " for %s", length_text(f, d, sizeof d));
         break;
     case FAULT_CUT:
         append(buf, size, &used, " %s", link_names[f->link]);
@@ -1321,4 +1399,16 @@ uint64_t scenario_amount(const struct scenario *sc, uint64_t seed, uint32_t i)
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
     z ^= z >> 31;
     return sc->amount_min + z % (sc->amount_max - sc->amount_min + 1);
+}
+
+void scenario_arrivals(const struct scenario *sc, uint64_t seed, sim_time *at)
+{
+    struct rng r;
+    rng_seed(&r, seed, "arrivals");
+    sim_time t = 0;
+    for (uint32_t i = 0; i < sc->payments; i++) {
+        at[i] = t;
+        sim_time gap = dist_draw(&sc->gaps, &r);
+        t = gap > DURATION_MAX - t ? DURATION_MAX : t + gap;
+    }
 }

@@ -17,7 +17,7 @@
 #include "lang/sweep.h"
 
 struct link_config {
-    sim_time delay_min, delay_max;
+    struct dist delay;
     uint32_t loss_ppm, duplicate_ppm;
 };
 
@@ -37,7 +37,11 @@ struct fault {
     uint8_t restart;     /* crash: 0 never, 1 after `duration` */
     uint32_t payment;    /* ANY_PAYMENT or the payment id it waits for */
     sim_time at;         /* time-triggered faults, and cut/reset */
-    sim_time duration;   /* pause and cut length; crash restart delay */
+    sim_time duration;   /* pause and cut length; crash restart delay (with a drawn
+                          * length: its lower bound) */
+    struct dist length;  /* pause and crash: the length or restart delay, when it is drawn */
+    struct dist every;   /* `pauses` and `crashes`: the time between two, or kind 0 and
+                          * lo 0 for a fault that fires once */
     int64_t shift;       /* reset-offsets shift */
     uint32_t line;
 };
@@ -94,7 +98,8 @@ struct scenario {
     uint32_t runs;
     sim_time until;                 /* 0: to quiescence */
     uint32_t payments;
-    sim_time every;
+    sim_time every;                 /* the gap between payments (with drawn gaps: the mean) */
+    struct dist gaps;               /* ... as a distribution */
     uint64_t amount_min, amount_max;
     /* `payment` lines, in the order of their times: then they are the workload */
     struct listed_payment listed[LISTED_PAYMENTS_MAX];
@@ -141,7 +146,21 @@ static inline uint32_t scenario_partition_of(const struct scenario *sc, uint32_t
     return payment % sc->partitions;
 }
 const char *scenario_fault_text(const struct fault *f, char *buf, size_t size);
-/* When the service takes payment i: its listed time, or i intervals from the start. */
+/* Whether a fault recurs (`pauses`, `crashes`), firing again a drawn gap after each time. */
+static inline bool fault_recurs(const struct fault *f)
+{
+    return f->every.lo > 0;
+}
+/* Whether the gaps between payments are drawn (`payments N every exp 1ms`). */
+static inline bool scenario_drawn_arrivals(const struct scenario *sc)
+{
+    return sc->gaps.kind != DIST_FIXED;
+}
+/* The times the service takes each payment in one run, drawn gaps added up from 0 in the
+ * stream "arrivals" of the seed (for scenario_drawn_arrivals). */
+void scenario_arrivals(const struct scenario *sc, uint64_t seed, sim_time *at);
+/* When the service takes payment i, without drawn gaps: its listed time, or i gaps from
+ * the start. */
 static inline sim_time scenario_payment_time(const struct scenario *sc, uint32_t i)
 {
     return sc->nlisted ? sc->listed[i].at : (sim_time)i * sc->every;

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/dist.h"
 #include "base/engine.h"
 #include "base/value.h"
 
@@ -39,7 +40,8 @@ const char *setting_expected(const struct setting *s, char *buf, size_t size)
         return buf;
     }
     case SETTING_DURATION: return "a duration like 30s";
-    case SETTING_DURATION_RANGE: return "a duration or a range like 20ms..80ms";
+    case SETTING_DISTRIBUTION: return "a duration, a range like 20ms..80ms, 'exp MEAN' or "
+                                      "'pareto MINIMUM SHAPE'";
     case SETTING_COUNT:
         snprintf(buf, size, "a whole number from %u to %u", s->min, s->max);
         return buf;
@@ -75,11 +77,11 @@ bool setting_apply(const struct setting *s, void *base, const char *v, unsigned 
         *(sim_time *)field = t;
         return true;
     }
-    case SETTING_DURATION_RANGE: {
-        sim_time range[2];
-        if (!value_duration_range(v, len, &range[0], &range[1], msg))
+    case SETTING_DISTRIBUTION: {
+        struct dist d;
+        if (!dist_parse(v, len, &d, msg))
             goto named;
-        memcpy(field, range, sizeof range);
+        memcpy(field, &d, sizeof d);
         return true;
     }
     case SETTING_COUNT: {
@@ -106,7 +108,6 @@ named: /* the value's own message, "must be ...", after the setting's name */
 const char *setting_format(const struct setting *s, const void *base, char *buf, size_t size)
 {
     const char *field = (const char *)base + s->offset;
-    char a[32], b[32];
     switch (s->type) {
     case SETTING_BOOL: return on_off[*(const uint8_t *)field];
     case SETTING_ENUM: return s->choices[*(const uint8_t *)field];
@@ -115,14 +116,10 @@ const char *setting_format(const struct setting *s, const void *base, char *buf,
         memcpy(&t, field, sizeof t);
         return value_format_duration(t, buf, size);
     }
-    case SETTING_DURATION_RANGE: {
-        sim_time r[2];
-        memcpy(r, field, sizeof r);
-        if (r[0] == r[1])
-            return value_format_duration(r[0], buf, size);
-        snprintf(buf, size, "%s..%s", value_format_duration(r[0], a, sizeof a),
-                 value_format_duration(r[1], b, sizeof b));
-        return buf;
+    case SETTING_DISTRIBUTION: {
+        struct dist d;
+        memcpy(&d, field, sizeof d);
+        return dist_format(&d, buf, size);
     }
     case SETTING_COUNT:
         snprintf(buf, size, "%u", *(const uint32_t *)field);

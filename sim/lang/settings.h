@@ -11,7 +11,7 @@ enum setting_type {
     SETTING_BOOL,           /* on|off into a uint8_t */
     SETTING_ENUM,           /* one of choices into a uint8_t */
     SETTING_DURATION,       /* into a sim_time */
-    SETTING_DURATION_RANGE, /* "A..B" into two consecutive sim_time */
+    SETTING_DISTRIBUTION,   /* a struct dist: "50ms", "A..B", "exp MEAN", "pareto MIN SHAPE" */
     SETTING_COUNT,          /* whole number in [min, max] into a uint32_t */
     SETTING_PROBABILITY,    /* into a uint32_t, parts per million */
 };

@@ -17,7 +17,7 @@
 const char *const sweep_option_names[3] = { "delay", "loss", "duplicate" };
 
 static const struct setting link_settings[3] = {
-    { "delay", SETTING_DURATION_RANGE, 0, NULL, 0, 0, "a link's delay", 0, NULL },
+    { "delay", SETTING_DISTRIBUTION, 0, NULL, 0, 0, "a link's delay", 0, NULL },
     { "loss", SETTING_PROBABILITY, 0, NULL, 0, 0, "a link's loss probability", 0, NULL },
     { "duplicate", SETTING_PROBABILITY, 0, NULL, 0, 0, "a link's duplication probability", 0, NULL },
 };
@@ -48,7 +48,7 @@ static struct sweep_value read_field(enum setting_type type, const void *field)
     case SETTING_BOOL:
     case SETTING_ENUM: v.lo = *(const uint8_t *)field; break;
     case SETTING_DURATION: memcpy(&v.lo, field, sizeof v.lo); break;
-    case SETTING_DURATION_RANGE:
+    case SETTING_DISTRIBUTION:
         memcpy(&v.lo, field, sizeof v.lo);
         memcpy(&v.hi, (const char *)field + sizeof(sim_time), sizeof v.hi);
         return v;
@@ -66,10 +66,11 @@ void sweep_write_field(enum setting_type type, void *field, struct sweep_value v
     case SETTING_BOOL:
     case SETTING_ENUM: *(uint8_t *)field = (uint8_t)v.lo; break;
     case SETTING_DURATION: memcpy(field, &v.lo, sizeof v.lo); break;
-    case SETTING_DURATION_RANGE:
-        memcpy(field, &v.lo, sizeof v.lo);
-        memcpy((char *)field + sizeof(sim_time), &v.hi, sizeof v.hi);
+    case SETTING_DISTRIBUTION: {
+        struct dist d = { .lo = v.lo, .hi = v.hi, .kind = v.lo == v.hi ? DIST_FIXED : DIST_UNIFORM };
+        memcpy(field, &d, sizeof d);
         break;
+    }
     case SETTING_COUNT:
     case SETTING_PROBABILITY: memcpy(field, &u32, sizeof u32); break;
     }
@@ -200,7 +201,7 @@ bool sweep_parse_range(struct sweep_axis *a, const char *text, unsigned len, con
     a->nvalues = 0;
     if (s.type == SETTING_BOOL || s.type == SETTING_ENUM)
         return refuse_names(&s, err);
-    if (s.type == SETTING_DURATION_RANGE)
+    if (s.type == SETTING_DISTRIBUTION)
         s.type = SETTING_DURATION; /* a range of fixed delays, one per point */
     const char *dots = value_find_dots(text, len);
     if (!dots)
@@ -291,7 +292,7 @@ const char *sweep_value_label(const struct sweep_axis *a, uint32_t k, char *buf,
     case SETTING_BOOL: snprintf(buf, size, "%s", v.lo ? "on" : "off"); break;
     case SETTING_ENUM: snprintf(buf, size, "%s", s->choices[v.lo]); break;
     case SETTING_DURATION: exact_duration(v.lo, buf, size); break;
-    case SETTING_DURATION_RANGE:
+    case SETTING_DISTRIBUTION:
         if (v.lo == v.hi)
             exact_duration(v.lo, buf, size);
         else
@@ -315,7 +316,7 @@ void sweep_csv_header(FILE *out, const struct sweep_axis *a)
         snprintf(name, sizeof name, "%s.%s", link_names[a->link], s->name);
     switch (s->type) {
     case SETTING_DURATION: fprintf(out, "%s_ns", name); break;
-    case SETTING_DURATION_RANGE: fprintf(out, "%s_min_ns,%s_max_ns", name, name); break;
+    case SETTING_DISTRIBUTION: fprintf(out, "%s_min_ns,%s_max_ns", name, name); break;
     case SETTING_PROBABILITY: fprintf(out, "%s_ppm", name); break;
     default: fputs(name, out); break;
     }
@@ -326,7 +327,7 @@ void sweep_csv_value(FILE *out, const struct sweep_axis *a, uint32_t k)
     const struct setting *s = sweep_axis_setting(a);
     struct sweep_value v = a->values[k];
     char label[80];
-    if (s->type == SETTING_DURATION_RANGE)
+    if (s->type == SETTING_DISTRIBUTION)
         fprintf(out, "%llu,%llu", (unsigned long long)v.lo, (unsigned long long)v.hi);
     else if (s->type == SETTING_BOOL || s->type == SETTING_ENUM)
         fputs(sweep_value_label(a, k, label, sizeof label), out); /* names need no quotes */
@@ -357,7 +358,7 @@ const char *sweep_axis_unit(const struct sweep_axis *a)
     const char *unit = "";
     switch (sweep_axis_setting(a)->type) {
     case SETTING_DURATION:
-    case SETTING_DURATION_RANGE: duration_scale(a, &unit); return unit;
+    case SETTING_DISTRIBUTION: duration_scale(a, &unit); return unit;
     case SETTING_PROBABILITY: return "%";
     default: return "";
     }
@@ -369,7 +370,7 @@ double sweep_value_x(const struct sweep_axis *a, uint32_t k)
     const char *unit;
     switch (sweep_axis_setting(a)->type) {
     case SETTING_DURATION:
-    case SETTING_DURATION_RANGE: {
+    case SETTING_DISTRIBUTION: {
         double scale = (double)duration_scale(a, &unit);
         return ((double)v.lo + (double)v.hi) / 2.0 / scale; /* a range at its middle */
     }

@@ -476,7 +476,8 @@ static void ask_ledger_commit(struct consumer *c)
                         .incarnation = c->env->nodes[c->node].incarnation,
                         .payment = current_payment(c), .id = c->ledger_txn,
                         .x = FETCH_WORD(c->batch_part, c->cur + 1), .y = c->ledger_life };
-    engine_schedule(&c->env->eng, c->env->eng.now + c->env->pm->ledger_latency, &ev);
+    sim_time latency = dist_draw(&c->env->pm->ledger_latency, &c->ledger->rng);
+    engine_schedule(&c->env->eng, c->env->eng.now + latency, &ev);
 }
 
 /* No answer will come: the worker finds out when its timeout runs out. */

@@ -77,6 +77,7 @@ struct consumer {
 };
 
 struct ledger {
+    struct rng rng;                   /* ledger.latency's draws */
     sim_time *processed_at;           /* time+1 the payment's processed id was committed */
     uint64_t offset[PARTITIONS_MAX];  /* offsets stored with consumer.commit=with-ledger */
     bool has_offset[PARTITIONS_MAX];

@@ -13,6 +13,7 @@
 void ledger_init(struct ledger *l, struct env *e)
 {
     memset(l, 0, sizeof *l);
+    rng_seed(&l->rng, e->seed, "ledger");
     if (e->st->dedup == DEDUP_LEDGER)
         l->processed_at = sim_alloc(e->sc->payments, sizeof *l->processed_at);
 }

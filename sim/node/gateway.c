@@ -78,8 +78,7 @@ static void on_charge(struct gateway *g, const struct event *ev)
     exec.kind = TIMER_EXECUTE;
     exec.node = NODE_GATEWAY;
     exec.incarnation = g->env->nodes[NODE_GATEWAY].incarnation;
-    const sim_time *lat = g->env->pm->gateway_latency;
-    env_schedule(g->env, rng_range(&g->rng, lat[0], lat[1]), &exec);
+    env_schedule(g->env, dist_draw(&g->env->pm->gateway_latency, &g->rng), &exec);
 }
 
 static void on_execute(struct gateway *g, const struct event *ev)

@@ -117,7 +117,7 @@ static void put(struct env *e, const struct event *msg)
             note(e, TRACE_LOSS, msg, c->loss_ppm);
         return;
     }
-    sim_time delay = held + rng_range(r, c->delay_min, c->delay_max);
+    sim_time delay = held + dist_draw(&c->delay, r);
     env_schedule(e, delay, msg);
     if (e->trace)
         note(e, TRACE_SEND, msg, 0);
@@ -128,7 +128,7 @@ static void put(struct env *e, const struct event *msg)
             note(e, TRACE_COPY, msg, (uint64_t)copy);
     }
     if (rng_chance(r, c->duplicate_ppm)) {
-        env_schedule(e, rng_range(r, c->delay_min, c->delay_max), msg);
+        env_schedule(e, dist_draw(&c->delay, r), msg);
         if (e->trace)
             note(e, TRACE_DUPLICATE, msg, c->duplicate_ppm);
     }

@@ -318,7 +318,7 @@ static void schedule_intent(struct producer *p, uint32_t payment)
     if (payment >= p->env->sc->payments)
         return;
     struct event ev = { .type = EV_INTENT, .payment = payment };
-    sim_time at = scenario_payment_time(p->env->sc, payment);
+    sim_time at = env_payment_time(p->env, payment);
     engine_schedule(&p->env->eng, at > p->env->eng.now ? at : p->env->eng.now, &ev);
 }
 

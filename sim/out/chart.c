@@ -452,13 +452,19 @@ static size_t trace_latencies(const struct scenario *sc, uint32_t strategy, uint
     struct run_result r;
     sim_run_with(sc, strategy, seed, &opt, &r);
     uint8_t *seen = sim_alloc(sc->payments, 1);
+    sim_time *arrival = NULL;
+    if (scenario_drawn_arrivals(sc)) {
+        arrival = sim_alloc(sc->payments, sizeof *arrival);
+        scenario_arrivals(sc, seed, arrival);
+    }
     for (size_t i = 0; i < t.len; i++) {
         const struct trace_record *rec = &t.recs[i];
         if (rec->what != TRACE_CHARGE || rec->payment >= sc->payments || seen[rec->payment])
             continue;
         seen[rec->payment] = 1; /* the first charge: what latency_p50 and p99 measure */
-        lat[n++] = rec->t - scenario_payment_time(sc, rec->payment);
+        lat[n++] = rec->t - (arrival ? arrival[rec->payment] : scenario_payment_time(sc, rec->payment));
     }
+    free(arrival);
     free(seen);
     trace_fini(&t);
     return n;

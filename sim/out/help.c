@@ -48,8 +48,8 @@ static const struct doc statement_docs[] = {
       "partition i mod N." },
     { "consumers N", "Members of the consumer group (1 to 16; default 1), all started at "
       "time 0; partitions are dealt round-robin over the live members." },
-    { "link LINK OPTION...", "Options in any order, at least one: `delay D` or `delay "
-      "D1..D2` (uniform), `loss P`, `duplicate P`. Default: delay 1ms, no loss, no "
+    { "link LINK OPTION...", "Options in any order, at least one: `delay D` (a duration or "
+      "a distribution: `20ms..80ms`, `exp 5ms`, `pareto 1ms 1.5`), `loss P`, `duplicate P`. Default: delay 1ms, no loss, no "
       "duplicates. A later `link` for the same link changes only the options it names." },
     { "cut LINK at T for D", "A network partition of one direction: every message put on "
       "LINK from T until T+D is lost; messages already on the wire still arrive." },
@@ -57,7 +57,14 @@ static const struct doc statement_docs[] = {
       "at time T, or the first time any node reaches POINT (for payment K). It restarts after "
       "node.restart-delay unless told otherwise." },
     { "pause NODE at T | on POINT [payment K] for D", "A stop-the-world pause of length D, at "
-      "T or from the first time POINT is reached." },
+      "T or from the first time POINT is reached. D, and a crash's restart delay, may be a "
+      "distribution, drawn when the fault fires." },
+    { "pauses NODE every G for D", "Pauses again and again, as GC pauses do: the first G "
+      "after the start, each next one G after the last began; G and D are durations or "
+      "distributions (`pauses consumer every exp 30s for pareto 100ms 1.5`), drawn afresh "
+      "each time. It never keeps a run alive by itself." },
+    { "crashes NODE every G restart after D", "Crashes again and again, like `pauses`, each "
+      "crash followed by a restart after D." },
     { "drop LINK on KIND [payment K]", "Drop exactly one message: the first of KIND on LINK "
       "(carrying payment K). KIND must travel on LINK; only produce, ack, records, charge "
       "and response carry a payment." },
@@ -93,8 +100,18 @@ static const struct doc value_docs[] = {
       "nanoseconds, at most 1000000h (250us, 1.5s, 2m, 0s). The unit is always required." },
     { "probability", "A percentage or a fraction from 0 to 1, exact to one part per million "
       "(2%, 0.5%, 0.02, 1). `loss 2` is an error, not 2%." },
-    { "range", "LOW..HIGH with LOW <= HIGH, for delay, gateway.latency and amount "
-      "(20ms..80ms, 10..500); one value means LOW = HIGH." },
+    { "range", "LOW..HIGH with LOW <= HIGH, for amount (10..500) and wherever a "
+      "distribution goes (20ms..80ms: uniform); one value means LOW = HIGH." },
+    { "distribution", "Where a duration may be drawn (payments ... every, link delay, "
+      "gateway.latency, ledger.latency, a pause's length, a restart delay, pauses and "
+      "crashes): a duration (fixed), LOW..HIGH (uniform), `exp MEAN` (exponential: "
+      "`payments N every exp 1ms` is a Poisson stream), or `pareto MINIMUM SHAPE` (Pareto: "
+      "P(X > x) = (MINIMUM/x)^SHAPE for x >= MINIMUM, the mean MINIMUM x SHAPE/(SHAPE - 1) "
+      "when SHAPE > 1; SHAPE above 0, at most 100, up to three decimals). Draws are whole "
+      "nanoseconds from the owner's stream (a link's, the gateway's, the ledger's, one per "
+      "fault firing, or \"arrivals\"), with no floating point: the exponential by inverse "
+      "transform with a fixed-point logarithm, the Pareto with a fixed-point power; draws "
+      "stop at 1000000h. A sweep value is one word, so sweeps take durations and ranges." },
 };
 
 /* Indexed by enum point_id: who reaches it, and when it fires. */
@@ -402,7 +419,7 @@ static const char *value_form(const struct setting *t, char *buf, size_t size)
 {
     switch (t->type) {
     case SETTING_DURATION: return "DURATION";
-    case SETTING_DURATION_RANGE: return "DURATION or RANGE";
+    case SETTING_DISTRIBUTION: return "DURATION, RANGE or DISTRIBUTION";
     case SETTING_PROBABILITY: return "PROBABILITY";
     case SETTING_COUNT:
         snprintf(buf, size, "N (%u to %u)", t->min, t->max);

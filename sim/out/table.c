@@ -389,8 +389,10 @@ static void why_lines(FILE *out, const struct scenario_results *res, uint32_t s,
         snprintf(lead, sizeof lead, "  %-*s %s %u: ", name_width(res), "", anomaly_names[k],
                  r->anomalies[k].payments[0]);
         wrap_text(out, lead, (size_t)name_width(res) + 5, text, TABLE_WIDTH);
-        if (rest)
-            wrap_text(out, "", (size_t)name_width(res) + 5, rest + 2, TABLE_WIDTH);
+        if (rest) {
+            snprintf(lead, sizeof lead, "%*s", name_width(res) + 5, "");
+            wrap_text(out, lead, (size_t)name_width(res) + 5, rest + 2, TABLE_WIDTH);
+        }
     }
 }
 

@@ -138,11 +138,11 @@ static void torn_transactions(const struct world *w, struct run_result *r)
 }
 
 /* The latency of a charged payment: intent to first charge. */
-static bool latency_of(const struct tally *t, const struct scenario *sc, uint32_t i, sim_time *v)
+static bool latency_of(const struct tally *t, const struct env *e, uint32_t i, sim_time *v)
 {
     if (t->charges[i] == 0)
         return false;
-    *v = t->first_charge[i] - scenario_payment_time(sc, i);
+    *v = t->first_charge[i] - env_payment_time(e, i);
     return true;
 }
 
@@ -150,7 +150,7 @@ static bool latency_of(const struct tally *t, const struct scenario *sc, uint32_
  * a radix selection over their bits, 8 at a time from the highest that max holds: each
  * pass counts, among the latencies that share the digits chosen so far, how many have
  * each next digit. No copy of the latencies, no sort. */
-static void select_latencies(const struct tally *t, const struct scenario *sc, sim_time max,
+static void select_latencies(const struct tally *t, const struct env *e, sim_time max,
                              const uint64_t k[2], sim_time out[2])
 {
     int top = 0;
@@ -163,7 +163,7 @@ static void select_latencies(const struct tally *t, const struct scenario *sc, s
         memset(count, 0, sizeof count);
         for (uint32_t i = 0; i < t->payments; i++) {
             sim_time v;
-            if (!latency_of(t, sc, i, &v))
+            if (!latency_of(t, e, i, &v))
                 continue;
             for (int j = 0; j < 2; j++)
                 if ((v & mask) == prefix[j])
@@ -233,7 +233,7 @@ void account_result(const struct world *w, bool stopped_early, struct run_result
             r->lost_indefinite += t->gave_up[i] == GAVE_UP_INDEFINITE;
         } else {
             sim_time v = 0;
-            latency_of(t, sc, i, &v);
+            latency_of(t, &w->env, i, &v);
             max = v > max ? v : max;
             nlat++;
         }
@@ -241,7 +241,7 @@ void account_result(const struct world *w, bool stopped_early, struct run_result
     if (nlat) {
         const uint64_t k[2] = { percentile_rank(nlat, 50), percentile_rank(nlat, 99) };
         sim_time p[2];
-        select_latencies(t, sc, max, k, p);
+        select_latencies(t, &w->env, max, k, p);
         r->latency_p50 = p[0];
         r->latency_p99 = p[1];
         r->latency_max = max;

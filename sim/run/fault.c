@@ -1,11 +1,42 @@
 /* fault.c: scripted faults and operator actions. Time-triggered ones are events;
  * point-triggered ones wait in the scenario's list until a node reaches their protocol
- * point (for their payment, if they name one), and fire once. */
+ * point (for their payment, if they name one), and fire once. A recurring fault
+ * (`pauses`, `crashes`) is a weak event that schedules its next firing a drawn gap
+ * later: it never keeps a run alive on its own. Drawn lengths and gaps come from a
+ * stream of their own per fault and firing, so no fault changes another's draws. */
+#include <stdio.h>
+
 #include "run/fault.h"
 
-static sim_time restart_delay(const struct world *w, const struct fault *f)
+/* A draw for firing `firing` of fault `index`: its length, or the gap before it. */
+static sim_time fault_draw(const struct world *w, uint32_t index, uint64_t firing,
+                           const struct dist *d, const char *what)
 {
+    char name[64];
+    snprintf(name, sizeof name, "fault:%u:%llu:%s", index, (unsigned long long)firing, what);
+    struct rng r;
+    rng_seed(&r, w->env.seed, name);
+    return dist_draw(d, &r);
+}
+
+static sim_time length(const struct world *w, uint32_t index, uint64_t firing)
+{
+    const struct fault *f = &w->env.sc->faults[index];
+    if (f->length.kind != DIST_FIXED)
+        return fault_draw(w, index, firing, &f->length, "length");
     return f->duration == UINT64_MAX ? w->env.pm->restart_delay : f->duration;
+}
+
+static void schedule_firing(struct world *w, uint32_t index, uint64_t firing)
+{
+    const struct fault *f = &w->env.sc->faults[index];
+    struct event ev = { .type = EV_FAULT, .id = index, .x = firing };
+    if (!fault_recurs(f)) {
+        engine_schedule(&w->env.eng, f->at, &ev);
+        return;
+    }
+    ev.flags = EV_WEAK;
+    env_schedule(&w->env, fault_draw(w, index, firing, &f->every, "gap"), &ev);
 }
 
 static void pause_node(struct world *w, uint8_t node, sim_time length)
@@ -24,9 +55,11 @@ static void reset_offsets(struct world *w, const struct fault *f)
             node_crash(w, NODE_CONSUMER(k), true, 0);
 }
 
-void fault_fire(struct world *w, uint32_t index)
+void fault_fire(struct world *w, uint32_t index, uint64_t firing)
 {
     const struct fault *f = &w->env.sc->faults[index];
+    if (fault_recurs(f))
+        schedule_firing(w, index, firing + 1);
     env_fault_taken(&w->env, index);
     env_note(&w->env, TRACE_FAULT, f->kind == FAULT_RESET ? NODE_BROKER : f->node, UINT32_MAX,
              index,
@@ -34,9 +67,9 @@ void fault_fire(struct world *w, uint32_t index)
     switch (f->kind) {
     case FAULT_CRASH:
         if (w->env.nodes[f->node].up)
-            node_crash(w, f->node, f->restart, restart_delay(w, f));
+            node_crash(w, f->node, f->restart, length(w, index, firing));
         break;
-    case FAULT_PAUSE: pause_node(w, f->node, f->duration); break;
+    case FAULT_PAUSE: pause_node(w, f->node, length(w, index, firing)); break;
     case FAULT_RESET: reset_offsets(w, f); break;
     default: break;
     }
@@ -69,10 +102,8 @@ void fault_schedule_timed(struct world *w)
 {
     for (uint32_t i = 0; i < w->env.sc->nfaults; i++) {
         const struct fault *f = &w->env.sc->faults[i];
-        if (!on_link(f) && !f->point) {
-            struct event ev = { .type = EV_FAULT, .id = i };
-            engine_schedule(&w->env.eng, f->at, &ev);
-        }
+        if (!on_link(f) && !f->point)
+            schedule_firing(w, i, 0);
     }
 }
 
@@ -82,7 +113,7 @@ void fault_at_point(struct world *w, enum point_id pt, uint32_t payment)
         const struct fault *f = &w->env.sc->faults[i];
         if (f->point == pt && !w->env.fault_done[i] &&
             (f->payment == ANY_PAYMENT || f->payment == payment))
-            fault_fire(w, i);
+            fault_fire(w, i, 0);
     }
 }
 

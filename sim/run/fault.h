@@ -12,7 +12,9 @@
 void fault_arm(struct world *w);
 /* ... and schedules the ones given a time. */
 void fault_schedule_timed(struct world *w);
-void fault_fire(struct world *w, uint32_t index);
+/* Fault `index` takes effect now, for the `firing`-th time (from 0; only a recurring
+ * fault fires more than once). */
+void fault_fire(struct world *w, uint32_t index, uint64_t firing);
 void fault_at_point(struct world *w, enum point_id pt, uint32_t payment);
 void node_crash(struct world *w, uint8_t node, bool restart, sim_time delay);
 void node_restart(struct world *w, uint8_t node);

@@ -20,7 +20,7 @@ static void dispatch(struct world *w, const struct event *ev)
     if (e->trace)
         env_trace(e, TRACE_EVENT, e->eng.current, ev->node, ev, event_payment(ev), ev->x);
     switch (ev->type) {
-    case EV_FAULT: fault_fire(w, ev->id); return;
+    case EV_FAULT: fault_fire(w, ev->id, ev->x); return;
     case EV_RESTART: node_restart(w, ev->node); return;
     case EV_INTENT: producer_on_intent(&w->producer, ev->payment); return;
     default: break;

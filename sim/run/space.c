@@ -52,7 +52,8 @@ static void add_point(struct fault_space *sp, const struct scenario *sc, const s
         if (r->step == POINT_WRITE) {
             db.kind = FAULT_PAUSE;
             db.restart = 0;
-            db.duration = sc->params.consumer_ledger_timeout + sc->params.ledger_latency + SIM_MS;
+            db.duration = sc->params.consumer_ledger_timeout + sc->params.ledger_latency.lo +
+                          SIM_MS;
             add(sp, &db, r->t);
         }
     }
