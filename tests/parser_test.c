@@ -701,7 +701,7 @@ static void test_parser_rejects_out_of_range_counts(void)
     CHECK_REJECTS(HEAD "consumers 0\n", 3, 11,
                   "the number of consumers must be between 1 and 16, got 0");
     CHECK_REJECTS("scenario t\npayments 0 every 1ms\n", 2, 10,
-                  "the number of payments must be between 1 and 10000000, got 0");
+                  "the number of payments must be between 1 and 100000000, got 0");
     CHECK_REJECTS("scenario t\npayments ten every 1ms\n", 2, 10,
                   "the number of payments must be a whole number, got 'ten'");
     CHECK_REJECTS(HEAD "seed 18446744073709551616\n", 3, 6,
@@ -731,7 +731,7 @@ static void test_parser_rejects_bad_values_at_their_column(void)
     CHECK_REJECTS(HEAD "cut producer->broker at 1s until 2s\n", 3, 28,
                   "expected 'for', got 'until'");
     CHECK_REJECTS(HEAD "reset-offsets to shift many at 1s\n", 3, 24,
-                  "the shift must be a number of records like -100 or +100, at most 10000000 "
+                  "the shift must be a number of records like -100 or +100, at most 100000000 "
                   "either way, got 'many'");
     CHECK_REJECTS(HEAD "reset-offsets to middle at 1s\n", 3, 18,
                   "expected earliest, latest or shift, got 'middle'");

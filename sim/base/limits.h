@@ -7,7 +7,7 @@
 
 #include <stdint.h>
 
-#define PAYMENTS_MAX        10000000u   /* payment intents in one scenario */
+#define PAYMENTS_MAX        100000000u  /* payment intents in one scenario */
 #define PARTITIONS_MAX      64u
 #define CONSUMERS_MAX       16u
 #define RUNS_MAX            100000u     /* seeds per scenario */

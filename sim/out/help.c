@@ -33,7 +33,7 @@ static const struct doc statement_docs[] = {
     { "until DURATION", "The horizon, after 0s. Without it a run goes to quiescence, or to "
       "run.max-time." },
     { "payments N every DURATION [amount A] [merchants K]", "Required, unless the payments are "
-      "listed. N payment intents (1 to 10000000), payment i at i x DURATION. `amount` is a "
+      "listed. N payment intents (1 to 100000000), payment i at i x DURATION. `amount` is a "
       "whole number (default 100, at most 10^12) or a range A..B, each payment's amount then "
       "drawn from a hash of (seed, payment). `merchants K` (1 to 16) makes merchants m-1 .. "
       "m-K, payment i going to m-(i mod K + 1)." },
