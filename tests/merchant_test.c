@@ -3,7 +3,9 @@
  * the errors a listing can make. */
 #include <stdlib.h>
 
+#include "env/trace.h"
 #include "lang/scenario.h"
+#include "out/explain.h"
 #include "out/report.h"
 #include "out/table.h"
 #include "run/sim.h"
@@ -136,7 +138,32 @@ static void test_listed_payments_errors(void)
                   38, "unknown payment 'b' (payments listed so far: a)");
 }
 
+/* explain names a listed payment by its id as well as its number. */
+static void test_listed_payment_story_names_its_id(void)
+{
+    struct scenario_results res;
+    if (!run_all(FIVE_EVENTS, &res))
+        return;
+    struct trace t = { .keep = true };
+    struct run_result r;
+    sim_run_with(&sc, sc.run_list[0], sc.seed, &(struct sim_options){ .trace = &t, .spare_link = -1 },
+                 &r);
+    trace_end(&t);
+    FILE *f = tmpfile();
+    char line[128] = "";
+    if (f) {
+        explain_payment(f, &sc, sc.run_list[0], &t, 2, NULL);
+        rewind(f);
+        if (!fgets(line, sizeof line, f))
+            line[0] = 0;
+        fclose(f);
+    }
+    trace_fini(&t);
+    CHECK_STR(line, "payment 2 (txn-3) under at-least-once: charged 2 times\n");
+}
+
 const struct test merchant_tests[] = {
+    { "listed_payment_story_names_its_id", test_listed_payment_story_names_its_id },
     { "listed_payments_balances", test_listed_payments_balances },
     { "balances_in_table_csv_and_expect", test_balances_in_table_csv_and_expect },
     { "merchants_dealt_round_robin", test_merchants_dealt_round_robin },

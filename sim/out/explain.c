@@ -501,7 +501,10 @@ enum explain_verdict explain_payment(FILE *out, const struct scenario *sc, uint3
     int charges = count(t, TRACE_CHARGE, payment);
     int absorbed = count(t, TRACE_SAVED, payment) + count(t, TRACE_SKIP, payment);
     int rows = count(t, TRACE_ROW, payment);
-    fprintf(out, "payment %u under %s: ", payment, s.st->name);
+    if (payment < sc->nlisted) /* a listed payment goes by its id too */
+        fprintf(out, "payment %u (%s) under %s: ", payment, sc->listed[payment].id, s.st->name);
+    else
+        fprintf(out, "payment %u under %s: ", payment, s.st->name);
     enum explain_verdict v;
     index_events(&s);
     if (charges > 1) {
