@@ -72,6 +72,9 @@ static void test_dist_pareto_tail(void)
     CHECK_EQ(dist_mean(&d), 3 * SIM_MS); /* minimum x shape / (shape - 1) */
     CHECK_EQ(dist_mean(&(struct dist){ .kind = DIST_PARETO, .lo = SIM_MS, .shape = 1000 }),
              UINT64_MAX);
+    /* a mean past 64 bits saturates rather than wraps */
+    CHECK_EQ(dist_mean(&(struct dist){ .kind = DIST_PARETO, .lo = 10000 * 3600 * SIM_SEC,
+                                       .shape = 1001 }), UINT64_MAX);
 }
 
 static void test_dist_uniform_is_rng_range(void)
@@ -182,6 +185,14 @@ static void test_dist_in_the_language(void)
     CHECK(!scenario_parse("d.scn", "scenario d\npayments 1 every 1ms\n"
                           "crashes consumer every 0s..1s restart after 1s\n", &sc, &err));
     CHECK_EQ(err.col, 24);
+    CHECK(!scenario_parse("d.scn", "scenario d\npayments 1 every 1ms\n"
+                          "pauses consumer every exp 999ns for 1s\n", &sc, &err));
+    CHECK(strstr(err.message, "at least 1us") != NULL);
+    /* a drawn length reads back exactly */
+    CHECK(scenario_parse("d.scn", "scenario d\npayments 1 every 1ms\n"
+                         "pause consumer at 1s for 1234567ns..2s\n", &sc, &err));
+    CHECK_STR(scenario_fault_text(&sc.faults[0], buf, sizeof buf),
+              "pause consumer-1 at 1s for 1234567ns..2s");
 }
 
 /* Recurring faults keep no run alive: a run whose payments are done ends at quiescence,

@@ -128,7 +128,23 @@ static void test_ledger_record_first_retry_finds_its_row(void)
     CHECK_EQ(r.lost, 1);
 }
 
+/* The commit is the ledger's: a worker paused while its commit is in flight does not
+ * hold the commit back (here a ledger crash later would have rolled it back), and a
+ * worker that crashes at the commit point loses what it held in memory. */
+static void test_ledger_commit_is_the_ledgers_not_the_workers(void)
+{
+    struct run_result r = outcome("pause consumer at 254500us for 2s\n"
+                                  "crash ledger at 500ms restart after 100ms\n", "no-retry");
+    CHECK_EQ(r.ledger_rows, 10);
+    CHECK_EQ(r.disagreements, 0);
+    r = outcome("crash consumer on commit payment 2 restart after 1s\n"
+                "strategy mem from at-least-once consumer.dedup=memory\n", "mem");
+    CHECK_EQ(r.duplicated, 1); /* its dedup set died with it: payment 2 is charged again */
+}
+
 const struct test ledger_tests[] = {
+    { "ledger_commit_is_the_ledgers_not_the_workers",
+      test_ledger_commit_is_the_ledgers_not_the_workers },
     { "ledger_lost_answer_inserts_twice", test_ledger_lost_answer_inserts_twice },
     { "ledger_retry_comes_exactly_at_the_timeout", test_ledger_retry_comes_exactly_at_the_timeout },
     { "ledger_crash_at_write_rolls_back", test_ledger_crash_at_write_rolls_back },

@@ -125,6 +125,14 @@ static void test_listed_payments_errors(void)
                   "payment a is already listed (payment 0); to deliver it twice, make a link "
                   "duplicate it (`duplicate broker->consumer on records payment a`) or lose "
                   "its ack");
+    CHECK_REJECTS("scenario t\npayment 7 m 1 at 1s\n", 2, 9,
+                  "a payment id must not be a number (`payment K` would read it as the "
+                  "payment's number): say txn-7");
+    CHECK_REJECTS("scenario t\npayment a m 1 at 1s\npayments 3 every 1s\n", 3, 1,
+                  "the payments are listed one by one from line 2: list them or generate "
+                  "them, not both");
+    CHECK(scenario_parse("t.scn", "scenario t\npayments 3 every 1s\npayments 5 every 2s\n", &sc,
+                         &err) && sc.payments == 5); /* `payments` again: the last wins */
     CHECK_REJECTS("scenario t\npayments 3 every 1s\npayment a m 1 at 2s\n", 3, 1,
                   "the payments are already given by `payments` on line 2: list them one by "
                   "one or generate them, not both");

@@ -88,9 +88,14 @@ sim_time dist_mean(const struct dist *d)
     switch (d->kind) {
     case DIST_FIXED: case DIST_EXP: return d->lo;
     case DIST_UNIFORM: return d->lo + (d->hi - d->lo) / 2;
-    default: return d->shape > 1000 ? d->lo / (d->shape - 1000) * d->shape +
-                                          d->lo % (d->shape - 1000) * d->shape / (d->shape - 1000)
-                                    : UINT64_MAX;
+    default: {
+        if (d->shape <= 1000)
+            return UINT64_MAX; /* no finite mean */
+        uint64_t k = d->shape - 1000, whole = d->lo / k;
+        if (whole > (UINT64_MAX - d->shape) / d->shape)
+            return UINT64_MAX;
+        return whole * d->shape + d->lo % k * d->shape / k;
+    }
     }
 }
 
@@ -98,12 +103,12 @@ const char *dist_format(const struct dist *d, char *buf, size_t size)
 {
     char a[32], b[32];
     switch (d->kind) {
-    case DIST_FIXED: snprintf(buf, size, "%s", value_format_duration(d->lo, a, sizeof a)); break;
+    case DIST_FIXED: snprintf(buf, size, "%s", value_exact_duration(d->lo, a, sizeof a)); break;
     case DIST_UNIFORM:
-        snprintf(buf, size, "%s..%s", value_format_duration(d->lo, a, sizeof a),
-                 value_format_duration(d->hi, b, sizeof b));
+        snprintf(buf, size, "%s..%s", value_exact_duration(d->lo, a, sizeof a),
+                 value_exact_duration(d->hi, b, sizeof b));
         break;
-    case DIST_EXP: snprintf(buf, size, "exp %s", value_format_duration(d->lo, a, sizeof a)); break;
+    case DIST_EXP: snprintf(buf, size, "exp %s", value_exact_duration(d->lo, a, sizeof a)); break;
     default: {
         char shape[16];
         int n = snprintf(shape, sizeof shape, "%u.%03u", d->shape / 1000, d->shape % 1000);
@@ -111,7 +116,7 @@ const char *dist_format(const struct dist *d, char *buf, size_t size)
             shape[--n] = 0;
         if (shape[n - 1] == '.')
             shape[--n] = 0;
-        snprintf(buf, size, "pareto %s %s", value_format_duration(d->lo, a, sizeof a), shape);
+        snprintf(buf, size, "pareto %s %s", value_exact_duration(d->lo, a, sizeof a), shape);
     }
     }
     return buf;

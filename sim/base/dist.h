@@ -38,7 +38,8 @@ unsigned dist_words(const char *word, unsigned len);
 sim_time dist_draw(const struct dist *d, struct rng *r);
 /* The mean in ns (UINT64_MAX for a Pareto whose shape is 1 or less: no finite mean). */
 sim_time dist_mean(const struct dist *d);
-/* As the language writes it: "50ms", "20ms..80ms", "exp 50ms", "pareto 1ms 1.5". */
+/* As the language reads it back exactly: "50ms", "20ms..80ms", "exp 50ms", "pareto 1ms
+ * 1.5" (each duration in the largest unit that divides it). */
 const char *dist_format(const struct dist *d, char *buf, size_t size);
 /* -log2(u / 2^64) in 32-bit fixed point, for u > 0 (exposed for its test). */
 uint64_t dist_neg_log2(uint64_t u);

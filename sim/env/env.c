@@ -91,14 +91,8 @@ void env_reach(struct env *e, uint8_t node, enum point_id pt, uint32_t payment)
         e->fire_point(e, pt, payment);
 }
 
-bool env_point(struct env *e, uint8_t node, enum point_id pt, uint32_t payment,
-               const struct event *resume, uint8_t stage)
-{
-    env_reach(e, node, pt, payment);
-    return env_go_on(e, node, resume, stage);
-}
-
-bool env_go_on(struct env *e, uint8_t node, const struct event *resume, uint8_t stage)
+/* Whether `node` may go on after a point; if it is paused, `resume` waits for it. */
+static bool go_on(struct env *e, uint8_t node, const struct event *resume, uint8_t stage)
 {
     const struct node_status *n = &e->nodes[node];
     if (!n->up)
@@ -115,6 +109,13 @@ bool env_go_on(struct env *e, uint8_t node, const struct event *resume, uint8_t 
         engine_schedule(&e->eng, n->paused_until, &ev);
     }
     return false;
+}
+
+bool env_point(struct env *e, uint8_t node, enum point_id pt, uint32_t payment,
+               const struct event *resume, uint8_t stage)
+{
+    env_reach(e, node, pt, payment);
+    return go_on(e, node, resume, stage);
 }
 
 void env_fault_taken(struct env *e, uint32_t index)

@@ -88,10 +88,9 @@ void env_note(struct env *e, enum trace_what what, uint8_t node, uint32_t paymen
  * `stage` when the pause ends. */
 bool env_point(struct env *e, uint8_t node, enum point_id pt, uint32_t payment,
                const struct event *resume, uint8_t stage);
-/* env_point in two halves, for a step whose faults can strike another node than the
- * one going on: reach the point (fire its faults), then ask whether `node` goes on. */
+/* The first half of env_point, for a step whose faults can strike another node than the
+ * one going on: reach the point and fire its faults, nothing more. */
 void env_reach(struct env *e, uint8_t node, enum point_id pt, uint32_t payment);
-bool env_go_on(struct env *e, uint8_t node, const struct event *resume, uint8_t stage);
 /* Fault `index` has taken effect now: it fires no more. */
 void env_fault_taken(struct env *e, uint32_t index);
 /* A new message body of n words, to be filled in now; its index goes in *index. */

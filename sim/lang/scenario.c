@@ -326,20 +326,24 @@ static bool st_payments(struct parser *p)
 {
     struct scenario *sc = p->sc;
     uint64_t n;
-    if (!count(p, "the number of payments", 1, PAYMENTS_MAX, &n) || !keyword(p, "every") ||
-        !distribution(p, "the interval between payments", &sc->gaps))
+    if (!count(p, "the number of payments", 1, PAYMENTS_MAX, &n) || !keyword(p, "every"))
+        return false;
+    unsigned every_col = p->i < p->n ? p->tok[p->i].col : p->eol_col;
+    if (!distribution(p, "the interval between payments", &sc->gaps))
         return false;
     sim_time mean = dist_mean(&sc->gaps);
     sc->every = mean == UINT64_MAX ? sc->gaps.lo : mean; /* no finite mean: the minimum */
-    if (p->payments_line)
-        return fail(p, 1, "the payments are already given on line %u", p->payments_line);
+    if (sc->nlisted)
+        return fail(p, 1, "the payments are listed one by one from line %u: list them or "
+                    "generate them, not both", p->payments_line);
     sc->payments = (uint32_t)n;
     p->payments_line = p->line;
-    if (sc->every > 0 && n - 1 > DURATION_MAX / sc->every)
-        return fail(p, p->tok[p->i - 1].col, "the last of %llu payments every %.*s would come "
-                    "after %uh, the longest time a run can reach: fewer payments or a shorter "
-                    "interval", (unsigned long long)n, (int)p->tok[p->i - 1].len,
-                    p->tok[p->i - 1].s, DURATION_MAX_HOURS);
+    char gap[64];
+    if (sc->every > 0 && n - 1 > DURATION_MAX / sc->every) /* drawn gaps: by their mean */
+        return fail(p, every_col, "the last of %llu payments every %s would come after %uh, "
+                    "the longest time a run can reach: fewer payments or a shorter interval",
+                    (unsigned long long)n, dist_format(&sc->gaps, gap, sizeof gap),
+                    DURATION_MAX_HOURS);
     if (peek(p, "amount")) {
         p->i++;
         const struct token *t = next(p, "an amount like 50 or 10..500");
@@ -397,6 +401,9 @@ static bool st_payment(struct parser *p)
     if (id->len > PAYMENT_ID_MAX_LEN)
         return fail(p, id->col, "a payment id must be at most %u characters long",
                     PAYMENT_ID_MAX_LEN);
+    if (strspn(id->s, "0123456789") >= id->len)
+        return fail(p, id->col, "a payment id must not be a number (`payment K` would read it "
+                    "as the payment's number): say txn-%.*s", (int)id->len, id->s);
     for (uint32_t i = 0; i < sc->nlisted; i++)
         if (is(id, sc->listed[i].id))
             return fail(p, id->col, "payment %s is already listed (payment %u); to deliver "
@@ -583,9 +590,10 @@ static bool recurring(struct parser *p, enum fault_kind kind)
     if (!f || !node(p, &f->node) || !keyword(p, "every") ||
         !distribution(p, "the time between two", &f->every))
         return false;
-    if (f->every.lo == 0)
-        return fail(p, p->tok[p->i - 1].col, "the time between two must be above 0s (at its "
-                    "lowest): a fault that recurs at once would never let time pass");
+    if (f->every.lo < SIM_US) /* the minimum, or the mean of exp */
+        return fail(p, p->tok[p->i - 1].col, "the time between two must be at least 1us (its "
+                    "minimum, or its mean): a fault that recurs at once would not let time "
+                    "pass");
     f->restart = 1;
     if (kind == FAULT_CRASH && (!keyword(p, "restart") || !keyword(p, "after")))
         return false;

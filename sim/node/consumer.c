@@ -456,14 +456,9 @@ static void after_charge(struct consumer *c, bool charged)
 static void step(struct consumer *c);
 
 /* ---- the ledger transaction of a record ----
- * Its commit lands ledger.latency after it is asked for (a TIMER_LEDGER event carrying
- * the payment, the partition and next offset, the ledger's life and what has happened).
- * A ledger that crashed since the row was written has rolled it back; a paused one
- * commits, or answers, when it wakes. A commit whose answer cannot come leaves the
- * worker waiting until consumer.ledger-timeout, while the transaction may still commit
- * behind its back. */
-#define LEDGER_COMMITTED (UINT64_C(1) << 32) /* landing: it committed; the answer is left */
-#define LEDGER_RECORDED  (UINT64_C(1) << 33) /* ... and its row was not refused */
+ * The commit is the ledger's event (consumer_ledger.c), landing ledger.latency after the
+ * worker asks; the worker only hears the answer, or hears nothing and waits until
+ * consumer.ledger-timeout while the transaction may still commit behind its back. */
 
 static void ask_ledger_commit(struct consumer *c)
 {
@@ -472,61 +467,58 @@ static void ask_ledger_commit(struct consumer *c)
     c->ledger_sent = c->env->eng.now;
     engine_cancel(&c->env->eng, c->ledger_timer);
     c->ledger_timer = 0;
-    struct event ev = { .type = EV_TIMER, .node = c->node, .kind = TIMER_LEDGER,
-                        .incarnation = c->env->nodes[c->node].incarnation,
-                        .payment = current_payment(c), .id = c->ledger_txn,
+    struct event ev = { .type = EV_TIMER, .node = NODE_LEDGER, .from = c->node,
+                        .kind = TIMER_LEDGER, .payment = current_payment(c), .id = c->ledger_txn,
                         .x = FETCH_WORD(c->batch_part, c->cur + 1), .y = c->ledger_life };
     sim_time latency = dist_draw(&c->env->pm->ledger_latency, &c->ledger->rng);
     engine_schedule(&c->env->eng, c->env->eng.now + latency, &ev);
 }
 
-/* No answer will come: the worker finds out when its timeout runs out. */
-static void ledger_unanswered(struct consumer *c)
+/* Whether transaction txn is the one this worker still waits on. */
+static bool waits_on(const struct consumer *c, uint32_t txn)
 {
-    if (c->ledger_timer)
+    return c->state == CONS_LEDGER && txn == c->ledger_txn;
+}
+
+void consumer_ledger_unanswered(struct consumer *c, uint32_t txn)
+{
+    if (!waits_on(c, txn) || c->ledger_timer)
         return;
     sim_time due = c->ledger_sent + c->env->pm->consumer_ledger_timeout, now = c->env->eng.now;
     c->ledger_timer = env_timer(c->env, c->node, TIMER_LEDGER_TIMEOUT, due > now ? due - now : 0,
                                 current_payment(c), c->ledger_txn, 0, false);
 }
 
-static void on_ledger_commit(struct consumer *c, const struct event *ev)
+void consumer_ledger_held(struct consumer *c, uint32_t txn, sim_time until)
 {
-    struct event land = *ev;
-    bool mine = c->state == CONS_LEDGER && ev->id == c->ledger_txn;
-    uint32_t life = (uint32_t)land.y;
-    const struct node_status *db = &c->env->nodes[NODE_LEDGER];
-    if (ledger_alive(c->env, life) && db->paused_until <= c->env->eng.now &&
-        !(land.y & LEDGER_COMMITTED)) {
-        if (ledger_commit(c->ledger, c->env, c->node, land.payment, FETCH_PART(land.x),
-                          FETCH_POSITION(land.x), true))
-            land.y |= LEDGER_RECORDED;
-        land.y |= LEDGER_COMMITTED;
-        env_reach(c->env, c->node, POINT_COMMIT, land.payment);
-    }
-    if (!ledger_alive(c->env, life)) { /* rolled back, or its answer died with the ledger */
-        if (mine)
-            ledger_unanswered(c);
-        return;
-    }
-    if (db->paused_until > c->env->eng.now) {
-        engine_schedule(&c->env->eng, db->paused_until, &land);
-        if (mine && db->paused_until > c->ledger_sent + c->env->pm->consumer_ledger_timeout)
-            ledger_unanswered(c);
-        return;
-    }
-    if (!mine)
-        return;
+    if (waits_on(c, txn) && until > c->ledger_sent + c->env->pm->consumer_ledger_timeout)
+        consumer_ledger_unanswered(c, txn);
+}
+
+static void ledger_answered(struct consumer *c, uint32_t payment, bool recorded)
+{
     engine_cancel(&c->env->eng, c->ledger_timer);
     c->ledger_timer = 0;
-    if ((land.y & LEDGER_RECORDED) && c->env->st->dedup == DEDUP_MEMORY)
-        c->seen[land.payment] = c->env->eng.now + 1;
+    if (recorded && c->env->st->dedup == DEDUP_MEMORY)
+        c->seen[payment] = c->env->eng.now + 1;
     /* record-first: a refused row means "already recorded", so no charge either */
-    c->state = (land.y & LEDGER_RECORDED) && c->env->st->order == RECORD_FIRST
-                   ? CONS_BEFORE_EFFECT : CONS_COMMITTED;
-    struct event resume = { .kind = TIMER_STEP };
-    if (env_go_on(c->env, c->node, &resume, 0))
-        step(c);
+    c->state = recorded && c->env->st->order == RECORD_FIRST ? CONS_BEFORE_EFFECT : CONS_COMMITTED;
+    step(c);
+}
+
+void consumer_ledger_answer(struct consumer *c, const struct event *answer)
+{
+    const struct node_status *n = &c->env->nodes[c->node];
+    if (!n->up || !waits_on(c, answer->id))
+        return; /* it crashed meanwhile, or gave up waiting: the answer is lost */
+    if (n->paused_until > c->env->eng.now) { /* it reads the answer when it wakes */
+        struct event held = *answer;
+        held.node = c->node;
+        held.incarnation = n->incarnation;
+        engine_schedule(&c->env->eng, n->paused_until, &held);
+        return;
+    }
+    ledger_answered(c, answer->payment, answer->y & LEDGER_RECORDED);
 }
 
 /* The answer is overdue: write the row again in a new transaction, or give the record's
@@ -805,7 +797,10 @@ void consumer_on_event(struct consumer *c, const struct event *ev)
         else if (c->state == CONS_OFFSETS)
             fetch_offsets(c);
         break;
-    case TIMER_LEDGER: on_ledger_commit(c, ev); break;
+    case TIMER_LEDGER: /* an answer held while the worker was paused */
+        if (waits_on(c, ev->id))
+            ledger_answered(c, ev->payment, ev->y & LEDGER_RECORDED);
+        break;
     case TIMER_LEDGER_TIMEOUT: on_ledger_timeout(c, ev); break;
     case TIMER_STEP: step(c); break;
     default: SIM_PANIC("consumer got kind %u", ev->kind);

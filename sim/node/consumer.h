@@ -108,6 +108,18 @@ bool dedup_holds(const struct env *e, sim_time at);
 uint32_t ledger_life(const struct env *e);
 /* Whether a transaction begun in that life can still commit, or be answered. */
 bool ledger_alive(const struct env *e, uint32_t life);
+/* A ledger commit's landing (TIMER_LEDGER at NODE_LEDGER, from the worker that asked;
+ * x: the partition and next offset, y: the ledger's life when the row was written and
+ * the flags below). It commits if the ledger is alive in that life, is held while the
+ * ledger is paused, and its answer reaches the worker unless the ledger died first. */
+#define LEDGER_COMMITTED (UINT64_C(1) << 32) /* it committed; only the answer is left */
+#define LEDGER_RECORDED  (UINT64_C(1) << 33) /* ... and its row was not refused */
+void ledger_on_event(struct ledger *l, struct consumer *worker, const struct event *ev);
+/* What the worker hears of its transaction txn: nothing (it waits for its timeout), a
+ * commit held until `until`, or the answer (a landing with LEDGER_COMMITTED). */
+void consumer_ledger_unanswered(struct consumer *c, uint32_t txn);
+void consumer_ledger_held(struct consumer *c, uint32_t txn, sim_time until);
+void consumer_ledger_answer(struct consumer *c, const struct event *answer);
 /* Commits a transaction of worker `node`: the payment's row (if `row`), its processed id
  * (consumer.dedup=ledger) and, with consumer.commit=with-ledger, `next` as the
  * partition's offset, all or nothing. False when a constraint refused the row: the

@@ -57,3 +57,39 @@ bool ledger_commit(struct ledger *l, struct env *e, uint8_t node, uint32_t payme
     }
     return !refused;
 }
+
+/* Held while the ledger is paused: it lands again when the ledger wakes. */
+static void hold(struct consumer *worker, const struct event *land, sim_time until)
+{
+    engine_schedule(&worker->env->eng, until, land);
+    consumer_ledger_held(worker, land->id, until);
+}
+
+void ledger_on_event(struct ledger *l, struct consumer *worker, const struct event *ev)
+{
+    struct env *e = worker->env;
+    const struct node_status *db = &e->nodes[NODE_LEDGER];
+    struct event land = *ev;
+    uint32_t life = (uint32_t)land.y;
+    if (!(land.y & LEDGER_COMMITTED)) {
+        if (!ledger_alive(e, life)) { /* rolled back with the ledger's crash */
+            consumer_ledger_unanswered(worker, land.id);
+            return;
+        }
+        if (db->paused_until > e->eng.now) {
+            hold(worker, &land, db->paused_until);
+            return;
+        }
+        if (ledger_commit(l, e, worker->node, land.payment, FETCH_PART(land.x),
+                          FETCH_POSITION(land.x), true))
+            land.y |= LEDGER_RECORDED;
+        land.y |= LEDGER_COMMITTED;
+        env_reach(e, worker->node, POINT_COMMIT, land.payment);
+    }
+    if (!ledger_alive(e, life)) /* committed, and the answer died with the ledger */
+        consumer_ledger_unanswered(worker, land.id);
+    else if (db->paused_until > e->eng.now)
+        hold(worker, &land, db->paused_until);
+    else
+        consumer_ledger_answer(worker, &land);
+}

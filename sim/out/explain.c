@@ -449,12 +449,16 @@ static void tell_rows(struct story *s, int rows)
         if (r->what != TRACE_ROW || r->payment != s->payment)
             continue;
         char a[16];
-        if (++nth > 1) {
+        if (++nth > 1) { /* a retried insert, or a second delivery the worker handled */
             fprintf(s->out, "  why it was recorded again:\n");
-            tell_fault_before(s, r->t);
             const struct trace_record *late = ledger_timeout(s, nth - 1);
-            if (late)
+            if (late) {
+                tell_fault_before(s, r->t);
                 tell_ledger_timeout(s, late);
+            } else {
+                tell_chain(s, r->cause);
+                tell_fault_before(s, r->t);
+            }
         }
         say(s, r->t, "%s: the ledger commits a row for payment %u%s", name(r->node, a),
             s->payment, nth > 1 ? " again" : "");
@@ -515,19 +519,21 @@ enum explain_verdict explain_payment(FILE *out, const struct scenario *sc, uint3
         fprintf(out, "never charged\n");
         tell_trail(&s);
         v = EXPLAIN_LOST;
-    } else if (absorbed > 0) {
-        fprintf(out, "charged once; a duplicate was absorbed\n");
-        tell_duplicates(&s);
-        tell_absorbed(&s);
-        v = EXPLAIN_ABSORBED;
     } else if (rows != 1 && s.st->commit != COMMIT_IN_TRANSACTION) {
         if (rows)
             fprintf(out, "charged once, but recorded %d times in the ledger\n", rows);
         else
             fprintf(out, "charged once, but never recorded in the ledger\n");
         tell_duplicates(&s);
+        if (absorbed > 0)
+            tell_absorbed(&s);
         tell_rows(&s, rows);
         v = EXPLAIN_DISAGREEING;
+    } else if (absorbed > 0) {
+        fprintf(out, "charged once; a duplicate was absorbed\n");
+        tell_duplicates(&s);
+        tell_absorbed(&s);
+        v = EXPLAIN_ABSORBED;
     } else {
         fprintf(out, "charged once, and nothing tried to charge it again\n");
         tell_duplicates(&s);

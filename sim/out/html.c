@@ -197,9 +197,13 @@ static void meta(FILE *out, const struct sweep_results *sr)
     char buf[96];
     fputs("<p class=\"meta\">", out);
     text(out, sc->file);
-    fprintf(out, " &middot; %u payments every %s &middot; %u seed%s from %llu", sc->payments,
-            value_format_duration(sc->every, buf, sizeof buf), sr->nseeds,
-            sr->nseeds == 1 ? "" : "s", (unsigned long long)sc->seed);
+    if (sc->nlisted)
+        fprintf(out, " &middot; %u listed payments", sc->payments);
+    else
+        fprintf(out, " &middot; %u payments every %s", sc->payments,
+                dist_format(&sc->gaps, buf, sizeof buf));
+    fprintf(out, " &middot; %u seed%s from %llu", sr->nseeds, sr->nseeds == 1 ? "" : "s",
+            (unsigned long long)sc->seed);
     for (uint32_t a = 0; results_has_axes(sr) && a < sc->nsweeps; a++) {
         const struct sweep_axis *ax = &sc->sweeps[a];
         fputs(a == 0 ? " &middot; sweep: " : "; ", out);

@@ -36,7 +36,8 @@ static void schedule_firing(struct world *w, uint32_t index, uint64_t firing)
         return;
     }
     ev.flags = EV_WEAK;
-    env_schedule(&w->env, fault_draw(w, index, firing, &f->every, "gap"), &ev);
+    sim_time gap = fault_draw(w, index, firing, &f->every, "gap");
+    env_schedule(&w->env, gap ? gap : 1, &ev); /* an exponential can draw 0ns: time moves on */
 }
 
 static void pause_node(struct world *w, uint8_t node, sim_time length)

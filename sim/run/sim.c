@@ -25,6 +25,10 @@ static void dispatch(struct world *w, const struct event *ev)
     case EV_INTENT: producer_on_intent(&w->producer, ev->payment); return;
     default: break;
     }
+    if (ev->node == NODE_LEDGER) { /* the ledger's own rules: it rolls back, holds, answers */
+        ledger_on_event(&w->ledger, &w->consumers[ev->from - NODE_CONSUMER_1], ev);
+        return;
+    }
     struct node_status *n = &e->nodes[ev->node];
     if (!n->up) { /* a message to a dead node is lost; its timers died with it */
         if (e->trace && ev->type == EV_MSG)

@@ -37,12 +37,14 @@ static void add(struct fault_space *sp, const struct fault *f, sim_time t)
     sp->first[sp->n++] = t;
 }
 
-static void add_point(struct fault_space *sp, const struct scenario *sc, const struct reach *r)
+/* books: the strategy writes ledger rows (not consume-transform-produce). */
+static void add_point(struct fault_space *sp, const struct scenario *sc, const struct reach *r,
+                      bool books)
 {
     struct fault f = { .kind = FAULT_CRASH, .node = r->where, .point = r->step,
                        .restart = 1, .payment = r->payment, .duration = UINT64_MAX };
     add(sp, &f, r->t);
-    if (r->step == POINT_WRITE || r->step == POINT_COMMIT) {
+    if ((r->step == POINT_WRITE || r->step == POINT_COMMIT) && books) {
         /* The ledger at a worker's transaction: crashed at the write, the transaction
          * rolls back; at the commit, its answer is lost; paused at the write past the
          * worker's timeout, the commit lands after the worker gave up waiting. */
@@ -89,7 +91,8 @@ void space_build(const struct scenario *sc, uint32_t strategy, uint64_t seed,
     sim_run_with(sc, strategy, seed, &opt, base);
     for (size_t i = 0; i < rec.len; i++) {
         if (rec.items[i].what == REACH_POINT)
-            add_point(sp, sc, &rec.items[i]);
+            add_point(sp, sc, &rec.items[i],
+                      sc->strategies[strategy].commit != COMMIT_IN_TRANSACTION);
         else
             add_message(sp, sc, &rec.items[i]);
     }
