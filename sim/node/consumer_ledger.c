@@ -1,9 +1,10 @@
 /* consumer_ledger.c: the consumer's database. What it holds is durable: committed ledger rows
  * (counted in the tally), processed payment ids for consumer.dedup=ledger, and the
- * offsets stored with consumer.commit=with-ledger. Its transactions are driven by the
- * consumer (consumer.c), which is where their protocol points fire; this file says what
- * a commit writes and what the database's constraints refuse. It is a node only for
- * faults: a crash rolls back the transactions open in it, a pause holds their commits. */
+ * offsets stored with consumer.commit=with-ledger. Workers write their rows (consumer.c,
+ * where the `write` point fires); this file lands each commit (where `commit` fires, on
+ * the worker's behalf), says what it writes and what the constraints refuse. The ledger
+ * is a node for its faults only: a crash rolls back the transactions open in it and
+ * loses the answers not yet given, a pause holds the commits until it ends. */
 #include <stdlib.h>
 #include <string.h>
 
