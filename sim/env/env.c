@@ -120,8 +120,9 @@ bool env_point(struct env *e, uint8_t node, enum point_id pt, uint32_t payment,
 
 void env_fault_taken(struct env *e, uint32_t index)
 {
+    if (!e->fault_done[index]) /* a recurring fault is known by its first firing */
+        e->fault_time[index] = e->eng.now;
     e->fault_done[index] = true;
-    e->fault_time[index] = e->eng.now;
 }
 
 uint64_t *env_body_new(struct env *e, uint32_t n, uint32_t *index)

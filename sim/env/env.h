@@ -91,7 +91,8 @@ bool env_point(struct env *e, uint8_t node, enum point_id pt, uint32_t payment,
 /* The first half of env_point, for a step whose faults can strike another node than the
  * one going on: reach the point and fire its faults, nothing more. */
 void env_reach(struct env *e, uint8_t node, enum point_id pt, uint32_t payment);
-/* Fault `index` has taken effect now: it fires no more. */
+/* Fault `index` has taken effect now: it fires no more (unless it recurs; its time is its
+ * first firing's). */
 void env_fault_taken(struct env *e, uint32_t index);
 /* A new message body of n words, to be filled in now; its index goes in *index. */
 uint64_t *env_body_new(struct env *e, uint32_t n, uint32_t *index);
