@@ -39,7 +39,7 @@ static const struct doc statement_docs[] = {
       "m-K, payment i going to m-(i mod K + 1)." },
     { "payment ID MERCHANT AMOUNT at TIME", "One payment of a worked example, in place of "
       "`payments` (up to 64 lines, in the order of their times): its id (up to 23 letters, "
-      "digits and '-'), the merchant it pays, its amount and when the service takes it. "
+      "digits and '-', not all digits), the merchant it pays, its amount and when the service takes it. "
       "Listed payments are numbered from 0 in the order listed, and a fault's `payment K` "
       "takes the id or the number. To deliver one twice, lose its ack (`drop "
       "broker->producer on ack payment ID`) or duplicate its record (`duplicate "
@@ -62,7 +62,8 @@ static const struct doc statement_docs[] = {
     { "pauses NODE every G for D", "Pauses again and again, as GC pauses do: the first G "
       "after the start, each next one G after the last began; G and D are durations or "
       "distributions (`pauses consumer every exp 30s for pareto 100ms 1.5`), drawn afresh "
-      "each time. It never keeps a run alive by itself." },
+      "each time, G at least 1us (its minimum, or its mean). It never keeps a run alive "
+      "by itself." },
     { "crashes NODE every G restart after D", "Crashes again and again, like `pauses`, each "
       "crash followed by a restart after D." },
     { "drop LINK on KIND [payment K]", "Drop exactly one message: the first of KIND on LINK "
