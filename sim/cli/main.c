@@ -41,6 +41,7 @@ struct options {
     const char *out_dir, *strategy;
     const char *mermaid, *trace, *perfetto;  /* explain (and run's traces) */
     const char *answers;                     /* quiz: S=LOST/TWICE,... */
+    const char *payment_id;                  /* explain --payment ID: a listed payment */
     uint64_t seed, runs, jobs, shard_k, shard_n, payment, depth;
     bool has_seed, has_runs, has_jobs, has_payment, has_depth, all, stats, quiet, wide;
     bool help; /* CMD --help */
@@ -142,6 +143,8 @@ static int option(int argc, char **argv, int *i, struct options *o)
         rc = number(next, &o->jobs, a), o->has_jobs = true;
     else if (strcmp(a, "--shard") == 0)
         rc = shard_arg(next, o);
+    else if (strcmp(a, "--payment") == 0 && next && strspn(next, "0123456789") < strlen(next))
+        o->payment_id = next, o->has_payment = true; /* a listed payment's id */
     else if (strcmp(a, "--payment") == 0)
         rc = number(next, &o->payment, a), o->has_payment = true;
     else if (strcmp(a, "--depth") == 0)
@@ -519,12 +522,17 @@ static int command_explain(const struct options *o, bool trace_only)
         no_strategy(&sc, o->strategy);
         return 2;
     }
-    if (o->has_payment && o->payment >= sc.payments)
+    int listed = o->payment_id ? scenario_listed_payment(&sc, o->payment_id,
+                                                         (unsigned)strlen(o->payment_id)) : 0;
+    if (listed < 0)
+        return usage_error("--payment %s names no payment the scenario lists", o->payment_id);
+    uint64_t payment = o->payment_id ? (uint64_t)listed : o->payment;
+    if (o->has_payment && payment >= sc.payments)
         return usage_error("--payment must be a payment of the scenario (0 to %s - 1)",
                            "payments");
     struct explain_request rq = {
         .strategy = (uint32_t)s, .seed = o->has_seed ? o->seed : sc.seed,
-        .payment = o->has_payment ? (uint32_t)o->payment : UINT32_MAX, .all = o->all,
+        .payment = o->has_payment ? (uint32_t)payment : UINT32_MAX, .all = o->all,
         .trace_only = trace_only, .mermaid = o->mermaid, .trace = o->trace,
         .perfetto = o->perfetto,
     };

@@ -404,12 +404,12 @@ static bool st_payment(struct parser *p)
     if (strspn(id->s, "0123456789") >= id->len)
         return fail(p, id->col, "a payment id must not be a number (`payment K` would read it "
                     "as the payment's number): say txn-%.*s", (int)id->len, id->s);
-    for (uint32_t i = 0; i < sc->nlisted; i++)
-        if (is(id, sc->listed[i].id))
-            return fail(p, id->col, "payment %s is already listed (payment %u); to deliver "
-                        "it twice, make a link duplicate it (`duplicate broker->consumer on "
-                        "records payment %s`) or lose its ack", sc->listed[i].id, i,
-                        sc->listed[i].id);
+    int twin = scenario_listed_payment(sc, id->s, id->len);
+    if (twin >= 0)
+        return fail(p, id->col, "payment %s is already listed (payment %d); to deliver it "
+                    "twice, make a link duplicate it (`duplicate broker->consumer on records "
+                    "payment %s`) or lose its ack", sc->listed[twin].id, twin,
+                    sc->listed[twin].id);
     memcpy(lp->id, id->s, id->len);
     const struct token *m = next(p, "a merchant name like m-A");
     if (!m || !merchant_ref(p, m, &lp->merchant) ||
@@ -492,10 +492,10 @@ static bool payment_number(struct parser *p, struct fault *f)
     if (p->sc->nfaults < FAULTS_MAX && !at_end(p))
         p->payment_col[p->sc->nfaults] = p->tok[p->i].col;
     const struct scenario *sc = p->sc;
-    for (uint32_t i = 0; !at_end(p) && i < sc->nlisted; i++)
-        if (is(&p->tok[p->i], sc->listed[i].id)) /* a listed payment, by its id */
-            return p->i++, f->payment = i, true;
     const struct token *t = at_end(p) ? NULL : &p->tok[p->i];
+    int listed = t ? scenario_listed_payment(sc, t->s, t->len) : -1;
+    if (listed >= 0) /* a listed payment, by its id */
+        return p->i++, f->payment = (uint32_t)listed, true;
     if (t && sc->nlisted && strspn(t->s, "0123456789") < t->len) {
         char list[LISTED_PAYMENTS_MAX * (PAYMENT_ID_MAX_LEN + 1) + 16];
         size_t used = 0;
@@ -1419,4 +1419,12 @@ void scenario_arrivals(const struct scenario *sc, uint64_t seed, sim_time *at)
         sim_time gap = dist_draw(&sc->gaps, &r);
         t = gap > DURATION_MAX - t ? DURATION_MAX : t + gap;
     }
+}
+
+int scenario_listed_payment(const struct scenario *sc, const char *id, unsigned len)
+{
+    for (uint32_t i = 0; i < sc->nlisted; i++)
+        if (strlen(sc->listed[i].id) == len && memcmp(sc->listed[i].id, id, len) == 0)
+            return (int)i;
+    return -1;
 }

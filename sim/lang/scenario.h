@@ -136,6 +136,8 @@ bool scenario_parse(const char *file, const char *text, struct scenario *sc,
 bool scenario_load(const char *path, struct scenario *sc, struct parse_error *err);
 /* The i-th statement word the parser takes ("scenario", "about", ...), NULL past them. */
 const char *scenario_statement_word(size_t i);
+/* The number of the listed payment with this id, or -1. */
+int scenario_listed_payment(const struct scenario *sc, const char *id, unsigned len);
 /* Index of a strategy by name, or -1. */
 int scenario_strategy(const struct scenario *sc, const char *name, unsigned len);
 /* A fault as the line that states it (without a comment), e.g. "drop gateway->consumer

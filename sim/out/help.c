@@ -268,7 +268,7 @@ static const struct doc option_docs[] = {
       "bytes whatever N is" },
     { "--shard K/N", "run only runs K-1, K-1+N, ... of each scenario and write "
       "DIR/NAME.K-of-N.shard for `merge`" },
-    { "--payment K", "explain: the story of payment K" },
+    { "--payment K", "explain: the story of payment K (a number, or a listed payment's id)" },
     { "--first", "explain: the first payment lost or charged twice (the default)" },
     { "--all", "explain: every such payment" },
     { "--mermaid F", "explain: also write the diagram as a Mermaid sequenceDiagram to F" },
