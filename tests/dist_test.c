@@ -185,6 +185,9 @@ static void test_dist_in_the_language(void)
     CHECK(!scenario_parse("d.scn", "scenario d\npayments 1 every 1ms\n"
                           "crashes consumer every 0s..1s restart after 1s\n", &sc, &err));
     CHECK_EQ(err.col, 24);
+    CHECK(!scenario_parse("d.scn", "scenario d\npayments 3 every pareto 10000h 1.001\n", &sc,
+                          &err)); /* a mean past 64 bits is too long, not "no mean" */
+    CHECK(strstr(err.message, "would come after 1000000h") != NULL);
     CHECK(!scenario_parse("d.scn", "scenario d\npayments 1 every 1ms\n"
                           "pauses consumer every exp 999ns for 1s\n", &sc, &err));
     CHECK(strstr(err.message, "at least 1us") != NULL);

@@ -131,8 +131,9 @@ static void test_listed_payments_errors(void)
     CHECK_REJECTS("scenario t\npayment a m 1 at 1s\npayments 3 every 1s\n", 3, 1,
                   "the payments are listed one by one from line 2: list them or generate "
                   "them, not both");
-    CHECK(scenario_parse("t.scn", "scenario t\npayments 3 every 1s\npayments 5 every 2s\n", &sc,
-                         &err) && sc.payments == 5); /* `payments` again: the last wins */
+    CHECK(scenario_parse("t.scn", "scenario t\npayments 3 every 1s amount 7 merchants 3\n"
+                         "payments 5 every 2s\n", &sc, &err));
+    CHECK(sc.payments == 5 && sc.nmerchants == 0 && sc.amount_max == 100); /* the last wins whole */
     CHECK_REJECTS("scenario t\npayments 3 every 1s\npayment a m 1 at 2s\n", 3, 1,
                   "the payments are already given by `payments` on line 2: list them one by "
                   "one or generate them, not both");

@@ -18,6 +18,7 @@
 #define EXPECTS_MAX         128u        /* individual metric checks */
 #define NAME_MAX_LEN        63u         /* scenario and strategy names */
 #define MERCHANTS_MAX       16u         /* merchants payments are made to */
+#define PAYMENT_AMOUNT_DEFAULT 100u     /* `payments` without `amount` */
 #define LISTED_PAYMENTS_MAX 64u         /* `payment` lines: a worked example, not a load */
 #define PAYMENT_ID_MAX_LEN  23u         /* a listed payment's id, like txn-3 */
 #define PATH_ARG_MAX        512u        /* --out, --trace... and scenario paths: every

@@ -143,10 +143,11 @@ static int option(int argc, char **argv, int *i, struct options *o)
         rc = number(next, &o->jobs, a), o->has_jobs = true;
     else if (strcmp(a, "--shard") == 0)
         rc = shard_arg(next, o);
-    else if (strcmp(a, "--payment") == 0 && next && strspn(next, "0123456789") < strlen(next))
+    else if (strcmp(a, "--payment") == 0 && next && next[0] != '-' &&
+             strspn(next, "0123456789") < strlen(next))
         o->payment_id = next, o->has_payment = true; /* a listed payment's id */
     else if (strcmp(a, "--payment") == 0)
-        rc = number(next, &o->payment, a), o->has_payment = true;
+        rc = number(next, &o->payment, a), o->has_payment = true, o->payment_id = NULL;
     else if (strcmp(a, "--depth") == 0)
         rc = number(next, &o->depth, a), o->has_depth = true;
     else if (strcmp(a, "--out") == 0 || strcmp(a, "--strategy") == 0 ||

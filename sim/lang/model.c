@@ -119,7 +119,7 @@ uint32_t event_payment(const struct event *ev)
     switch (ev->type == EV_INTENT ? MSG_PRODUCE : ev->kind) {
     case MSG_PRODUCE: case MSG_ACK: case MSG_CHARGE: case MSG_RESPONSE:
     case TIMER_PRODUCE: case TIMER_RESEND: case TIMER_EXECUTE: case TIMER_ROW:
-    case TIMER_LEDGER_TIMEOUT:
+    case TIMER_LEDGER: case TIMER_LEDGER_TIMEOUT:
         return ev->type == EV_FAULT || ev->type == EV_RESTART ? UINT32_MAX : ev->payment;
     default:
         return UINT32_MAX;

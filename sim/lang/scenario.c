@@ -331,11 +331,13 @@ static bool st_payments(struct parser *p)
     unsigned every_col = p->i < p->n ? p->tok[p->i].col : p->eol_col;
     if (!distribution(p, "the interval between payments", &sc->gaps))
         return false;
-    sim_time mean = dist_mean(&sc->gaps);
-    sc->every = mean == UINT64_MAX ? sc->gaps.lo : mean; /* no finite mean: the minimum */
+    bool no_mean = sc->gaps.kind == DIST_PARETO && sc->gaps.shape <= 1000;
+    sc->every = no_mean ? sc->gaps.lo : dist_mean(&sc->gaps); /* a mean past 64 bits: too long */
     if (sc->nlisted)
         return fail(p, 1, "the payments are listed one by one from line %u: list them or "
                     "generate them, not both", p->payments_line);
+    sc->amount_min = sc->amount_max = PAYMENT_AMOUNT_DEFAULT; /* a later line wins whole */
+    sc->nmerchants = 0;
     sc->payments = (uint32_t)n;
     p->payments_line = p->line;
     char gap[64];
@@ -1157,7 +1159,7 @@ static void defaults(struct scenario *sc, const char *file)
     snprintf(sc->file, sizeof sc->file, "%s", file);
     sc->seed = 1;
     sc->runs = 1;
-    sc->amount_min = sc->amount_max = 100;
+    sc->amount_min = sc->amount_max = PAYMENT_AMOUNT_DEFAULT;
     sc->partitions = 1;
     sc->consumers = 1;
     for (int l = 0; l < LINK_COUNT; l++)

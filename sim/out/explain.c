@@ -525,9 +525,9 @@ enum explain_verdict explain_payment(FILE *out, const struct scenario *sc, uint3
         else
             fprintf(out, "charged once, but never recorded in the ledger\n");
         tell_duplicates(&s);
+        tell_rows(&s, rows);
         if (absorbed > 0)
             tell_absorbed(&s);
-        tell_rows(&s, rows);
         v = EXPLAIN_DISAGREEING;
     } else if (absorbed > 0) {
         fprintf(out, "charged once; a duplicate was absorbed\n");
