@@ -322,14 +322,27 @@ static const struct trace_record *nth_append(const struct story *s, int nth)
     return NULL;
 }
 
+/* The charges of one payment told in full; a retry storm's others are counted, since each
+ * would retell a chain as long as the run (and the story would grow with its square). */
+#define STORY_CHARGES_MAX 4
+
 static void tell_duplicates(struct story *s)
 {
-    int nth = 0;
+    static const char *const times[STORY_CHARGES_MAX + 1] = {
+        NULL, NULL, "a second time", "a third time", "a fourth time",
+    };
+    int nth = 0, more = 0;
+    const struct trace_record *last = NULL;
     for (size_t i = 0; i < s->t->len; i++) {
         const struct trace_record *r = &s->t->recs[i];
         if (r->what != TRACE_CHARGE || r->payment != s->payment)
             continue;
-        if (++nth == 1) {
+        if (++nth > STORY_CHARGES_MAX) {
+            more++;
+            last = r;
+            continue;
+        }
+        if (nth == 1) {
             say(s, r->t, "gateway: charges payment %u (request #%u, point charge)", s->payment,
                 r->req);
             continue;
@@ -347,9 +360,12 @@ static void tell_duplicates(struct story *s)
         fprintf(s->out, "  why it was charged again:\n");
         tell_chain(s, r->cause);
         tell_fault_before(s, r->t);
-        say(s, r->t, "gateway: charges payment %u a second time (request #%u, point charge)",
-            s->payment, r->req);
+        say(s, r->t, "gateway: charges payment %u %s (request #%u, point charge)", s->payment,
+            times[nth], r->req);
     }
+    if (more)
+        say(s, last->t, "gateway: charges payment %u %d times more the same way, the last "
+            "(request #%u) here", s->payment, more, last->req);
 }
 
 static void tell_trail(struct story *s)
