@@ -322,8 +322,9 @@ static const struct trace_record *nth_append(const struct story *s, int nth)
     return NULL;
 }
 
-/* The charges of one payment told in full; a retry storm's others are counted, since each
- * would retell a chain as long as the run (and the story would grow with its square). */
+/* The charges (and ledger rows) of one payment told in full; a retry storm's others are
+ * counted, since each would retell a chain as long as the run (the story would grow with
+ * the square of the run). */
 #define STORY_CHARGES_MAX 4
 
 static void tell_duplicates(struct story *s)
@@ -460,7 +461,7 @@ static void tell_ledger_timeout(struct story *s, const struct trace_record *r)
 static void tell_rows(struct story *s, int rows)
 {
     int nth = 0;
-    for (size_t i = 0; i < s->t->len; i++) {
+    for (size_t i = 0; i < s->t->len && nth < STORY_CHARGES_MAX; i++) {
         const struct trace_record *r = &s->t->recs[i];
         if (r->what != TRACE_ROW || r->payment != s->payment)
             continue;
@@ -479,6 +480,8 @@ static void tell_rows(struct story *s, int rows)
         say(s, r->t, "%s: the ledger commits a row for payment %u%s", name(r->node, a),
             s->payment, nth > 1 ? " again" : "");
     }
+    if (rows > STORY_CHARGES_MAX)
+        fprintf(s->out, "  and %d rows more the same way\n", rows - STORY_CHARGES_MAX);
     if (rows > 0)
         return;
     const struct trace_record *late = ledger_timeout(s, 0);
