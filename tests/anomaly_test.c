@@ -4,6 +4,7 @@
  * payments show: the table's lines, the anomalies CSV and the `expect` metrics. */
 #include <stdlib.h>
 
+#include "env/tally.h"
 #include "out/report.h"
 #include "out/table.h"
 #include "lang/scenario.h"
@@ -290,7 +291,24 @@ static void test_anomaly_expect_metrics(void)
     CHECK_EQ(report_expectations(stderr, &res), 0);
 }
 
+/* The tally's counts take 16 bits a payment and widen, exactly, past 65535. */
+static void test_tally_counts_widen_exactly(void)
+{
+    struct tally t;
+    tally_init(&t, 3);
+    for (uint32_t k = 0; k < 70000; k++)
+        CHECK_EQ(counts_bump(&t.charges, 1), k);
+    counts_bump(&t.charges, 2);
+    CHECK(t.charges.wide != NULL && t.charges.narrow == NULL);
+    CHECK_EQ(counts_get(&t.charges, 0), 0);
+    CHECK_EQ(counts_get(&t.charges, 1), 70000);
+    CHECK_EQ(counts_get(&t.charges, 2), 1);
+    CHECK(t.deliveries.wide == NULL); /* each count widens on its own */
+    tally_fini(&t);
+}
+
 const struct test anomaly_tests[] = {
+    { "tally_counts_widen_exactly", test_tally_counts_widen_exactly },
     { "anomaly_sample_keeps_smallest_distinct", test_anomaly_sample_keeps_smallest_distinct },
     { "anomaly_duplicate_in_log_names_payment", test_anomaly_duplicate_in_log_names_payment },
     { "anomaly_lost_and_duplicated_name_payments", test_anomaly_lost_and_duplicated_name_payments },

@@ -11,28 +11,48 @@ const char *const anomaly_names[ANOMALY_KINDS] = {
     "lost-write", "torn-txn",
 };
 
+void counts_widen(struct counts *c)
+{
+    c->wide = sim_alloc(c->n ? c->n : 1, sizeof *c->wide);
+    for (uint32_t i = 0; i < c->n; i++)
+        c->wide[i] = c->narrow[i];
+    free(c->narrow);
+    c->narrow = NULL;
+}
+
+static void counts_init(struct counts *c, uint32_t n)
+{
+    *c = (struct counts){ .narrow = sim_alloc(n ? n : 1, sizeof *c->narrow), .n = n };
+}
+
+static void counts_fini(struct counts *c)
+{
+    free(c->narrow);
+    free(c->wide);
+}
+
 void tally_init(struct tally *t, uint32_t payments)
 {
     memset(t, 0, sizeof *t);
     t->payments = payments;
-    t->log_copies = sim_alloc(payments, sizeof *t->log_copies);
-    t->log_aborted = sim_alloc(payments, sizeof *t->log_aborted);
-    t->deliveries = sim_alloc(payments, sizeof *t->deliveries);
-    t->ledger_rows = sim_alloc(payments, sizeof *t->ledger_rows);
-    t->charges = sim_alloc(payments, sizeof *t->charges);
-    t->output_copies = sim_alloc(payments, sizeof *t->output_copies);
+    counts_init(&t->log_copies, payments);
+    counts_init(&t->log_aborted, payments);
+    counts_init(&t->deliveries, payments);
+    counts_init(&t->ledger_rows, payments);
+    counts_init(&t->charges, payments);
+    counts_init(&t->output_copies, payments);
     t->gave_up = sim_alloc(payments, sizeof *t->gave_up);
     t->first_charge = sim_alloc(payments, sizeof *t->first_charge);
 }
 
 void tally_fini(struct tally *t)
 {
-    free(t->log_copies);
-    free(t->log_aborted);
-    free(t->deliveries);
-    free(t->ledger_rows);
-    free(t->charges);
-    free(t->output_copies);
+    counts_fini(&t->log_copies);
+    counts_fini(&t->log_aborted);
+    counts_fini(&t->deliveries);
+    counts_fini(&t->ledger_rows);
+    counts_fini(&t->charges);
+    counts_fini(&t->output_copies);
     free(t->gave_up);
     free(t->first_charge);
     for (uint32_t part = 0; part < PARTITIONS_MAX; part++)
@@ -42,7 +62,7 @@ void tally_fini(struct tally *t)
 
 void tally_charge(struct tally *t, uint32_t payment, sim_time now)
 {
-    if (t->charges[payment]++ == 0)
+    if (counts_bump(&t->charges, payment) == 0)
         t->first_charge[payment] = now;
 }
 

@@ -12,14 +12,37 @@
 #include "base/limits.h"
 #include "lang/model.h"
 
+/* One count per payment, in 16 bits until a count would pass 65535 (a retry storm), then
+ * in 32 for every payment: exact either way, and 2 bytes a payment in the usual case. */
+struct counts {
+    uint16_t *narrow;
+    uint32_t *wide;           /* NULL until widened */
+    uint32_t n;
+};
+
+void counts_widen(struct counts *c);
+
+static inline uint32_t counts_get(const struct counts *c, uint32_t i)
+{
+    return c->wide ? c->wide[i] : c->narrow[i];
+}
+
+/* Adds one to count i; its value before. */
+static inline uint32_t counts_bump(struct counts *c, uint32_t i)
+{
+    if (!c->wide && c->narrow[i] == UINT16_MAX)
+        counts_widen(c);
+    return c->wide ? c->wide[i]++ : c->narrow[i]++;
+}
+
 struct tally {
     uint32_t payments;
-    uint32_t *log_copies;     /* records appended (any state) */
-    uint32_t *log_aborted;    /* of which later aborted */
-    uint32_t *deliveries;     /* records handed to consumer code */
-    uint32_t *ledger_rows;    /* committed ledger rows */
-    uint32_t *charges;        /* charges the gateway made */
-    uint32_t *output_copies;  /* committed records in the output topic */
+    struct counts log_copies;     /* records appended (any state) */
+    struct counts log_aborted;    /* of which later aborted */
+    struct counts deliveries;     /* records handed to consumer code */
+    struct counts ledger_rows;    /* committed ledger rows */
+    struct counts charges;        /* charges the gateway made */
+    struct counts output_copies;  /* committed records in the output topic */
     uint8_t *gave_up;         /* enum give_up: the producer reported the send failed */
     sim_time *first_charge;   /* time of the first charge, per payment */
     uint64_t messages;        /* messages put on any link */

@@ -43,7 +43,7 @@ static uint64_t append(struct broker *b, uint32_t part, uint32_t payment, uint32
     p->log[p->len] = (struct log_entry){ .payment = payment, .pid = pid, .txn = txn,
                                          .state = state };
     if (part < b->env->sc->partitions) { /* the output topic is counted at its commit markers */
-        b->env->tally.log_copies[payment]++;
+        counts_bump(&b->env->tally.log_copies, payment);
         env_note(b->env, TRACE_APPEND, NODE_BROKER, payment, pid, p->len);
     }
     return p->len++;
@@ -377,9 +377,9 @@ static void write_markers(struct broker *b, struct txn_coordinator_entry *t, uin
                 continue;
             e->state = outcome;
             if (outcome == ENTRY_ABORTED && part < inputs)
-                b->env->tally.log_aborted[e->payment]++;
+                counts_bump(&b->env->tally.log_aborted, e->payment);
             if (outcome == ENTRY_COMMITTED && part >= inputs)
-                b->env->tally.output_copies[e->payment]++;
+                counts_bump(&b->env->tally.output_copies, e->payment);
         }
         t->first[part] = NO_OFFSET;
     }

@@ -426,7 +426,7 @@ static bool next_record(struct consumer *c)
         c->cur++; /* read_committed skips aborted records */
         return true;
     }
-    c->env->tally.deliveries[payment]++;
+    counts_bump(&c->env->tally.deliveries, payment);
     env_note(c->env, TRACE_DELIVER, c->node, payment, 0, c->cur);
     tally_delivered(&c->env->tally, c->batch_part, c->cur);
     if (c->env->st->dedup != DEDUP_NONE && seen_before(c, payment)) {

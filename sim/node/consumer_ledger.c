@@ -45,9 +45,9 @@ bool ledger_alive(const struct env *e, uint32_t life)
 bool ledger_commit(struct ledger *l, struct env *e, uint8_t node, uint32_t payment,
                    uint32_t part, uint64_t next, bool row)
 {
-    bool refused = row && e->st->ledger_unique && e->tally.ledger_rows[payment] > 0;
+    bool refused = row && e->st->ledger_unique && counts_get(&e->tally.ledger_rows, payment) > 0;
     if (row && !refused) {
-        e->tally.ledger_rows[payment]++;
+        counts_bump(&e->tally.ledger_rows, payment);
         env_note(e, TRACE_ROW, node, payment, 0, 0);
         if (e->st->dedup == DEDUP_LEDGER)
             l->processed_at[payment] = e->eng.now + 1;

@@ -140,7 +140,7 @@ static void torn_transactions(const struct world *w, struct run_result *r)
 /* The latency of a charged payment: intent to first charge. */
 static bool latency_of(const struct tally *t, const struct env *e, uint32_t i, sim_time *v)
 {
-    if (t->charges[i] == 0)
+    if (counts_get(&t->charges, i) == 0)
         return false;
     *v = t->first_charge[i] - env_payment_time(e, i);
     return true;
@@ -200,21 +200,22 @@ void account_result(const struct world *w, bool stopped_early, struct run_result
     sim_time max = 0;
     for (uint32_t i = 0; i < t->payments; i++) {
         uint64_t amount = scenario_amount(sc, w->env.seed, i);
-        uint32_t c = t->charges[i];
+        uint32_t c = counts_get(&t->charges, i);
         r->amount_intended += amount;
         r->amount_charged += amount * c;
         /* what records the effect: ledger rows, or output records (in-transaction) */
-        uint32_t o = t->output_copies[i], records = t->ledger_rows[i] + o;
+        uint32_t o = counts_get(&t->output_copies, i);
+        uint32_t rows = counts_get(&t->ledger_rows, i), records = rows + o;
         r->amount_ledger += amount * records;
         uint32_t m = scenario_merchant(sc, i);
         r->merchant_intended[m] += amount;
         r->merchant_charged[m] += amount * c;
         r->merchant_ledger[m] += amount * records;
         r->disagreements += records != c;
-        r->log_copies += t->log_copies[i];
-        r->log_aborted += t->log_aborted[i];
-        r->deliveries += t->deliveries[i];
-        r->ledger_rows += t->ledger_rows[i];
+        r->log_copies += counts_get(&t->log_copies, i);
+        r->log_aborted += counts_get(&t->log_aborted, i);
+        r->deliveries += counts_get(&t->deliveries, i);
+        r->ledger_rows += rows;
         r->charges += c;
         r->output_copies += o;
         r->output_duplicates += o > 1 ? o - 1 : 0;
