@@ -20,12 +20,12 @@ void counts_widen(struct counts *c)
     c->narrow = NULL;
 }
 
-static void counts_init(struct counts *c, uint32_t n)
+void counts_init(struct counts *c, uint32_t n)
 {
     *c = (struct counts){ .narrow = sim_alloc(n ? n : 1, sizeof *c->narrow), .n = n };
 }
 
-static void counts_fini(struct counts *c)
+void counts_fini(struct counts *c)
 {
     free(c->narrow);
     free(c->wide);

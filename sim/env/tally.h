@@ -20,6 +20,8 @@ struct counts {
     uint32_t n;
 };
 
+void counts_init(struct counts *c, uint32_t n);
+void counts_fini(struct counts *c);
 void counts_widen(struct counts *c);
 
 static inline uint32_t counts_get(const struct counts *c, uint32_t i)

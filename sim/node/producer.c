@@ -77,8 +77,8 @@ void producer_init(struct producer *p, struct env *e)
     p->node = p->env->st->outbox ? NODE_RELAY : NODE_PRODUCER;
     p->state = sim_alloc(n, 1);
     p->seq = sim_alloc(n, sizeof *p->seq);
-    p->attempt = sim_alloc(n, sizeof *p->attempt);
-    p->refusals = sim_alloc(n, sizeof *p->refusals);
+    counts_init(&p->attempt, n);
+    counts_init(&p->refusals, n);
     p->accepted_at = sim_alloc(n, sizeof *p->accepted_at);
     p->timer = sim_alloc(n, sizeof *p->timer);
     p->next = sim_alloc(n, sizeof *p->next);
@@ -108,8 +108,8 @@ void producer_fini(struct producer *p)
 {
     free(p->state);
     free(p->seq);
-    free(p->attempt);
-    free(p->refusals);
+    counts_fini(&p->attempt);
+    counts_fini(&p->refusals);
     free(p->accepted_at);
     free(p->timer);
     free(p->next);
@@ -135,7 +135,7 @@ static void flight_remove(struct producer *p, uint32_t part, uint32_t payment)
 /* Puts the record on the wire (again). False if the sender stopped at its point. */
 static bool send(struct producer *p, uint32_t payment)
 {
-    p->attempt[payment]++;
+    counts_bump(&p->attempt, payment);
     p->state[payment] = p->env->st->producer_retries ? PAY_INFLIGHT : PAY_SENT;
     uint64_t txn = p->env->st->transactions ? p->txn_no : 0;
     link_send(p->env, p->node, NODE_BROKER, MSG_PRODUCE, payment, env_request_id(p->env),
@@ -144,7 +144,7 @@ static bool send(struct producer *p, uint32_t payment)
         engine_cancel(&p->env->eng, p->timer[payment]);
         p->timer[payment] = env_timer(p->env, p->node, TIMER_PRODUCE,
                                       p->env->pm->producer_request_timeout, payment,
-                                      p->attempt[payment], 0, false);
+                                      counts_get(&p->attempt, payment), 0, false);
     }
     struct event resume = { .kind = TIMER_RESEND, .payment = NO_PAYMENT };
     enum point_id point = p->node == NODE_RELAY ? POINT_PUBLISH : POINT_SEND;
@@ -174,7 +174,7 @@ static bool out_of_time(const struct producer *p, uint32_t payment)
     if (p->env->st->transactions || p->node != NODE_PRODUCER)
         return false;
     const struct params *pm = p->env->pm;
-    return (pm->producer_max_attempts && p->attempt[payment] >= pm->producer_max_attempts) ||
+    return (pm->producer_max_attempts && counts_get(&p->attempt, payment) >= pm->producer_max_attempts) ||
            p->env->eng.now - p->accepted_at[payment] >= pm->producer_delivery_timeout;
 }
 
@@ -184,7 +184,7 @@ static void report_failed(struct producer *p, uint32_t payment)
 {
     engine_cancel(&p->env->eng, p->timer[payment]);
     p->state[payment] = PAY_GAVE_UP;
-    bool definite = p->refusals[payment] == p->attempt[payment];
+    bool definite = counts_get(&p->refusals, payment) == counts_get(&p->attempt, payment);
     p->env->tally.gave_up[payment] = definite ? GAVE_UP_DEFINITE : GAVE_UP_INDEFINITE;
     env_note(p->env, TRACE_GIVE_UP, p->node, payment, 0, definite);
 }
@@ -201,7 +201,7 @@ static bool pump(struct producer *p, uint32_t part)
     uint32_t limit = limited(p) ? p->env->pm->producer_max_in_flight : UINT32_MAX;
     while (p->queue[part].head != NO_PAYMENT && p->nflight[part] < limit) {
         uint32_t payment = fifo_pop(p, &p->queue[part]);
-        if (p->attempt[payment] == 0 && out_of_time(p, payment)) {
+        if (counts_get(&p->attempt, payment) == 0 && out_of_time(p, payment)) {
             report_failed(p, payment);
             continue;
         }
@@ -362,14 +362,14 @@ static void on_ack(struct producer *p, const struct event *ev)
     if (p->env->st->transactions && ev->y >> 8 != p->txn_no)
         return;
     uint8_t status = ev->y & 0xff;
-    p->refusals[payment] += status == ACK_OUT_OF_ORDER || status == ACK_FENCED ||
-                            status == ACK_ABORTED; /* answered: not written */
+    if (status == ACK_OUT_OF_ORDER || status == ACK_FENCED || status == ACK_ABORTED)
+        counts_bump(&p->refusals, payment); /* answered: not written */
     switch (status) {
     case ACK_OUT_OF_ORDER:
         p->state[payment] = PAY_REFUSED;
         if (p->flight[part * 5] == payment) /* nothing before it is in flight */
             env_timer(p->env, p->node, TIMER_RESEND, p->env->pm->producer_retry_backoff, payment,
-                      p->attempt[payment], 0, false);
+                      counts_get(&p->attempt, payment), 0, false);
         return;
     case ACK_FENCED:
     case ACK_ABORTED:
@@ -471,7 +471,7 @@ static void on_timer(struct producer *p, const struct event *ev)
             return;
         }
         if ((p->state[ev->payment] != PAY_INFLIGHT && p->state[ev->payment] != PAY_REFUSED) ||
-            p->attempt[ev->payment] != ev->id)
+            counts_get(&p->attempt, ev->payment) != ev->id)
             return;
         if (p->env->st->transactions && p->txn_open && !p->txn_ending &&
             p->env->eng.now - p->txn_started >= p->env->pm->producer_delivery_timeout)

@@ -36,8 +36,8 @@ struct producer {
     uint32_t life_start;     /* first request id of the sender's current life */
     uint8_t *state;          /* enum pay_state, per payment */
     int32_t *seq;            /* sequence number of the payment's record, per payment */
-    uint32_t *attempt;       /* sends so far, per payment */
-    uint32_t *refusals;      /* of which answered "not written" (out of order, fenced) */
+    struct counts attempt;   /* sends so far, per payment */
+    struct counts refusals;  /* of which answered "not written" (out of order, fenced) */
     sim_time *accepted_at;   /* when the producer took the record: delivery-timeout's start */
     event_handle *timer;     /* the ack timeout of the payment's last send */
     event_handle txn_timer;  /* EndTxn's answer timeout */
