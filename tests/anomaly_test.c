@@ -149,21 +149,9 @@ static void test_anomaly_torn_and_hanging_name_payments(void)
 static struct scenario sc; /* about 60 KB: kept off the stack */
 static struct run_result runs[STRATEGIES_MAX];
 
-/* Parses text and runs each of its strategies under its seed, as `eosim run` would. */
 static bool run_scenario(const char *text, struct scenario_results *res)
 {
-    struct parse_error err;
-    if (!scenario_parse("t.scn", text, &sc, &err)) {
-        fprintf(stderr, "  parse error %u:%u: %s\n", err.line, err.col, err.message);
-        return false;
-    }
-    *res = (struct scenario_results){ .sc = &sc, .nstrategies = sc.nrun, .nseeds = 1,
-                                      .runs = runs };
-    for (uint32_t s = 0; s < sc.nrun; s++) {
-        res->strategies[s] = sc.run_list[s];
-        sim_run(&sc, sc.run_list[s], sc.seed, &runs[s]);
-    }
-    return true;
+    return test_run_all(text, &sc, runs, res);
 }
 
 static void write_table(FILE *out, const void *res) { table_scenario(out, res, false); }

@@ -162,7 +162,7 @@ static void test_dist_in_the_language(void)
         return;
     }
     CHECK(scenario_drawn_arrivals(&sc));
-    CHECK_EQ(sc.every, SIM_MS); /* the mean */
+    CHECK_EQ(dist_mean(&sc.gaps), SIM_MS); /* the mean */
     const struct link_config *c = &sc.links[LINK_CONSUMER_GATEWAY];
     CHECK(c->delay.kind == DIST_PARETO && c->delay.lo == SIM_MS && c->delay.shape == 1250);
     CHECK_EQ(c->loss_ppm, 10000);

@@ -14,11 +14,18 @@
                    "strategy rf-dedup from at-least-once consumer.order=record-first " \
                    "consumer.dedup=ledger\n"
 
-static struct run_result outcome(const char *faults, const char *strategy)
+/* Ten payments 100ms apart, a 1s ledger timeout, the faults and the strategies above. */
+static const char *text_of(const char *faults)
 {
-    char text[1024];
+    static char text[1024];
     snprintf(text, sizeof text, "scenario t\npayments 10 every 100ms\n"
              "set consumer.ledger-timeout 1s\n%s" STRATEGIES, faults);
+    return text;
+}
+
+static struct run_result outcome(const char *faults, const char *strategy)
+{
+    const char *text = text_of(faults);
     struct run_result r;
     test_run(text, strategy, &r);
     return r;
@@ -29,10 +36,7 @@ static size_t row_times(const char *faults, const char *strategy, uint32_t payme
                         sim_time *at, size_t max)
 {
     static struct scenario sc;
-    char text[1024];
-    snprintf(text, sizeof text, "scenario t\npayments 10 every 100ms\n"
-             "set consumer.ledger-timeout 1s\n%s" STRATEGIES, faults);
-    int s = test_scenario(text, strategy, &sc);
+    int s = test_scenario(text_of(faults), strategy, &sc);
     if (s < 0)
         return 0;
     struct trace t = { .keep = true };

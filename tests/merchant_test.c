@@ -28,17 +28,7 @@ static struct run_result runs[STRATEGIES_MAX];
 
 static bool run_all(const char *text, struct scenario_results *res)
 {
-    if (!scenario_parse("t.scn", text, &sc, &err)) {
-        fprintf(stderr, "  parse error %u:%u: %s\n", err.line, err.col, err.message);
-        return false;
-    }
-    *res = (struct scenario_results){ .sc = &sc, .nstrategies = sc.nrun, .nseeds = 1,
-                                      .runs = runs };
-    for (uint32_t s = 0; s < sc.nrun; s++) {
-        res->strategies[s] = sc.run_list[s];
-        sim_run(&sc, sc.run_list[s], sc.seed, &runs[s]);
-    }
-    return true;
+    return test_run_all(text, &sc, runs, res);
 }
 
 static void test_listed_payments_balances(void)
@@ -107,14 +97,6 @@ static void test_merchants_dealt_round_robin(void)
     CHECK_EQ(runs[0].merchant_intended[1], 15);
     CHECK_EQ(runs[0].merchant_charged[2], 15);
 }
-
-#define CHECK_REJECTS(text, want_line, want_col, want_message)                         \
-    do {                                                                               \
-        CHECK(!scenario_parse("t.scn", (text), &sc, &err));                            \
-        CHECK_EQ(err.line, (want_line));                                               \
-        CHECK_EQ(err.col, (want_col));                                                 \
-        CHECK_STR(err.message, (want_message));                                        \
-    } while (0)
 
 static void test_listed_payments_errors(void)
 {

@@ -43,13 +43,29 @@ extern int test_failures; /* checks failed in the running test */
         }                                                                           \
     } while (0)
 
+/* The text must not parse: the error's line, column and message (uses a `struct scenario
+ * sc` and a `struct parse_error err` in scope). */
+#define CHECK_REJECTS(text, want_line, want_col, want_message)                         \
+    do {                                                                               \
+        CHECK(!scenario_parse("t.scn", (text), &sc, &err));                            \
+        CHECK_EQ(err.line, (want_line));                                               \
+        CHECK_EQ(err.col, (want_col));                                                 \
+        CHECK_STR(err.message, (want_message));                                        \
+    } while (0)
+
 struct run_result;
 struct scenario;
+struct scenario_results;
 /* Parses a scenario from text into *sc; the index of the strategy, or -1 (and a failed
  * check) if it does not parse or has no such strategy. */
 int test_scenario(const char *text, const char *strategy, struct scenario *sc);
 /* The same, then runs the strategy under the scenario's seed; false on failure. */
 bool test_run(const char *text, const char *strategy, struct run_result *r);
+/* Parses text into *sc and runs each strategy it runs under its seed, as `eosim run`
+ * would, into runs[] (STRATEGIES_MAX of them), described by *res; false if it does not
+ * parse. */
+bool test_run_all(const char *text, struct scenario *sc, struct run_result *runs,
+                  struct scenario_results *res);
 /* What a writer puts in a FILE, as a string (the caller frees it). */
 char *test_capture(void (*write)(FILE *, const void *), const void *ctx);
 

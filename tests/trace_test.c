@@ -259,7 +259,7 @@ static void test_latency_percentiles_exact(void)
         for (size_t i = 0; i < t.len; i++)
             if (t.recs[i].what == TRACE_CHARGE && !seen[t.recs[i].payment]) {
                 seen[t.recs[i].payment] = true;
-                lat[n++] = t.recs[i].t - (sim_time)t.recs[i].payment * sc.every;
+                lat[n++] = t.recs[i].t - scenario_payment_time(&sc, t.recs[i].payment);
             }
         qsort(lat, n, sizeof *lat, by_time);
         CHECK(n > 2000);

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "lang/scenario.h"
+#include "out/results.h"
 #include "run/sim.h"
 #include "test.h"
 
@@ -29,6 +30,23 @@ bool test_run(const char *text, const char *strategy, struct run_result *r)
     if (s < 0)
         return false;
     sim_run(&sc, (uint32_t)s, sc.seed, r);
+    return true;
+}
+
+bool test_run_all(const char *text, struct scenario *sc, struct run_result *runs,
+                  struct scenario_results *res)
+{
+    struct parse_error err;
+    if (!scenario_parse("t.scn", text, sc, &err)) {
+        fprintf(stderr, "  parse error %u:%u: %s\n", err.line, err.col, err.message);
+        return false;
+    }
+    *res = (struct scenario_results){ .sc = sc, .nstrategies = sc->nrun, .nseeds = 1,
+                                      .runs = runs };
+    for (uint32_t s = 0; s < sc->nrun; s++) {
+        res->strategies[s] = sc->run_list[s];
+        sim_run(sc, sc->run_list[s], sc->seed, &runs[s]);
+    }
     return true;
 }
 

@@ -332,7 +332,7 @@ static bool st_payments(struct parser *p)
     if (!distribution(p, "the interval between payments", &sc->gaps))
         return false;
     bool no_mean = sc->gaps.kind == DIST_PARETO && sc->gaps.shape <= 1000;
-    sc->every = no_mean ? sc->gaps.lo : dist_mean(&sc->gaps); /* a mean past 64 bits: too long */
+    sim_time gap = no_mean ? sc->gaps.lo : dist_mean(&sc->gaps); /* past 64 bits: too long */
     if (sc->nlisted)
         return fail(p, 1, "the payments are listed one by one from line %u: list them or "
                     "generate them, not both", p->payments_line);
@@ -340,11 +340,11 @@ static bool st_payments(struct parser *p)
     sc->nmerchants = 0;
     sc->payments = (uint32_t)n;
     p->payments_line = p->line;
-    char gap[64];
-    if (sc->every > 0 && n - 1 > DURATION_MAX / sc->every) /* drawn gaps: by their mean */
+    char text[64];
+    if (gap > 0 && n - 1 > DURATION_MAX / gap) /* drawn gaps: by their mean */
         return fail(p, every_col, "the last of %llu payments every %s would come after %uh, "
                     "the longest time a run can reach: fewer payments or a shorter interval",
-                    (unsigned long long)n, dist_format(&sc->gaps, gap, sizeof gap),
+                    (unsigned long long)n, dist_format(&sc->gaps, text, sizeof text),
                     DURATION_MAX_HOURS);
     if (peek(p, "amount")) {
         p->i++;

@@ -98,8 +98,7 @@ struct scenario {
     uint32_t runs;
     sim_time until;                 /* 0: to quiescence */
     uint32_t payments;
-    sim_time every;                 /* the gap between payments (with drawn gaps: the mean) */
-    struct dist gaps;               /* ... as a distribution */
+    struct dist gaps;               /* between payments: fixed, or drawn */
     uint64_t amount_min, amount_max;
     /* `payment` lines, in the order of their times: then they are the workload */
     struct listed_payment listed[LISTED_PAYMENTS_MAX];
@@ -165,7 +164,7 @@ void scenario_arrivals(const struct scenario *sc, uint64_t seed, sim_time *at);
  * the start. */
 static inline sim_time scenario_payment_time(const struct scenario *sc, uint32_t i)
 {
-    return sc->nlisted ? sc->listed[i].at : (sim_time)i * sc->every;
+    return sc->nlisted ? sc->listed[i].at : (sim_time)i * sc->gaps.lo;
 }
 /* The merchant payment i is made to: listed, or dealt round-robin (`merchants N`). */
 static inline uint32_t scenario_merchant(const struct scenario *sc, uint32_t i)
